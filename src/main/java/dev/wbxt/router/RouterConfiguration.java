@@ -1,0 +1,158 @@
+package dev.wbxt.router;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+
+import dev.wbxt.router.bot.EchoReplies;
+import dev.wbxt.router.bot.LoopGuard;
+import dev.wbxt.router.broker.BrokerHealthCheck;
+import dev.wbxt.router.broker.EmbeddedBroker;
+import dev.wbxt.router.forward.EnrichedEvent;
+import dev.wbxt.router.ingest.SignatureVerifier;
+import dev.wbxt.router.ingest.WebhookReceiverRoute;
+import dev.wbxt.router.ops.GuardedRouteReload;
+import dev.wbxt.router.ops.ObserveRoutes;
+import dev.wbxt.router.ops.RouterMetrics;
+import dev.wbxt.router.processing.DeadLetterPolicy;
+import dev.wbxt.router.processing.EventLog;
+import dev.wbxt.router.simulator.WebexSimulator;
+import dev.wbxt.router.webex.WebexComponent;
+import dev.wbxt.router.webex.WebexConfiguration;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * Wires what YAML should not hold: the broker, the Webex client, signature verification, the receiver and the
+ * ops endpoints. The routes in {@code routes/} only refer to the names bound here ({@code jms:}, {@code webex:},
+ * {@code echoReplies}, {@code eventLog}, {@code repliedEvents}).
+ */
+@Configuration
+public class RouterConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        RouterSettings settings = RouterSettings.read(context);
+        Files.createDirectories(settings.dataDir());
+
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        context.getRegistry().bind("metricsRegistry", meters); // Camel's route metrics land in the same registry
+        RouterMetrics metrics = new RouterMetrics(meters);
+
+        String botToken = settings.botToken();
+        String apiUrl = settings.apiUrl();
+        String secret = settings.webhookSecret();
+        if (settings.simulatorMode()) {
+            botToken = "simulator-" + randomHex(16);
+            secret = secret.isEmpty() ? randomHex(20) : secret;
+            WebexSimulator simulator = WebexSimulator.start(settings.simulatorPort(), botToken);
+            apiUrl = simulator.apiUrl();
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    simulator.close();
+                }
+            });
+            context.addStartupListener(new SimulatorWelcome(simulator, secret));
+        } else if (secret.isEmpty()) {
+            throw new IllegalStateException("WEBEX_WEBHOOK_SECRET is required when WEBEX_BOT_TOKEN is set: "
+                    + "without it no webhook could be verified");
+        }
+
+        ConnectionFactory broker = startBroker(context, settings);
+        context.addComponent("jms", jms(broker));
+        HealthCheckRegistry.get(context).register(new BrokerHealthCheck(broker));
+
+        WebexConfiguration webex = new WebexConfiguration();
+        webex.setApiUrl(apiUrl);
+        webex.setBotToken(botToken);
+        context.addComponent("webex", new WebexComponent(webex));
+
+        context.getRegistry().bind("routerMetrics", metrics);
+        context.getRegistry().bind("eventLog", new EventLog(metrics));
+        context.getRegistry().bind("echoReplies", new EchoReplies());
+        context.getRegistry().bind("loopGuard", new LoopGuard());
+        context.getRegistry().bind("enrichedEvent", new EnrichedEvent());
+        context.getRegistry().bind("repliedEvents",
+                FileIdempotentRepository.fileIdempotentRepository(settings.dataDir().resolve("replied-events.dat").toFile(),
+                        100_000, 10_000_000L));
+
+        context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), metrics));
+        context.addRoutes(new ObserveRoutes(meters));
+        context.addRoutesConfigurations(new DeadLetterPolicy(settings.maxAttempts(), metrics));
+        if (settings.reloadRoutes()) {
+            context.addService(new GuardedRouteReload(settings.routesDir()));
+        }
+    }
+
+    private static ConnectionFactory startBroker(CamelContext context, RouterSettings settings) throws Exception {
+        String url = settings.brokerUrl();
+        if (url.isEmpty()) {
+            EmbeddedBroker embedded = new EmbeddedBroker(settings.dataDir(), settings.broker());
+            embedded.start();
+            context.addService(embedded, true, false);
+            url = "vm://0";
+        }
+        CachingConnectionFactory cached = new CachingConnectionFactory(new ActiveMQConnectionFactory(url));
+        cached.setSessionCacheSize(20);
+        cached.setCacheConsumers(false); // the listener containers keep their own consumers
+        return cached;
+    }
+
+    private static JmsComponent jms(ConnectionFactory connectionFactory) {
+        JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
+        // Local JMS transactions on the consuming session, with one long-lived consumer per thread: message groups
+        // (one per room) stay on their consumer, and a rollback hands the event back to the broker.
+        jms.getConfiguration().setLazyCreateTransactionManager(false);
+        jms.getConfiguration().setCacheLevelName("CACHE_CONSUMER");
+        jms.getConfiguration().setIncludeAllJMSXProperties(true);
+        return jms;
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    /** Registers the receiver as a webhook in the simulator, then tells a newcomer how to talk to the bot. */
+    private record SimulatorWelcome(WebexSimulator simulator, String secret) implements StartupListener {
+        @Override
+        public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        }
+
+        @Override
+        public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+            String target = "http://127.0.0.1:" + context.hasService(VertxPlatformHttpServer.class).getPort()
+                    + context.resolvePropertyPlaceholders("{{webhook.path}}");
+            try (var template = context.createProducerTemplate()) {
+                for (String resource : new String[] {"messages", "attachmentActions"}) {
+                    template.requestBody("webex:createWebhook", Map.of("name", "simulator " + resource,
+                            "targetUrl", target, "resource", resource, "event", "created", "secret", secret));
+                }
+            } catch (Exception e) {
+                LOG.warn("Could not register the webhooks in the simulator: {}", e.getMessage());
+            }
+            LOG.info("SIMULATOR MODE (no WEBEX_BOT_TOKEN): Webex is simulated at {}. Say hello to the bot: "
+                    + "curl -s -X POST http://127.0.0.1:{}/simulator/messages -H 'Content-Type: application/json' "
+                    + "-d '{\"text\":\"hello\"}'", simulator.apiUrl(), simulator.port());
+        }
+    }
+}

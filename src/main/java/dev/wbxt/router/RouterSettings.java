@@ -1,0 +1,72 @@
+package dev.wbxt.router;
+
+import java.nio.file.Path;
+
+import dev.wbxt.router.broker.BrokerSettings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * The outside contract's configuration, read once at start-up. Every key lives in {@code application.properties}
+ * and is overridden by the environment variable of the same name in upper case ({@code webex.bot-token} by
+ * {@code WEBEX_BOT_TOKEN}): Camel's properties component does that mapping.
+ */
+public record RouterSettings(String botToken, String apiUrl, String webhookSecret, int serverPort,
+                             String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
+                             Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
+                             String routesDir, String routesReload, int maxAttempts, BrokerSettings broker) {
+
+    public static RouterSettings read(CamelContext context) {
+        PropertiesComponent p = context.getPropertiesComponent();
+        return new RouterSettings(
+                text(p, "webex.bot-token"),
+                text(p, "webex.api-url"),
+                text(p, "webex.webhook-secret"),
+                port(p, "server.port"),
+                text(p, "webhook.path"),
+                text(p, "webex.webhook-target-url"),
+                text(p, "forward.url"),
+                text(p, "forward.secret"),
+                Path.of(text(p, "data.dir")),
+                text(p, "admin.token"),
+                text(p, "broker.url"),
+                port(p, "simulator.port"),
+                text(p, "routes.dir"),
+                text(p, "routes.reload"),
+                number(p, "processing.max-attempts"),
+                new BrokerSettings(number(p, "broker.duplicate-cache-size"),
+                        number(p, "broker.redelivery-delay-ms"),
+                        Double.parseDouble(text(p, "broker.redelivery-multiplier")),
+                        number(p, "broker.max-redelivery-delay-ms")));
+    }
+
+    public boolean simulatorMode() {
+        return botToken.isEmpty();
+    }
+
+    /** Hot reload of {@code routes/}: {@code auto} turns it on in simulator mode only. */
+    public boolean reloadRoutes() {
+        return "auto".equals(routesReload) ? simulatorMode() : Boolean.parseBoolean(routesReload);
+    }
+
+    private static String text(PropertiesComponent p, String key) {
+        return p.resolveProperty(key).map(String::trim).orElse("");
+    }
+
+    private static int number(PropertiesComponent p, String key) {
+        String value = text(p, key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static int port(PropertiesComponent p, String key) {
+        int port = number(p, key);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(key + " must be a port number (0-65535), not " + port);
+        }
+        return port;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.wbxt.router.broker;
+
+import java.nio.file.Path;
+
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.invm.InVMAcceptorFactory;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * The durable hand-off between the webhook receiver and the processing routes: an in-VM Artemis broker whose
+ * journal lives under {@code DATA_DIR/broker}. A message the receiver has sent is on disk before the 2xx goes out.
+ */
+public class EmbeddedBroker extends ServiceSupport {
+    private final Path dataDir;
+    private final BrokerSettings settings;
+    private EmbeddedActiveMQ broker;
+
+    public EmbeddedBroker(Path dataDir, BrokerSettings settings) {
+        this.dataDir = dataDir.resolve("broker");
+        this.settings = settings;
+    }
+
+    public boolean isActive() {
+        return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Configuration cfg = new ConfigurationImpl()
+                .setName("wbxt-broker")
+                .setPersistenceEnabled(true)
+                .setJournalType(JournalType.NIO) // no libaio needed
+                .setJournalDirectory(dataDir.resolve("journal").toString())
+                .setBindingsDirectory(dataDir.resolve("bindings").toString())
+                .setPagingDirectory(dataDir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
+                .setIDCacheSize(settings.duplicateCacheSize())
+                .setPersistIDCache(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .addAcceptorConfiguration(new TransportConfiguration(InVMAcceptorFactory.class.getName()));
+        // Redelivery is the broker's job: a failed event is rolled back and comes back after a growing delay.
+        // The dead-letter decision (with the reason) is taken in the routes, so the broker never gives up on its own.
+        cfg.addAddressSetting("#", new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(settings.redeliveryDelayMillis())
+                .setRedeliveryMultiplier(settings.redeliveryMultiplier())
+                .setMaxRedeliveryDelay(settings.maxRedeliveryDelayMillis()));
+        broker = new EmbeddedActiveMQ();
+        broker.setConfiguration(cfg);
+        broker.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+            broker = null;
+        }
+    }
+}

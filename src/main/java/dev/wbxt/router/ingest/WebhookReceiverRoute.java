@@ -1,0 +1,91 @@
+package dev.wbxt.router.ingest;
+
+import dev.wbxt.router.ops.RouterMetrics;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The front door: {@code POST {webhook.path}}. Verify, then store durably, then acknowledge; nothing else happens
+ * inside the request, so Webex gets its 2xx in milliseconds and an acknowledged event survives a crash.
+ * Size (413), content type (415) and method (405) are enforced by the HTTP server before this route runs.
+ */
+public class WebhookReceiverRoute extends RouteBuilder {
+    /** Headers the processing routes read; everything else from the HTTP request is dropped before the queue. */
+    public static final String EVENT_KEY = "WbxtEventKey";
+    public static final String RESOURCE = "WbxtResource";
+    public static final String EVENT = "WbxtEvent";
+    public static final String RECEIVED_AT = "WbxtReceivedAt";
+
+    private final SignatureVerifier signatures;
+    private final RouterMetrics metrics;
+
+    public WebhookReceiverRoute(SignatureVerifier signatures, RouterMetrics metrics) {
+        this.signatures = signatures;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void configure() {
+        onException(RejectedWebhook.class).handled(true).process(this::reject);
+        // The broker could not take the event (stopped, disk full...): say so, Webex will deliver again.
+        onException(Exception.class).handled(true).process(this::unavailable);
+
+        from("platform-http:{{webhook.path}}?httpMethodRestrict=POST&consumes=application/json")
+                .routeId("webhook-receiver")
+                .process(this::verify)
+                .to("jms:queue:{{queue.events}}?jmsMessageType=Text")
+                .process(this::accepted);
+    }
+
+    private void verify(Exchange exchange) {
+        Message in = exchange.getMessage();
+        metrics.received();
+        byte[] body = in.getBody(byte[].class);
+        if (!signatures.verify(body == null ? new byte[0] : body, in.getHeader("X-Spark-Signature", String.class))) {
+            throw new RejectedWebhook(401, "signature", "missing or wrong X-Spark-Signature");
+        }
+        WebhookNotification notification = WebhookNotification.parse(body);
+        in.removeHeaders("*");
+        in.setBody(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        in.setHeader(EVENT_KEY, notification.dedupeKey());
+        in.setHeader(RESOURCE, notification.resource());
+        in.setHeader(EVENT, notification.event());
+        in.setHeader(RECEIVED_AT, System.currentTimeMillis());
+        // Artemis drops a second message with the same duplicate id, atomically with the journal write.
+        in.setHeader("_AMQ_DUPL_ID", notification.dedupeKey());
+        if (notification.roomId() != null) {
+            // One message group per room: events of a room are processed in order, rooms in parallel.
+            in.setHeader("JMSXGroupID", notification.roomId());
+        }
+    }
+
+    private void accepted(Exchange exchange) {
+        respond(exchange, 200, "{\"status\":\"accepted\"}");
+    }
+
+    private void reject(Exchange exchange) {
+        RejectedWebhook rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedWebhook.class);
+        metrics.rejected(rejected.reason());
+        respond(exchange, rejected.status(), error(rejected.reason(), rejected.getMessage()));
+    }
+
+    private void unavailable(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        log.error("Webhook not stored, answered 503: {}", cause.toString());
+        metrics.rejected("unavailable");
+        respond(exchange, 503, error("unavailable", "the event could not be stored; deliver it again later"));
+    }
+
+    private static void respond(Exchange exchange, int status, String json) {
+        Message out = exchange.getMessage();
+        out.removeHeaders("*"); // platform-http would echo every header back otherwise
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(json);
+    }
+
+    private static String error(String reason, String message) {
+        return "{\"error\":\"" + reason + "\",\"message\":\"" + message.replace("\"", "'") + "\"}";
+    }
+}

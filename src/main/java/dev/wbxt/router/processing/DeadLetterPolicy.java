@@ -1,0 +1,106 @@
+package dev.wbxt.router.processing;
+
+import dev.wbxt.router.ops.RouterMetrics;
+import dev.wbxt.router.webex.WebexApiException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.component.jms.JmsEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Error handling shared by every route that consumes a queue ({@code routeConfigurationId: dead-letters}).
+ * The consumer is transacted: a failure rolls back and the broker redelivers after a growing delay. After
+ * {@code processing.max-attempts} deliveries, or at once for a failure that cannot get better by retrying (an
+ * invalid id, a Webex 4xx), the original event goes to {@code <queue>.dlq} with the reason, and is acknowledged.
+ */
+public class DeadLetterPolicy extends RouteConfigurationBuilder {
+    public static final String ID = "dead-letters";
+    public static final String REASON = "WbxtDeadLetterReason";
+    public static final String ATTEMPTS = "WbxtDeadLetterAttempts";
+    public static final String FAILED_AT = "WbxtDeadLetterAt";
+    public static final String FROM_QUEUE = "WbxtDeadLetterFrom";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPolicy.class);
+    private final int maxAttempts;
+    private final RouterMetrics metrics;
+
+    public DeadLetterPolicy(int maxAttempts, RouterMetrics metrics) {
+        this.maxAttempts = maxAttempts;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .onException(Exception.class).onWhen(this::giveUp)
+                    .handled(true)
+                    .useOriginalMessage()
+                    .process(this::annotate)
+                    .toD("jms:queue:${header." + FROM_QUEUE + "}.dlq")
+                .end()
+                .onException(Exception.class)
+                    .handled(false)
+                    .logExhausted(false)
+                    .process(this::rollBack)
+                .end();
+    }
+
+    private boolean giveUp(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return isPermanent(failure) || attempt(exchange) >= maxAttempts;
+    }
+
+    /** A failure that the same input will meet again, however often it is retried. */
+    static boolean isPermanent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException
+                    || t instanceof WebexApiException webex && !webex.isRetryable()
+                    || t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void annotate(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Message message = exchange.getMessage();
+        String queue = queueOf(exchange);
+        // The duplicate id would make the broker drop the event when it is replayed from the dead letters.
+        message.removeHeaders("_AMQ_*");
+        message.setHeader(REASON, reason(failure));
+        message.setHeader(ATTEMPTS, attempt(exchange));
+        message.setHeader(FAILED_AT, System.currentTimeMillis());
+        message.setHeader(FROM_QUEUE, queue);
+        metrics.deadLettered(queue);
+        LOG.warn("Event {} dead-lettered to {}.dlq after {} attempt(s): {}",
+                message.getHeader("WbxtEventKey"), queue, attempt(exchange), reason(failure));
+    }
+
+    private void rollBack(Exchange exchange) {
+        String queue = queueOf(exchange);
+        metrics.retried(queue);
+        LOG.warn("Event {} failed on attempt {}/{}, rolled back for redelivery: {}",
+                exchange.getMessage().getHeader("WbxtEventKey"), attempt(exchange), maxAttempts,
+                reason(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+    }
+
+    private static int attempt(Exchange exchange) {
+        Integer count = exchange.getMessage().getHeader("JMSXDeliveryCount", Integer.class);
+        return count == null ? 1 : count;
+    }
+
+    private static String queueOf(Exchange exchange) {
+        return exchange.getFromEndpoint() instanceof JmsEndpoint jms ? jms.getDestinationName() : "wbxt.unknown";
+    }
+
+    static String reason(Throwable failure) {
+        if (failure == null) {
+            return "unknown";
+        }
+        String text = (failure.getClass().getSimpleName() + ": " + failure.getMessage()).replace('\n', ' ');
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.wbxt.router;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wbxt.router.ingest.SignatureVerifier;
+import dev.wbxt.router.simulator.WebexSimulator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.main.Main;
+
+/**
+ * The real service (camel-main with application.properties and routes/) on a random port, talking to a real
+ * Webex simulator over loopback, with its durable state in its own folder under target/. Stop and start it again
+ * on the same folder to check what survives.
+ */
+final class RouterHarness implements AutoCloseable {
+    static final String SECRET = "test-webhook-secret";
+    static final String TOKEN = "test-bot-token";
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final WebexSimulator webex;
+    final Path dataDir;
+    private final Map<String, String> overrides;
+    private final SignatureVerifier signer = new SignatureVerifier(SECRET);
+    private Main main;
+
+    RouterHarness() {
+        this(Map.of());
+    }
+
+    RouterHarness(Map<String, String> overrides) {
+        this.webex = WebexSimulator.start(0, TOKEN);
+        this.dataDir = Path.of("target", "test-data", UUID.randomUUID().toString());
+        this.overrides = overrides;
+    }
+
+    RouterHarness start() throws Exception {
+        main = new Main(WebexEventRouter.class);
+        main.setDefaultPropertyPlaceholderLocation("file:application.properties");
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("camel.server.port", "0");
+        props.put("webex.bot-token", TOKEN);
+        props.put("webex.api-url", webex.apiUrl());
+        props.put("webex.webhook-secret", SECRET);
+        props.put("data.dir", dataDir.toString());
+        props.put("routes.reload", "false");
+        props.put("broker.redelivery-delay-ms", "50");
+        props.put("broker.max-redelivery-delay-ms", "200");
+        props.put("camel.main.shutdown-timeout", "5");
+        props.putAll(overrides);
+        props.forEach(main::addOverrideProperty);
+        main.start();
+        return this;
+    }
+
+    void stop() throws Exception {
+        if (main != null) {
+            main.stop();
+            main = null;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+        webex.close();
+    }
+
+    CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + context().hasService(VertxPlatformHttpServer.class).getPort();
+    }
+
+    String webhookUrl() {
+        return baseUrl() + "/api/v1/wbxt/events";
+    }
+
+    /** Registers the receiver in the simulator, as Webex would have it, so that simulated users reach the bot. */
+    void registerWebhooks() throws Exception {
+        for (String resource : List.of("messages", "attachmentActions", "memberships")) {
+            HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(webex.apiUrl() + "/webhooks"))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("name", "test " + resource,
+                            "targetUrl", webhookUrl(), "resource", resource, "event", "created", "secret", SECRET))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (rsp.statusCode() != 200) {
+                throw new IllegalStateException("webhook registration failed: " + rsp.body());
+            }
+        }
+    }
+
+    String sign(String body) {
+        return signer.sign(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** POSTs a correctly signed webhook body. */
+    HttpResponse<String> deliver(String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(webhookUrl()))
+                .header("Content-Type", "application/json").header("X-Spark-Signature", sign(body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    HttpResponse<String> deliver(Map<String, Object> payload) throws IOException, InterruptedException {
+        return deliver(JSON.writeValueAsString(payload));
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET());
+    }
+
+    /**
+     * A message posted by that person in the simulator, without any webhook (none is registered unless
+     * {@link #registerWebhooks} was called): the test decides how its webhook is delivered.
+     */
+    Map<String, Object> newMessage(String email, String roomId, String text) {
+        webex.say(email, roomId, text);
+        List<Map<String, Object>> messages = webex.messagesIn(roomId);
+        return messages.stream().filter(m -> text.equals(m.get("text"))).reduce((a, b) -> b).orElseThrow();
+    }
+
+    List<Map<String, Object>> botRepliesIn(String roomId) {
+        return webex.messagesBy((String) webex.bot().get("id")).stream()
+                .filter(m -> roomId.equals(m.get("roomId"))).toList();
+    }
+
+    /** A messages/created webhook for a message the simulator already holds (see {@link #newMessage}). */
+    Map<String, Object> messageCreated(Map<String, Object> message) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", message.get("id"));
+        data.put("roomId", message.get("roomId"));
+        data.put("roomType", message.getOrDefault("roomType", "direct"));
+        data.put("personId", message.get("personId"));
+        data.put("personEmail", message.get("personEmail"));
+        data.put("created", message.get("created"));
+        return envelope("messages", "created", (String) message.get("personId"), data);
+    }
+
+    Map<String, Object> envelope(String resource, String event, String actorId, Map<String, Object> data) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", "Y2lzY29zcGFyazovL3VzL1dFQkhPT0svdGVzdC13ZWJob29r");
+        payload.put("name", "test webhook");
+        payload.put("targetUrl", webhookUrl());
+        payload.put("resource", resource);
+        payload.put("event", event);
+        payload.put("orgId", "OTZhYmMyYWEtM2RjYy0xMWU1LWExNTItZmUzNDgxOWNkYzlh");
+        payload.put("ownedBy", "creator");
+        payload.put("status", "active");
+        payload.put("actorId", actorId);
+        payload.put("data", data);
+        return payload;
+    }
+}
