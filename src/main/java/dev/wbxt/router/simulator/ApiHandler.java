@@ -1,0 +1,360 @@
+package dev.wbxt.router.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.wbxt.router.simulator.HttpIo.HttpError;
+import dev.wbxt.router.simulator.WebexSimulator.Call;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** The Webex REST API under /v1: auth, fault injection, routing to the store, Webex-shaped errors. */
+final class ApiHandler implements HttpHandler {
+    static final int MAX_TEXT_BYTES = 7439;
+    private static final int DEFAULT_MAX = 100;
+
+    private final SimulatorStore store;
+    private final WebhookDispatcher dispatcher;
+    private final FaultInjector faults;
+    private final String expectedAuth;
+    private final Consumer<Call> recorder;
+    private final Executor background;
+    private final Supplier<String> apiUrl;
+
+    ApiHandler(SimulatorStore store, WebhookDispatcher dispatcher, FaultInjector faults, String botToken,
+               Consumer<Call> recorder, Executor background, Supplier<String> apiUrl) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.faults = faults;
+        this.expectedAuth = "Bearer " + botToken;
+        this.recorder = recorder;
+        this.background = background;
+        this.apiUrl = apiUrl;
+    }
+
+    /** A handler's answer: status, JSON body (null = no content) and extra headers. */
+    private record Answer(int status, Object body, Map<String, String> headers) {
+        static Answer ok(Object body) {
+            return new Answer(200, body, Map.of());
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        String fullPath = ex.getRequestURI().getRawPath();
+        String path = fullPath.length() > 3 ? fullPath.substring(3) : "/"; // strip "/v1"
+        String query = ex.getRequestURI().getRawQuery();
+        byte[] requestBody = HttpIo.readBody(ex);
+        String trackingId = SimIds.trackingId();
+        ex.getResponseHeaders().set("TrackingId", trackingId);
+
+        int status;
+        byte[] out;
+        try {
+            Answer answer = answer(ex, method, path, requestBody);
+            answer.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            status = answer.status();
+            out = answer.body() == null ? null : HttpIo.toBytes(answer.body(), false);
+        } catch (HttpError e) {
+            if (e instanceof FaultError f) {
+                f.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            }
+            status = e.status;
+            out = HttpIo.toBytes(HttpIo.errorBody(e.getMessage(), trackingId), false);
+        } catch (RuntimeException e) {
+            status = 500;
+            out = HttpIo.toBytes(HttpIo.errorBody("Internal simulator error: " + e, trackingId), false);
+        }
+        // recorded before answering, so a client that got its answer always finds its call in calls()
+        recorder.accept(new Call(method, fullPath + (query == null ? "" : "?" + query), status,
+                requestBody.length == 0 ? null : new String(requestBody, StandardCharsets.UTF_8)));
+        HttpIo.send(ex, status, out);
+    }
+
+    private Answer answer(HttpExchange ex, String method, String path, byte[] body) {
+        FaultInjector.Decision fault = faults.decide(method, path);
+        sleep(fault.delay());
+        if (fault.status() != null) {
+            Map<String, String> headers = fault.retryAfterSeconds() == null ? Map.of()
+                    : Map.of("Retry-After", String.valueOf(fault.retryAfterSeconds()));
+            throw new FaultError(fault.status(), headers);
+        }
+        if (!expectedAuth.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            throw new HttpError(401, "The request requires a valid access token set in the Authorization request header.");
+        }
+        String[] seg = path.substring(1).split("/", -1);
+        Map<String, String> q = HttpIo.query(ex);
+        return switch (seg[0]) {
+            case "people" -> people(method, seg);
+            case "rooms" -> byId(method, seg, 2, store::room, "room");
+            case "messages" -> messages(method, seg, q, body);
+            case "attachment" -> seg.length == 3 && "actions".equals(seg[1])
+                    ? byId(method, new String[]{"attachment", seg[2]}, 2, store::attachmentAction, "attachment action")
+                    : notFound();
+            case "webhooks" -> webhooks(method, seg, q, body);
+            default -> notFound();
+        };
+    }
+
+    /** Lets an injected fault carry a Retry-After header through the normal error path. */
+    private static final class FaultError extends HttpError {
+        FaultError(int status, Map<String, String> headers) {
+            super(status, reason(status));
+            this.headers = headers;
+        }
+
+        final Map<String, String> headers;
+
+        private static String reason(int status) {
+            return switch (status) {
+                case 429 -> "Too Many Requests";
+                case 404 -> "The requested resource could not be found.";
+                case 500 -> "Internal Server Error";
+                case 502 -> "Bad Gateway";
+                case 503 -> "Service Unavailable";
+                case 504 -> "Gateway Timeout";
+                default -> "Injected failure " + status;
+            };
+        }
+    }
+
+    private Answer people(String method, String[] seg) {
+        if (seg.length == 2 && "me".equals(seg[1])) {
+            requireMethod(method, "GET");
+            return Answer.ok(store.bot());
+        }
+        return byId(method, seg, 2, store::personById, "person");
+    }
+
+    private Answer byId(String method, String[] seg, int length, java.util.function.Function<String, Map<String, Object>> get,
+                        String what) {
+        if (seg.length != length || seg[1].isEmpty()) {
+            return notFound();
+        }
+        requireMethod(method, "GET");
+        Map<String, Object> found = get.apply(seg[1]);
+        if (found == null) {
+            throw new HttpError(404, "Could not find " + what + " with id " + seg[1] + ".");
+        }
+        return Answer.ok(found);
+    }
+
+    // ---- messages ----------------------------------------------------------------------------------------
+
+    private Answer messages(String method, String[] seg, Map<String, String> q, byte[] body) {
+        if (seg.length == 2) {
+            return byId(method, seg, 2, store::message, "message");
+        }
+        if (seg.length != 1) {
+            return notFound();
+        }
+        if ("POST".equals(method)) {
+            return createMessage(HttpIo.parseObject(body));
+        }
+        requireMethod(method, "GET");
+        return listMessages(q);
+    }
+
+    private Answer createMessage(Map<String, Object> req) {
+        String roomId = str(req, "roomId");
+        String toEmail = str(req, "toPersonEmail");
+        String toPersonId = str(req, "toPersonId");
+        if (roomId == null && toEmail == null && toPersonId == null) {
+            throw new HttpError(400, "roomId, toPersonId or toPersonEmail is required.");
+        }
+        if (roomId == null && toPersonId != null) {
+            Map<String, Object> p = store.personById(toPersonId);
+            if (p == null) {
+                throw new HttpError(404, "Could not find person with id " + toPersonId + ".");
+            }
+            toEmail = (String) ((List<?>) p.get("emails")).get(0);
+        }
+        if (roomId == null) {
+            roomId = store.directRoom(toEmail);
+        } else if (store.room(roomId) == null) {
+            throw new HttpError(404, "Could not find room with id " + roomId + ".");
+        }
+        String text = str(req, "text");
+        String markdown = str(req, "markdown");
+        checkLength("text", text);
+        checkLength("markdown", markdown);
+        List<?> attachments = req.get("attachments") instanceof List<?> l ? l : null;
+        if (attachments != null && attachments.size() > 1) {
+            throw new HttpError(400, "Only one card per message is supported.");
+        }
+        if (text == null && markdown == null && (attachments == null || attachments.isEmpty())) {
+            throw new HttpError(400, "A message needs text, markdown or an attachment.");
+        }
+        String parentId = str(req, "parentId");
+        if (parentId != null && store.message(parentId) == null) {
+            throw new HttpError(400, "parentId does not reference a message.");
+        }
+        Map<String, Object> m = store.addMessage(store.botId(), roomId, text, markdown, parentId, attachments);
+        // Real Webex notifies the bot of its own messages too: that is why bots need a loop guard.
+        background.execute(() -> dispatcher.dispatch("messages", "created", store.botId(), messageData(m), m));
+        return Answer.ok(m);
+    }
+
+    private static void checkLength(String field, String value) {
+        if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
+            throw new HttpError(400, "The " + field + " exceeds the maximum message length of " + MAX_TEXT_BYTES + " bytes.");
+        }
+    }
+
+    private Answer listMessages(Map<String, String> q) {
+        String roomId = q.get("roomId");
+        if (roomId == null) {
+            throw new HttpError(400, "roomId is required.");
+        }
+        Map<String, Object> room = store.room(roomId);
+        if (room == null) {
+            throw new HttpError(404, "Could not find room with id " + roomId + ".");
+        }
+        boolean onlyMentions = "me".equals(q.get("mentionedPeople"));
+        if ("group".equals(room.get("type")) && !onlyMentions) {
+            throw new HttpError(403, "Failed to get activity.");
+        }
+        int max = intParam(q, "max", 50);
+        List<Map<String, Object>> all = store.messagesIn(roomId);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0 && items.size() < max; i--) { // newest first
+            Map<String, Object> m = all.get(i);
+            if (!onlyMentions || (m.get("mentionedPeople") instanceof List<?> l && l.contains(store.botId()))) {
+                items.add(m);
+            }
+        }
+        return Answer.ok(Map.of("items", items));
+    }
+
+    /** The metadata Webex puts in a messages webhook's data: never the text. */
+    static Map<String, Object> messageData(Map<String, Object> m) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        for (String k : List.of("id", "roomId", "roomType", "personId", "personEmail", "created")) {
+            d.put(k, m.get(k));
+        }
+        return d;
+    }
+
+    // ---- webhooks ----------------------------------------------------------------------------------------
+
+    private Answer webhooks(String method, String[] seg, Map<String, String> q, byte[] body) {
+        if (seg.length == 1) {
+            if ("POST".equals(method)) {
+                Map<String, Object> req = HttpIo.parseObject(body);
+                for (String f : List.of("name", "targetUrl", "resource", "event")) {
+                    if (str(req, f) == null) {
+                        throw new HttpError(400, f + " is required.");
+                    }
+                }
+                return Answer.ok(store.addWebhook(req));
+            }
+            requireMethod(method, "GET");
+            return listWebhooks(q);
+        }
+        if (seg.length != 2 || seg[1].isEmpty()) {
+            return notFound();
+        }
+        String id = seg[1];
+        switch (method) {
+            case "GET":
+                return byId(method, seg, 2, store::webhook, "webhook");
+            case "PUT": {
+                Map<String, Object> req = HttpIo.parseObject(body);
+                if (str(req, "name") == null || str(req, "targetUrl") == null) {
+                    throw new HttpError(400, "name and targetUrl are required.");
+                }
+                Map<String, Object> w = store.updateWebhook(id, req);
+                if (w == null) {
+                    throw new HttpError(404, "Could not find webhook with id " + id + ".");
+                }
+                return Answer.ok(w);
+            }
+            case "DELETE":
+                if (!store.deleteWebhook(id)) {
+                    throw new HttpError(404, "Could not find webhook with id " + id + ".");
+                }
+                return new Answer(204, null, Map.of());
+            default:
+                throw new HttpError(405, "Method " + method + " not allowed.");
+        }
+    }
+
+    /** Pages with an opaque "after" cursor and an RFC 5988 Link header, as Webex does. */
+    private Answer listWebhooks(Map<String, String> q) {
+        int max = intParam(q, "max", DEFAULT_MAX);
+        List<Map<String, Object>> all = store.webhooks();
+        int start = 0;
+        String after = q.get("after");
+        if (after != null) {
+            for (int i = 0; i < all.size(); i++) {
+                if (after.equals(all.get(i).get("id"))) {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+        int end = Math.min(all.size(), start + max);
+        List<Map<String, Object>> items = new ArrayList<>(all.subList(start, end));
+        Map<String, String> headers = Map.of();
+        if (end < all.size()) {
+            String next = apiUrl.get() + "/webhooks?max=" + max + "&after="
+                    + URLEncoder.encode((String) all.get(end - 1).get("id"), StandardCharsets.UTF_8);
+            headers = Map.of("Link", "<" + next + ">; rel=\"next\"");
+        }
+        return new Answer(200, Map.of("items", items), headers);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private static Answer notFound() {
+        throw new HttpError(404, "The requested resource could not be found.");
+    }
+
+    private static void requireMethod(String method, String allowed) {
+        if (!allowed.equals(method)) {
+            throw new HttpError(405, "Method " + method + " not allowed.");
+        }
+    }
+
+    private static String str(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v == null ? null : String.valueOf(v);
+    }
+
+    private static int intParam(Map<String, String> q, String name, int dflt) {
+        String v = q.get(name);
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1) {
+                throw new HttpError(400, name + " must be a positive number.");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, name + " must be a number.");
+        }
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

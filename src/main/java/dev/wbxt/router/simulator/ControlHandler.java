@@ -1,0 +1,140 @@
+package dev.wbxt.router.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.wbxt.router.simulator.HttpIo.HttpError;
+import dev.wbxt.router.simulator.WebexSimulator.Delivery;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Unauthenticated endpoints under /simulator for humans and scripts: "alice says hello" with one curl line,
+ * and a readable (pretty-printed) answer showing what the bot replied.
+ */
+final class ControlHandler implements HttpHandler {
+    static final String DEFAULT_FROM = "alice@example.com";
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(5);
+    /** After the first reply, a short grace period so a bot that answers with two messages shows both. */
+    private static final Duration REPLY_GRACE = Duration.ofMillis(300);
+
+    private final WebexSimulator sim;
+
+    ControlHandler(WebexSimulator sim) {
+        this.sim = sim;
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getRawPath().substring("/simulator".length());
+        int status = 200;
+        Object body;
+        try {
+            byte[] raw = HttpIo.readBody(ex);
+            body = switch (method + " " + path) {
+                case "POST /messages" -> postMessage(HttpIo.parseObject(raw));
+                case "GET /messages" -> Map.of("items", sim.messagesIn(required(HttpIo.query(ex).get("roomId"), "roomId")));
+                case "POST /cards" -> postCard(HttpIo.parseObject(raw));
+                case "GET /calls" -> Map.of("items", sim.calls());
+                case "POST /faults" -> addFault(HttpIo.parseObject(raw));
+                case "DELETE /faults" -> {
+                    sim.clearFaults();
+                    yield Map.of("cleared", true);
+                }
+                default -> throw new HttpError(404, "Unknown simulator endpoint " + method + " " + path);
+            };
+        } catch (HttpError e) {
+            status = e.status;
+            body = Map.of("error", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            status = 400;
+            body = Map.of("error", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = 503;
+            body = Map.of("error", "interrupted");
+        }
+        HttpIo.send(ex, status, HttpIo.toBytes(body, true));
+    }
+
+    private Object postMessage(Map<String, Object> req) throws InterruptedException {
+        String from = req.get("from") == null ? DEFAULT_FROM : String.valueOf(req.get("from"));
+        String text = required(req.get("text"), "text");
+        String room = req.get("room") == null ? sim.directRoom(from) : String.valueOf(req.get("room"));
+        Map<String, Object> message = sim.post(from, room, text);
+        List<Delivery> deliveries = sim.fireMessageCreated(message);
+        return answer(message, deliveries, room, (String) message.get("id"));
+    }
+
+    private Object postCard(Map<String, Object> req) throws InterruptedException {
+        String from = req.get("from") == null ? DEFAULT_FROM : String.valueOf(req.get("from"));
+        String messageId = required(req.get("messageId"), "messageId");
+        Map<String, Object> card = sim.message(messageId);
+        if (card == null) {
+            throw new HttpError(404, "Unknown message " + messageId);
+        }
+        String room = (String) card.get("roomId");
+        List<Map<String, Object>> sofar = sim.messagesIn(room);
+        String last = (String) sofar.get(sofar.size() - 1).get("id");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inputs = req.get("inputs") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        List<Delivery> deliveries = sim.submitCard(from, messageId, inputs);
+        return answer(Map.of("messageId", messageId, "inputs", inputs), deliveries, room, last);
+    }
+
+    /** Waits (bounded) for the bot's replies posted in the room after the message {@code after}. */
+    private Map<String, Object> answer(Map<String, Object> message, List<Delivery> deliveries, String room, String after)
+            throws InterruptedException {
+        String botId = (String) sim.bot().get("id");
+        List<Map<String, Object>> replies = sim.awaitAfter(room, after, botId, REPLY_WAIT);
+        if (!replies.isEmpty()) {
+            Thread.sleep(REPLY_GRACE.toMillis());
+            replies = sim.awaitAfter(room, after, botId, Duration.ZERO);
+        }
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (Delivery d : deliveries) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("targetUrl", d.targetUrl());
+            row.put("status", d.status());
+            shown.add(row);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("message", message);
+        out.put("deliveries", shown);
+        out.put("replies", replies);
+        return out;
+    }
+
+    private Object addFault(Map<String, Object> req) {
+        String method = req.get("method") == null ? null : String.valueOf(req.get("method"));
+        String path = required(req.get("path"), "path");
+        if (req.get("delayMs") != null) {
+            sim.delay(method, path, Duration.ofMillis(((Number) req.get("delayMs")).longValue()));
+        } else {
+            int status = ((Number) required(req.get("status"), "status", Number.class)).intValue();
+            int times = req.get("times") == null ? 1 : ((Number) req.get("times")).intValue();
+            Integer retryAfter = req.get("retryAfter") == null ? null : ((Number) req.get("retryAfter")).intValue();
+            sim.failNext(method, path, status, times, retryAfter);
+        }
+        return Map.of("added", req);
+    }
+
+    private static String required(Object v, String name) {
+        if (v == null || String.valueOf(v).isBlank()) {
+            throw new HttpError(400, name + " is required");
+        }
+        return String.valueOf(v);
+    }
+
+    private static Object required(Object v, String name, Class<?> type) {
+        if (!type.isInstance(v)) {
+            throw new HttpError(400, name + " is required and must be a " + type.getSimpleName().toLowerCase());
+        }
+        return v;
+    }
+}

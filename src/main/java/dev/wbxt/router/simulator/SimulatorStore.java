@@ -1,0 +1,287 @@
+package dev.wbxt.router.simulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The simulator's in-memory Webex: people, rooms, messages, attachment actions and webhooks.
+ * One monitor guards everything; the data set is tiny, and one lock makes "wait until the bot replied" trivial.
+ * Every getter returns copies so callers can never mutate the store behind its lock.
+ */
+final class SimulatorStore {
+    static final String BOT_EMAIL = "echo-bot@webex.bot";
+
+    private final String orgId = SimIds.newId("ORGANIZATION");
+    private final String appId = SimIds.newId("APPLICATION");
+    private final Map<String, Map<String, Object>> people = new LinkedHashMap<>();
+    private final Map<String, String> personIdByEmail = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> rooms = new LinkedHashMap<>();
+    private final Map<String, String> directRoomByPersonId = new LinkedHashMap<>();
+    private final Map<String, String> groupRoomByTitle = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> messages = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> actions = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> webhooks = new LinkedHashMap<>();
+    private final String botId;
+
+    SimulatorStore() {
+        Map<String, Object> bot = newPerson(BOT_EMAIL, "Echo Bot", "bot");
+        bot.put("nickName", "Echo");
+        botId = (String) bot.get("id");
+    }
+
+    String orgId() {
+        return orgId;
+    }
+
+    String appId() {
+        return appId;
+    }
+
+    String botId() {
+        return botId;
+    }
+
+    // ---- people ------------------------------------------------------------------------------------------
+
+    synchronized Map<String, Object> bot() {
+        return copy(people.get(botId));
+    }
+
+    /** The person with that email, created on first use with a display name from the local part ("alice" → "Alice"). */
+    synchronized Map<String, Object> person(String email) {
+        String id = personIdByEmail.get(email.toLowerCase(Locale.ROOT));
+        if (id != null) {
+            return copy(people.get(id));
+        }
+        String local = email.contains("@") ? email.substring(0, email.indexOf('@')) : email;
+        String display = local.isEmpty() ? email : Character.toUpperCase(local.charAt(0)) + local.substring(1);
+        return copy(newPerson(email, display, "person"));
+    }
+
+    private Map<String, Object> newPerson(String email, String displayName, String type) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("id", SimIds.newId("PEOPLE"));
+        p.put("emails", List.of(email));
+        p.put("displayName", displayName);
+        p.put("orgId", orgId);
+        p.put("created", SimIds.now());
+        p.put("status", "active");
+        p.put("type", type);
+        people.put((String) p.get("id"), p);
+        personIdByEmail.put(email.toLowerCase(Locale.ROOT), (String) p.get("id"));
+        return p;
+    }
+
+    synchronized Map<String, Object> personById(String id) {
+        return copy(people.get(id));
+    }
+
+    // ---- rooms -------------------------------------------------------------------------------------------
+
+    /** The 1:1 room between that person and the bot; its title is the person's display name, as Webex shows it. */
+    synchronized String directRoom(String email) {
+        Map<String, Object> p = person(email);
+        String personId = (String) p.get("id");
+        return directRoomByPersonId.computeIfAbsent(personId,
+                k -> newRoom("direct", (String) p.get("displayName"), personId));
+    }
+
+    synchronized String groupRoom(String title) {
+        return groupRoomByTitle.computeIfAbsent(title, k -> newRoom("group", title, botId));
+    }
+
+    private String newRoom(String type, String title, String creatorId) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        String id = SimIds.newId("ROOM");
+        String now = SimIds.now();
+        r.put("id", id);
+        r.put("title", title);
+        r.put("type", type);
+        r.put("isLocked", false);
+        r.put("lastActivity", now);
+        r.put("creatorId", creatorId);
+        r.put("created", now);
+        rooms.put(id, r);
+        return id;
+    }
+
+    synchronized Map<String, Object> room(String id) {
+        return copy(rooms.get(id));
+    }
+
+    // ---- messages ----------------------------------------------------------------------------------------
+
+    /**
+     * Stores a message authored by {@code personId}. In group rooms a person's message is stored as mentioning the
+     * bot, because Webex only shows (and only fires webhooks for) group messages that mention the bot.
+     */
+    synchronized Map<String, Object> addMessage(String personId, String roomId, String text, String markdown,
+                                                String parentId, List<?> attachments) {
+        Map<String, Object> room = rooms.get(roomId);
+        Map<String, Object> author = people.get(personId);
+        if (room == null || author == null) {
+            throw new IllegalArgumentException("unknown room or person");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", SimIds.newId("MESSAGE"));
+        if (parentId != null) {
+            m.put("parentId", parentId);
+        }
+        m.put("roomId", roomId);
+        m.put("roomType", room.get("type"));
+        if (text != null) {
+            m.put("text", text);
+        }
+        if (markdown != null) {
+            m.put("markdown", markdown);
+        }
+        if (attachments != null && !attachments.isEmpty()) {
+            m.put("attachments", attachments);
+        }
+        m.put("personId", personId);
+        m.put("personEmail", ((List<?>) author.get("emails")).get(0));
+        if ("group".equals(room.get("type")) && !botId.equals(personId)) {
+            m.put("mentionedPeople", List.of(botId));
+        }
+        m.put("created", SimIds.now());
+        room.put("lastActivity", m.get("created"));
+        messages.put((String) m.get("id"), m);
+        notifyAll(); // wakes awaitBotMessages / the control endpoint waiting for replies
+        return copy(m);
+    }
+
+    synchronized Map<String, Object> message(String id) {
+        return copy(messages.get(id));
+    }
+
+    synchronized List<Map<String, Object>> messagesBy(String personId) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> m : messages.values()) {
+            if (personId.equals(m.get("personId"))) {
+                out.add(copy(m));
+            }
+        }
+        return out;
+    }
+
+    synchronized List<Map<String, Object>> messagesIn(String roomId) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> m : messages.values()) {
+            if (roomId.equals(m.get("roomId"))) {
+                out.add(copy(m));
+            }
+        }
+        return out;
+    }
+
+    /** Blocks until the supplier returns a non-null value or the timeout passes; re-checked on every store change. */
+    synchronized <T> T await(Supplier<T> check, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T value;
+        while ((value = check.get()) == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return value;
+    }
+
+    // ---- attachment actions -----------------------------------------------------------------------------
+
+    synchronized Map<String, Object> addAttachmentAction(String personId, String messageId, Map<String, Object> inputs) {
+        Map<String, Object> msg = messages.get(messageId);
+        if (msg == null) {
+            throw new IllegalArgumentException("unknown message");
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("id", SimIds.newId("ATTACHMENT_ACTION"));
+        a.put("type", "submit");
+        a.put("messageId", messageId);
+        a.put("inputs", inputs == null ? Map.of() : new LinkedHashMap<>(inputs));
+        a.put("personId", personId);
+        a.put("roomId", msg.get("roomId"));
+        a.put("created", SimIds.now());
+        actions.put((String) a.get("id"), a);
+        return copy(a);
+    }
+
+    synchronized Map<String, Object> attachmentAction(String id) {
+        return copy(actions.get(id));
+    }
+
+    // ---- webhooks ----------------------------------------------------------------------------------------
+
+    synchronized Map<String, Object> addWebhook(Map<String, Object> req) {
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("id", SimIds.newId("WEBHOOK"));
+        w.put("name", req.get("name"));
+        w.put("targetUrl", req.get("targetUrl"));
+        w.put("resource", req.get("resource"));
+        w.put("event", req.get("event"));
+        if (req.get("filter") != null) {
+            w.put("filter", req.get("filter"));
+        }
+        if (req.get("secret") != null) {
+            w.put("secret", req.get("secret"));
+        }
+        w.put("orgId", orgId);
+        w.put("createdBy", botId);
+        w.put("appId", appId);
+        w.put("ownedBy", "creator");
+        w.put("status", "active");
+        w.put("created", SimIds.now());
+        webhooks.put((String) w.get("id"), w);
+        return copy(w);
+    }
+
+    synchronized Map<String, Object> webhook(String id) {
+        return copy(webhooks.get(id));
+    }
+
+    synchronized List<Map<String, Object>> webhooks() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        webhooks.values().forEach(w -> out.add(copy(w)));
+        return out;
+    }
+
+    /** PUT semantics of Webex: name and targetUrl replaced; secret and status only when given. */
+    synchronized Map<String, Object> updateWebhook(String id, Map<String, Object> req) {
+        Map<String, Object> w = webhooks.get(id);
+        if (w == null) {
+            return null;
+        }
+        w.put("name", req.get("name"));
+        w.put("targetUrl", req.get("targetUrl"));
+        if (req.get("secret") != null) {
+            w.put("secret", req.get("secret"));
+        }
+        if (req.get("status") != null) {
+            w.put("status", req.get("status"));
+        }
+        return copy(w);
+    }
+
+    synchronized boolean deleteWebhook(String id) {
+        return webhooks.remove(id) != null;
+    }
+
+    synchronized boolean setWebhookStatus(String id, String status) {
+        Map<String, Object> w = webhooks.get(id);
+        if (w == null) {
+            return false;
+        }
+        w.put("status", status);
+        return true;
+    }
+
+    private static Map<String, Object> copy(Map<String, Object> m) {
+        return m == null ? null : new LinkedHashMap<>(m);
+    }
+}

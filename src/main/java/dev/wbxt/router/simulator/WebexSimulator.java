@@ -1,0 +1,248 @@
+package dev.wbxt.router.simulator;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Webex REST API double over real HTTP on 127.0.0.1: the REST API under /v1 (bearer token required),
+ * signed webhook deliveries, fault injection, and unauthenticated control endpoints under /simulator.
+ * Part of the product: tests, benchmarks and the app's simulator mode all use it.
+ */
+public final class WebexSimulator implements AutoCloseable {
+
+    /** What one webhook target answered to one delivery; status 0 means nothing answered. */
+    public record Delivery(String webhookId, String targetUrl, int status, String body, String payload) {
+    }
+
+    /** One REST API request as received; {@code path} includes /v1 and the query string. */
+    public record Call(String method, String path, int status, String requestBody) {
+    }
+
+    private final String botToken;
+    private final SimulatorStore store = new SimulatorStore();
+    private final FaultInjector faults = new FaultInjector();
+    private final WebhookDispatcher dispatcher = new WebhookDispatcher(store);
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** Runs the webhooks Webex fires for the bot's own messages, so POST /messages answers first. */
+    private final ExecutorService background = Executors.newCachedThreadPool(daemon("webex-sim-webhooks"));
+    private volatile int port;
+    private HttpServer server;
+    private ExecutorService serverThreads;
+
+    private WebexSimulator(int port, String botToken) {
+        this.port = port;
+        this.botToken = Objects.requireNonNull(botToken, "botToken");
+    }
+
+    /** Starts listening on 127.0.0.1; port 0 picks a free port. */
+    public static WebexSimulator start(int port, String botToken) {
+        WebexSimulator sim = new WebexSimulator(port, botToken);
+        sim.listen();
+        return sim;
+    }
+
+    private synchronized void listen() {
+        if (server != null) {
+            return;
+        }
+        try {
+            HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            s.createContext("/v1", new ApiHandler(store, dispatcher, faults, botToken, calls::add, background, this::apiUrl));
+            s.createContext("/simulator", new ControlHandler(this));
+            // cached pool: a webhook receiver may call back into the API while a control request is still open
+            serverThreads = Executors.newCachedThreadPool(daemon("webex-sim-http"));
+            s.setExecutor(serverThreads);
+            s.start();
+            server = s;
+            port = s.getAddress().getPort(); // keep the real port so restart() binds the same one
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
+        }
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + port + "/v1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Closes the listener (connections are refused afterwards); the store is kept for {@link #restart()}. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            serverThreads.shutdownNow();
+            server = null;
+        }
+    }
+
+    /** Listens again on the same port with the same store. */
+    public synchronized void restart() {
+        stop();
+        listen();
+    }
+
+    @Override
+    public void close() {
+        stop();
+        background.shutdownNow();
+    }
+
+    // ---- the world ---------------------------------------------------------------------------------------
+
+    public Map<String, Object> bot() {
+        return store.bot();
+    }
+
+    public Map<String, Object> person(String email) {
+        return store.person(email);
+    }
+
+    public String directRoom(String email) {
+        return store.directRoom(email);
+    }
+
+    public String groupRoom(String title) {
+        return store.groupRoom(title);
+    }
+
+    // ---- events ------------------------------------------------------------------------------------------
+
+    /** That person posts {@code text} in the room; every matching webhook gets messages/created, synchronously. */
+    public List<Delivery> say(String email, String roomId, String text) {
+        return fireMessageCreated(post(email, roomId, text));
+    }
+
+    /** That person submits a card on the message; fires attachmentActions/created (without the inputs, as Webex). */
+    public List<Delivery> submitCard(String email, String messageId, Map<String, Object> inputs) {
+        String personId = (String) store.person(email).get("id");
+        Map<String, Object> a = store.addAttachmentAction(personId, messageId, inputs);
+        Map<String, Object> data = new java.util.LinkedHashMap<>(a);
+        data.remove("inputs");
+        return dispatcher.dispatch("attachmentActions", "created", personId, data, a);
+    }
+
+    /** POSTs an arbitrary payload to every registered webhook, signed with each webhook's secret. */
+    public List<Delivery> fire(Map<String, Object> webhookPayload) {
+        return dispatcher.fireRaw(webhookPayload);
+    }
+
+    Map<String, Object> post(String email, String roomId, String text) {
+        String personId = (String) store.person(email).get("id");
+        if (store.room(roomId) == null) {
+            throw new IllegalArgumentException("unknown room " + roomId);
+        }
+        return store.addMessage(personId, roomId, text, null, null, null);
+    }
+
+    List<Delivery> fireMessageCreated(Map<String, Object> message) {
+        return dispatcher.dispatch("messages", "created", (String) message.get("personId"),
+                ApiHandler.messageData(message), message);
+    }
+
+    Map<String, Object> message(String id) {
+        return store.message(id);
+    }
+
+    // ---- observation -------------------------------------------------------------------------------------
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public void clearCalls() {
+        calls.clear();
+    }
+
+    public List<Map<String, Object>> messagesBy(String personId) {
+        return store.messagesBy(personId);
+    }
+
+    public List<Map<String, Object>> messagesIn(String roomId) {
+        return store.messagesIn(roomId);
+    }
+
+    /** Waits until the bot has posted at least {@code count} messages in the room; returns what it has posted by then. */
+    public List<Map<String, Object>> awaitBotMessages(String roomId, int count, Duration timeout) {
+        String botId = store.botId();
+        try {
+            store.await(() -> botMessages(roomId, botId).size() >= count ? Boolean.TRUE : null, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return botMessages(roomId, botId);
+    }
+
+    /** The bot's messages in the room after message {@code afterId}, waiting up to {@code timeout} for the first one. */
+    List<Map<String, Object>> awaitAfter(String roomId, String afterId, String botId, Duration timeout)
+            throws InterruptedException {
+        List<Map<String, Object>> found = store.await(() -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            boolean seen = false;
+            for (Map<String, Object> m : store.messagesIn(roomId)) {
+                if (seen && botId.equals(m.get("personId"))) {
+                    out.add(m);
+                }
+                seen |= afterId.equals(m.get("id"));
+            }
+            return out.isEmpty() ? null : out;
+        }, timeout);
+        return found == null ? List.of() : found;
+    }
+
+    private List<Map<String, Object>> botMessages(String roomId, String botId) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> m : store.messagesIn(roomId)) {
+            if (botId.equals(m.get("personId"))) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    // ---- faults and test hooks ---------------------------------------------------------------------------
+
+    public void failNext(String method, String pathPrefix, int status, int times, Integer retryAfterSeconds) {
+        faults.failNext(method, pathPrefix, status, times, retryAfterSeconds);
+    }
+
+    public void delay(String method, String pathPrefix, Duration delay) {
+        faults.delay(method, pathPrefix, delay);
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** E.g. "inactive" to model Webex disabling a webhook after failed deliveries. */
+    public void setWebhookStatus(String id, String status) {
+        if (!store.setWebhookStatus(id, status)) {
+            throw new IllegalArgumentException("unknown webhook " + id);
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
