@@ -11,19 +11,16 @@ public final class WebexEventRouter {
     }
 
     public static void main(String[] args) throws Exception {
-        Main main = new Main(WebexEventRouter.class);
+        System.exit(newMain().run(args));
+    }
+
+    /** The service, not started: Java wiring from {@link RouterConfiguration}, routes from {@code routes/*.yaml}. */
+    public static Main newMain() {
+        Main main = new Main();
+        main.configure().addConfiguration(RouterConfiguration.class);
         // The defaults travel inside the jar; ./application.properties, when present, overrides them.
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
-        int exitCode;
-        try {
-            exitCode = main.run(args);
-        } catch (Exception e) {
-            exitCode = 1;
-        }
-        if (exitCode != 0 && main.getCamelContext() == null || exitCode != 0) {
-            System.err.println("webex-event-router did not start: see the error above");
-        }
-        System.exit(exitCode);
+        return main;
     }
 }

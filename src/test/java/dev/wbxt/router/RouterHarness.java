@@ -48,8 +48,7 @@ final class RouterHarness implements AutoCloseable {
     }
 
     RouterHarness start() throws Exception {
-        main = new Main(WebexEventRouter.class);
-        main.setDefaultPropertyPlaceholderLocation("file:application.properties");
+        main = WebexEventRouter.newMain();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("camel.server.port", "0");
         props.put("webex.bot-token", TOKEN);

@@ -2,6 +2,7 @@ package dev.wbxt.router.broker;
 
 import java.nio.file.Path;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -50,7 +51,9 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setMaxDeliveryAttempts(-1)
                 .setRedeliveryDelay(settings.redeliveryDelayMillis())
                 .setRedeliveryMultiplier(settings.redeliveryMultiplier())
-                .setMaxRedeliveryDelay(settings.maxRedeliveryDelayMillis()));
+                .setMaxRedeliveryDelay(settings.maxRedeliveryDelayMillis())
+                .setDeadLetterAddress(SimpleString.of("wbxt.broker.dlq"))
+                .setExpiryAddress(SimpleString.of("wbxt.broker.expired")));
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(cfg);
         broker.start();

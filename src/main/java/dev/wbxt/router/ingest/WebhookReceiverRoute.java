@@ -1,7 +1,10 @@
 package dev.wbxt.router.ingest;
 
+import java.nio.charset.StandardCharsets;
+
 import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -34,7 +37,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
         from("platform-http:{{webhook.path}}?httpMethodRestrict=POST&consumes=application/json")
                 .routeId("webhook-receiver")
                 .process(this::verify)
-                .to("jms:queue:{{queue.events}}?jmsMessageType=Text")
+                .to(ExchangePattern.InOnly, "jms:queue:{{queue.events}}?jmsMessageType=Text") // store, no reply awaited
                 .process(this::accepted);
     }
 
@@ -47,7 +50,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
         }
         WebhookNotification notification = WebhookNotification.parse(body);
         in.removeHeaders("*");
-        in.setBody(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        in.setBody(new String(body, StandardCharsets.UTF_8));
         in.setHeader(EVENT_KEY, notification.dedupeKey());
         in.setHeader(RESOURCE, notification.resource());
         in.setHeader(EVENT, notification.event());
