@@ -249,6 +249,15 @@ class WebexSimulatorTest {
         assertEquals("/v1/people/me", calls.get(0).path());
         assertEquals(429, calls.get(0).status());
         assertEquals("POST", calls.get(calls.size() - 1).method());
+
+        // the same through the control endpoint, as a script would
+        String control = "http://127.0.0.1:" + sim.port() + "/simulator/faults";
+        HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create(control)).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"method\":\"GET\",\"path\":\"/people\",\"status\":503,\"times\":5}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, added.statusCode(), added.body());
+        assertEquals(503, api("GET", "/people/me", null, true).statusCode());
+        http.send(HttpRequest.newBuilder(URI.create(control)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, api("GET", "/people/me", null, true).statusCode());
     }
 
     @Test

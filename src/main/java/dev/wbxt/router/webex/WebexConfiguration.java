@@ -1,0 +1,131 @@
+package dev.wbxt.router.webex;
+
+/**
+ * Settings of the {@code webex:} component and of {@link WebexClient}. Plain POJO so camel-main can bind
+ * properties onto it and tests can shrink the back-offs to milliseconds.
+ */
+public class WebexConfiguration {
+    private String apiUrl = "https://webexapis.com/v1";
+    private String botToken;
+    private int connectTimeoutMillis = 5000;
+    private int responseTimeoutMillis = 15000;
+    /** Attempts in total for 5xx, timeouts and connection errors (and the cap on 429 waits). */
+    private int maxAttempts = 4;
+    private long initialBackoffMillis = 200;
+    private double backoffMultiplier = 2.0;
+    private long maxBackoffMillis = 5000;
+    /** A 429 asking to wait longer than this is not slept on: it fails (retryable) so the caller can re-queue. */
+    private long maxRetryAfterMillis = 60000;
+    /** Extra GETs of a message / attachment action answering 404: Webex documents a lag behind the webhook. */
+    private int notFoundRetries = 3;
+    private long notFoundRetryDelayMillis = 500;
+
+    public WebexConfiguration copy() {
+        WebexConfiguration c = new WebexConfiguration();
+        c.apiUrl = apiUrl;
+        c.botToken = botToken;
+        c.connectTimeoutMillis = connectTimeoutMillis;
+        c.responseTimeoutMillis = responseTimeoutMillis;
+        c.maxAttempts = maxAttempts;
+        c.initialBackoffMillis = initialBackoffMillis;
+        c.backoffMultiplier = backoffMultiplier;
+        c.maxBackoffMillis = maxBackoffMillis;
+        c.maxRetryAfterMillis = maxRetryAfterMillis;
+        c.notFoundRetries = notFoundRetries;
+        c.notFoundRetryDelayMillis = notFoundRetryDelayMillis;
+        return c;
+    }
+
+    public String getApiUrl() {
+        return apiUrl;
+    }
+
+    public void setApiUrl(String apiUrl) {
+        this.apiUrl = apiUrl;
+    }
+
+    public String getBotToken() {
+        return botToken;
+    }
+
+    public void setBotToken(String botToken) {
+        this.botToken = botToken;
+    }
+
+    public int getConnectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    public void setConnectTimeoutMillis(int connectTimeoutMillis) {
+        this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+
+    public int getResponseTimeoutMillis() {
+        return responseTimeoutMillis;
+    }
+
+    public void setResponseTimeoutMillis(int responseTimeoutMillis) {
+        this.responseTimeoutMillis = responseTimeoutMillis;
+    }
+
+    public int getMaxAttempts() {
+        return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+
+    public long getInitialBackoffMillis() {
+        return initialBackoffMillis;
+    }
+
+    public void setInitialBackoffMillis(long initialBackoffMillis) {
+        this.initialBackoffMillis = initialBackoffMillis;
+    }
+
+    public double getBackoffMultiplier() {
+        return backoffMultiplier;
+    }
+
+    public void setBackoffMultiplier(double backoffMultiplier) {
+        this.backoffMultiplier = backoffMultiplier;
+    }
+
+    public long getMaxBackoffMillis() {
+        return maxBackoffMillis;
+    }
+
+    public void setMaxBackoffMillis(long maxBackoffMillis) {
+        this.maxBackoffMillis = maxBackoffMillis;
+    }
+
+    public long getMaxRetryAfterMillis() {
+        return maxRetryAfterMillis;
+    }
+
+    public void setMaxRetryAfterMillis(long maxRetryAfterMillis) {
+        this.maxRetryAfterMillis = maxRetryAfterMillis;
+    }
+
+    public int getNotFoundRetries() {
+        return notFoundRetries;
+    }
+
+    public void setNotFoundRetries(int notFoundRetries) {
+        this.notFoundRetries = notFoundRetries;
+    }
+
+    public long getNotFoundRetryDelayMillis() {
+        return notFoundRetryDelayMillis;
+    }
+
+    public void setNotFoundRetryDelayMillis(long notFoundRetryDelayMillis) {
+        this.notFoundRetryDelayMillis = notFoundRetryDelayMillis;
+    }
+
+    @Override
+    public String toString() { // never the token
+        return "WebexConfiguration[apiUrl=" + apiUrl + ", botToken=" + (botToken == null ? "unset" : "***") + "]";
+    }
+}

@@ -1,0 +1,36 @@
+package dev.wbxt.router.webex;
+
+/** The operations of the {@code webex:} component: {@code webex:<operation>}. */
+public enum WebexOperation {
+    me("GET", "/people/me", false, false),
+    getMessage("GET", "/messages/", true, true),
+    getRoom("GET", "/rooms/", true, false),
+    getPerson("GET", "/people/", true, false),
+    getAttachmentAction("GET", "/attachment/actions/", true, true),
+    createMessage("POST", "/messages", false, false),
+    listWebhooks("GET", "/webhooks", false, false),
+    createWebhook("POST", "/webhooks", false, false),
+    updateWebhook("PUT", "/webhooks/", true, false),
+    deleteWebhook("DELETE", "/webhooks/", true, false);
+
+    final String method;
+    final String path;
+    final boolean needsId;
+    /** Webex documents a lag between a webhook and the REST resource: a 404 here may heal itself. */
+    final boolean retriesNotFound;
+
+    WebexOperation(String method, String path, boolean needsId, boolean retriesNotFound) {
+        this.method = method;
+        this.path = path;
+        this.needsId = needsId;
+        this.retriesNotFound = retriesNotFound;
+    }
+
+    public boolean needsId() {
+        return needsId;
+    }
+
+    public boolean hasBody() {
+        return "POST".equals(method) || "PUT".equals(method);
+    }
+}

@@ -1,0 +1,340 @@
+package dev.wbxt.router.webex;
+
+import dev.wbxt.router.simulator.WebexSimulator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebexComponentTest {
+    private static final String TOKEN = "tok-SECRET-4f1d9c";
+    private WebexSimulator sim;
+    private CamelContext context;
+    private ProducerTemplate template;
+    private SimpleMeterRegistry meters;
+    private LogCapture logs;
+
+    @BeforeAll
+    void startAll() throws Exception {
+        logs = LogCapture.start(Level.DEBUG, "dev.wbxt", "org.apache.camel");
+        sim = WebexSimulator.start(0, TOKEN);
+        WebexConfiguration cfg = new WebexConfiguration();
+        cfg.setApiUrl(sim.apiUrl());
+        cfg.setBotToken(TOKEN);
+        cfg.setInitialBackoffMillis(5);
+        cfg.setBackoffMultiplier(2.0);
+        cfg.setMaxBackoffMillis(20);
+        cfg.setNotFoundRetryDelayMillis(10);
+        cfg.setResponseTimeoutMillis(400);
+        context = new DefaultCamelContext();
+        meters = new SimpleMeterRegistry();
+        context.getRegistry().bind("meters", meters);
+        context.addComponent("webex", new WebexComponent(cfg));
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:me").to("webex:me");
+                from("direct:getMessage").toD("webex:getMessage?id=${header.mid}");
+                from("direct:getRoom").to("webex:getRoom");
+                from("direct:getPerson").to("webex:getPerson");
+                from("direct:getAction").to("webex:getAttachmentAction");
+                from("direct:createMessage").to("webex:createMessage");
+                from("direct:listWebhooks").to("webex:listWebhooks?max=2");
+                from("direct:createWebhook").to("webex:createWebhook");
+                from("direct:updateWebhook").to("webex:updateWebhook");
+                from("direct:deleteWebhook").to("webex:deleteWebhook");
+            }
+        });
+        context.start();
+        template = context.createProducerTemplate();
+    }
+
+    @AfterAll
+    void stopAll() {
+        context.stop();
+        sim.close();
+        logs.close();
+        assertFalse(logs.all().contains(TOKEN), "the token must never be logged");
+        assertTrue(logs.all().contains("WARN"), "Webex errors are logged at WARN");
+    }
+
+    @BeforeEach
+    void clean() {
+        sim.clearFaults();
+        sim.clearCalls();
+    }
+
+    @AfterEach
+    void noTokenInLogsSoFar() {
+        assertFalse(logs.all().contains(TOKEN), "the token must never be logged");
+    }
+
+    private String aliceMessage(String text) {
+        String room = sim.directRoom("alice@example.com");
+        sim.say("alice@example.com", room, text);
+        List<Map<String, Object>> msgs = sim.messagesIn(room);
+        return (String) msgs.get(msgs.size() - 1).get("id");
+    }
+
+    private long calls(String method, String pathPrefix) {
+        return sim.calls().stream().filter(c -> c.method().equals(method) && c.path().startsWith("/v1" + pathPrefix)).count();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> getMessage(String id) {
+        return template.requestBodyAndHeader("direct:getMessage", null, "mid", id, Map.class);
+    }
+
+    private <T extends Throwable> T failure(Class<T> type, Runnable call) {
+        CamelExecutionException e = assertThrows(CamelExecutionException.class, call::run);
+        assertFalse(String.valueOf(e.getMessage()).contains(TOKEN));
+        assertFalse(String.valueOf(e.getCause().getMessage()).contains(TOKEN));
+        return assertInstanceOf(type, e.getCause());
+    }
+
+    @Test
+    void getMessageReturnsTheTextWithStatusAndTrackingHeaders() {
+        String id = aliceMessage("hello router");
+        Exchange ex = template.request("direct:getMessage", e -> e.getIn().setHeader("mid", id));
+        assertEquals("hello router", ex.getMessage().getBody(Map.class).get("text"));
+        assertEquals(200, ex.getMessage().getHeader("WebexStatusCode"));
+        assertTrue(ex.getMessage().getHeader("WebexTrackingId", String.class).startsWith("SIM_"));
+    }
+
+    @Test
+    void headerIdWinsAndOtherGetsWork() {
+        String room = sim.directRoom("bob@example.com");
+        Map<?, ?> r = template.requestBodyAndHeader("direct:getRoom", null, "WebexId", room, Map.class);
+        assertEquals("Bob", r.get("title"));
+        String bobId = (String) sim.person("bob@example.com").get("id");
+        Map<?, ?> p = template.requestBodyAndHeader("direct:getPerson", null, "WebexId", bobId, Map.class);
+        assertEquals("Bob", p.get("displayName"));
+        String other = aliceMessage("other");
+        Exchange ex = template.request("direct:getMessage", e -> {
+            e.getIn().setHeader("mid", "not-this-one");
+            e.getIn().setHeader("WebexId", other);
+        });
+        assertEquals("other", ex.getMessage().getBody(Map.class).get("text"));
+    }
+
+    @Test
+    void getAttachmentActionReturnsTheInputs() throws Exception {
+        // a webhook whose target is closed still records the payload Webex would have sent, with data.id
+        String hook = (String) new WebexClient(context, componentConfig()).createWebhook(Map.of("name", "cards",
+                "targetUrl", "http://127.0.0.1:9/closed", "resource", "attachmentActions", "event", "created")).get("id");
+        String mid = aliceMessage("card");
+        List<WebexSimulator.Delivery> d = sim.submitCard("alice@example.com", mid, Map.of("input_text", "typed"));
+        Map<?, ?> payload = new com.fasterxml.jackson.databind.ObjectMapper().readValue(d.get(0).payload(), Map.class);
+        String actionId = (String) ((Map<?, ?>) payload.get("data")).get("id");
+        Map<?, ?> action = template.requestBodyAndHeader("direct:getAction", null, "WebexId", actionId, Map.class);
+        assertEquals(Map.of("input_text", "typed"), action.get("inputs"));
+        assertEquals(mid, action.get("messageId"));
+        template.requestBodyAndHeader("direct:deleteWebhook", null, "WebexId", hook);
+    }
+
+    @Test
+    void meIsFetchedOnce() {
+        for (int i = 0; i < 3; i++) {
+            Map<?, ?> me = template.requestBody("direct:me", null, Map.class);
+            assertEquals("bot", me.get("type"));
+        }
+        assertEquals(1, calls("GET", "/people/me"), "me is cached after the first success");
+    }
+
+    @Test
+    void tooManyRequestsWaitsRetryAfterThenSucceeds() {
+        String id = aliceMessage("rate limited");
+        sim.clearCalls();
+        sim.failNext("GET", "/messages", 429, 1, 1);
+        long t0 = System.nanoTime();
+        assertEquals("rate limited", getMessage(id).get("text"));
+        assertTrue(System.nanoTime() - t0 >= 950_000_000L, "waited Retry-After");
+        assertEquals(2, calls("GET", "/messages"));
+        assertEquals(1.0, meters.counter("wbxt_webex_retries_total", "reason", "429").count());
+    }
+
+    @Test
+    void tooLongRetryAfterFailsRetryableWithoutSleeping() {
+        String id = aliceMessage("x");
+        sim.clearCalls();
+        sim.failNext("GET", "/messages", 429, 1, 3600);
+        WebexApiException e = failure(WebexApiException.class, () -> getMessage(id));
+        assertTrue(e.isRetryable());
+        assertEquals(429, e.getStatus());
+        assertEquals(1, calls("GET", "/messages"));
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithBackoff() {
+        String id = aliceMessage("flaky");
+        sim.clearCalls();
+        sim.failNext("GET", "/messages", 503, 2, null);
+        assertEquals("flaky", getMessage(id).get("text"));
+        assertEquals(3, calls("GET", "/messages"));
+        assertTrue(meters.counter("wbxt_webex_retries_total", "reason", "5xx").count() >= 2);
+    }
+
+    @Test
+    void serverErrorsForeverGiveARetryableFailureAfterMaxAttempts() {
+        String id = aliceMessage("down");
+        sim.clearCalls();
+        sim.failNext("GET", "/messages", 503, 100, null);
+        WebexApiException e = failure(WebexApiException.class, () -> getMessage(id));
+        assertTrue(e.isRetryable());
+        assertEquals(503, e.getStatus());
+        assertTrue(e.getTrackingId().startsWith("SIM_"));
+        assertEquals("Service Unavailable", e.getWebexMessage());
+        assertEquals(4, calls("GET", "/messages"));
+    }
+
+    @Test
+    void notFoundRightAfterTheWebhookIsRetried() {
+        String id = aliceMessage("lagging");
+        sim.clearCalls();
+        sim.failNext("GET", "/messages", 404, 2, null);
+        assertEquals("lagging", getMessage(id).get("text"));
+        assertEquals(3, calls("GET", "/messages"));
+    }
+
+    @Test
+    void notFoundForeverIsNotRetryable() {
+        String unknown = "Y2lzY29zcGFyazovL3VzL01FU1NBR0UvbWlzc2luZw";
+        WebexApiException e = failure(WebexApiException.class, () -> getMessage(unknown));
+        assertFalse(e.isRetryable());
+        assertEquals(404, e.getStatus());
+        assertEquals(4, calls("GET", "/messages")); // 1 + notFoundRetries
+    }
+
+    @Test
+    void badRequestFailsAtOnceNotRetryable() {
+        String room = sim.directRoom("alice@example.com");
+        WebexApiException e = failure(WebexApiException.class,
+                () -> template.requestBody("direct:createMessage", Map.of("roomId", room, "text", "x".repeat(8000))));
+        assertFalse(e.isRetryable());
+        assertEquals(400, e.getStatus());
+        assertNotNull(e.getWebexMessage());
+        assertEquals(1, calls("POST", "/messages"));
+    }
+
+    @Test
+    void invalidIdsNeverReachWebex() {
+        for (String bad : List.of("../x", "a/b", "%2e", "", "a?b=c", "x".repeat(400))) {
+            IllegalArgumentException e = failure(IllegalArgumentException.class,
+                    () -> template.requestBodyAndHeader("direct:getRoom", null, "WebexId", bad));
+            assertFalse(e.getMessage().contains(bad.isEmpty() ? "\u0000" : bad), "the id is not echoed");
+        }
+        // and through the endpoint option (toD) as a YAML route would write it
+        assertThrows(CamelExecutionException.class, () -> getMessage("a/b"));
+        assertThrows(CamelExecutionException.class, () -> getMessage("%2e"));
+        failure(IllegalArgumentException.class, () -> template.requestBody("direct:getRoom", (Object) null));
+        assertEquals(0, sim.calls().size());
+    }
+
+    @Test
+    void createMessageFromMapOrJsonString() {
+        String room = sim.directRoom("carol@example.com");
+        Exchange ex = template.request("direct:createMessage", e -> e.getIn().setBody(Map.of("roomId", room, "text", "one")));
+        assertEquals("one", ex.getMessage().getBody(Map.class).get("text"));
+        template.requestBody("direct:createMessage", "{\"roomId\":\"" + room + "\",\"markdown\":\"**two**\"}");
+        List<Map<String, Object>> bot = sim.awaitBotMessages(room, 2, Duration.ofSeconds(2));
+        assertEquals(2, bot.size());
+        assertEquals("**two**", bot.get(1).get("markdown"));
+        failure(IllegalArgumentException.class, () -> template.requestBody("direct:createMessage", "[1,2]"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void webhookCrudAndPagedListing() {
+        for (Map<String, Object> w : new WebexClient(context, componentConfig()).listWebhooks()) {
+            sim.clearCalls();
+            template.requestBodyAndHeader("direct:deleteWebhook", null, "WebexId", w.get("id"));
+        }
+        String first = null;
+        for (int i = 0; i < 5; i++) {
+            Map<String, Object> w = template.requestBody("direct:createWebhook", Map.of("name", "w" + i,
+                    "targetUrl", "http://127.0.0.1:9/x", "resource", "messages", "event", "created"), Map.class);
+            first = first == null ? (String) w.get("id") : first;
+        }
+        sim.clearCalls();
+        List<Map<String, Object>> all = template.requestBody("direct:listWebhooks", null, List.class);
+        assertEquals(5, all.size());
+        assertEquals(3, calls("GET", "/webhooks"), "3 pages of max=2");
+        Map<String, Object> updated = template.requestBodyAndHeader("direct:updateWebhook",
+                Map.of("name", "renamed", "targetUrl", "http://127.0.0.1:9/y", "status", "active"), "WebexId", first, Map.class);
+        assertEquals("renamed", updated.get("name"));
+        Exchange del = template.request("direct:deleteWebhook", e -> e.getIn().setHeader("WebexId", w0(all)));
+        assertEquals(204, del.getMessage().getHeader("WebexStatusCode"));
+        assertEquals(4, new WebexClient(context, componentConfig()).listWebhooks().size());
+    }
+
+    private static String w0(List<Map<String, Object>> all) {
+        return (String) all.get(0).get("id");
+    }
+
+    private WebexConfiguration componentConfig() {
+        return ((WebexComponent) context.getComponent("webex")).getConfiguration();
+    }
+
+    @Test
+    void timeoutsAndRefusedConnectionsAreRetryable() throws Exception {
+        sim.delay("GET", "/rooms", Duration.ofMillis(700));
+        String room = sim.directRoom("dave@example.com");
+        WebexConfiguration cfg = componentConfig();
+        cfg.setMaxAttempts(2);
+        try (WebexClient client = new WebexClient(context, cfg)) {
+            WebexApiException e = assertThrows(WebexApiException.class, () -> client.getRoom(room));
+            assertTrue(e.isRetryable());
+            assertEquals(0, e.getStatus());
+        }
+        sim.clearFaults();
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        for (String scheme : List.of("http", "https")) {
+            cfg.setApiUrl(scheme + "://127.0.0.1:" + closedPort + "/v1");
+            try (WebexClient client = new WebexClient(context, cfg)) {
+                WebexApiException e = assertThrows(WebexApiException.class, () -> client.getRoom(room));
+                assertTrue(e.isRetryable(), scheme);
+            }
+        }
+        // the https base URL really goes through camel-http's https endpoint
+        assertTrue(context.getEndpoints().stream().anyMatch(e -> e instanceof HttpEndpoint h
+                && h.getHttpUri().toString().startsWith("https://127.0.0.1:" + closedPort + "/v1")));
+    }
+
+    @Test
+    void javaClientWorksToo() {
+        try (WebexClient client = new WebexClient(context, componentConfig())) {
+            assertEquals("echo-bot@webex.bot", ((List<?>) client.me().get("emails")).get(0));
+            String room = sim.directRoom("erin@example.com");
+            Map<String, Object> m = client.createMessage(Map.of("roomId", room, "text", "hi"));
+            assertEquals("hi", client.getMessage((String) m.get("id")).get("text"));
+            assertThrows(IllegalArgumentException.class, () -> client.getMessage("../x"));
+        }
+    }
+}
