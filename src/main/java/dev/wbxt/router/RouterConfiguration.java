@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.wbxt.router.bot.EchoReplies;
 import dev.wbxt.router.bot.LoopGuard;
@@ -32,6 +33,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.PropertyBindingSupport;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -81,6 +83,12 @@ public class RouterConfiguration implements CamelConfiguration {
         HealthCheckRegistry.get(context).register(new BrokerHealthCheck(broker));
 
         WebexConfiguration webex = new WebexConfiguration();
+        // webex.client.* (timeouts, retries) bind onto the configuration by name: max-attempts -> setMaxAttempts
+        PropertyBindingSupport.build().withIgnoreCase(true).withReflection(true)
+                .bind(context, webex, context.getPropertiesComponent().loadPropertiesAsMap().entrySet().stream()
+                        .filter(e -> e.getKey().toString().startsWith("webex.client."))
+                        .collect(Collectors.toMap(e -> e.getKey().toString().substring("webex.client.".length()),
+                                e -> (Object) e.getValue())));
         webex.setApiUrl(apiUrl);
         webex.setBotToken(botToken);
         context.addComponent("webex", new WebexComponent(webex));
