@@ -29,8 +29,10 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.PropertyBindingSupport;
@@ -102,6 +104,9 @@ public class RouterConfiguration implements CamelConfiguration {
                 FileIdempotentRepository.fileIdempotentRepository(settings.dataDir().resolve("replied-events.dat").toFile(),
                         100_000, 10_000_000L));
 
+        // Routes without their own error handling (the resource routes of routes/) let failures go back to their
+        // caller: the queue consumer, whose transaction and dead-letter policy decide what happens.
+        context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
         context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), metrics));
         context.addRoutes(new ObserveRoutes(meters));
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.maxAttempts(), metrics));
@@ -131,6 +136,9 @@ public class RouterConfiguration implements CamelConfiguration {
         jms.getConfiguration().setLazyCreateTransactionManager(false);
         jms.getConfiguration().setCacheLevelName("CACHE_CONSUMER");
         jms.getConfiguration().setIncludeAllJMSXProperties(true);
+        // A rolled-back event is already reported by the dead-letter policy, in one line.
+        jms.getConfiguration().setErrorHandlerLoggingLevel(LoggingLevel.DEBUG);
+        jms.getConfiguration().setErrorHandlerLogStackTrace(false);
         return jms;
     }
 

@@ -50,7 +50,8 @@ class EchoBotTest {
         String room = router.webex.directRoom("loop@example.com");
         router.webex.say("loop@example.com", room, "do not loop");
         router.webex.awaitBotMessages(room, 1, WAIT);
-        Thread.sleep(1000); // the simulator fires the bot's own message back, as Webex does
+        Thread.sleep(300); // the simulator fires the bot's own message back, as Webex does
+        router.awaitIdle();
         assertEquals(1, router.botRepliesIn(room).size());
     }
 
@@ -63,12 +64,14 @@ class EchoBotTest {
         data.put("roomId", room);
         data.put("personId", botId);
         data.put("personEmail", "echo-bot@webex.bot");
+        router.awaitIdle();
         router.webex.clearCalls();
 
         assertEquals(200, router.deliver(router.envelope("messages", "created", botId, data)).statusCode());
 
-        Thread.sleep(1000);
+        router.awaitIdle();
         assertEquals(List.of(), router.webex.calls(), "the bot id is cached: nothing at all is asked of Webex");
+        assertTrue(router.get("/observe/metrics").body().contains("outcome=\"ignored-own\""));
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wbxt.router.broker.EmbeddedBroker;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.simulator.WebexSimulator;
 import org.apache.camel.CamelContext;
@@ -80,6 +81,21 @@ final class RouterHarness implements AutoCloseable {
 
     CamelContext context() {
         return main.getCamelContext();
+    }
+
+    /** Waits until every stored event has been processed: nothing queued, nothing in flight. */
+    void awaitIdle() throws InterruptedException {
+        EmbeddedBroker broker = context().hasService(EmbeddedBroker.class);
+        long deadline = System.currentTimeMillis() + 20_000;
+        int quietChecks = 0;
+        while (quietChecks < 3) {
+            boolean quiet = broker.messageCount("wbxt.events") == 0 && context().getInflightRepository().size() == 0;
+            quietChecks = quiet ? quietChecks + 1 : 0;
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("still busy after 20 s");
+            }
+            Thread.sleep(50);
+        }
     }
 
     String baseUrl() {

@@ -30,6 +30,12 @@ public class EmbeddedBroker extends ServiceSupport {
         return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
     }
 
+    /** Messages waiting in (or delivered and not yet acknowledged from) that queue; 0 when it does not exist. */
+    public long messageCount(String queue) {
+        var q = broker == null ? null : broker.getActiveMQServer().locateQueue(queue);
+        return q == null ? 0 : q.getMessageCount();
+    }
+
     @Override
     protected void doStart() throws Exception {
         Configuration cfg = new ConfigurationImpl()

@@ -30,6 +30,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        errorHandler(defaultErrorHandler()); // the service's default is none: see RouterConfiguration
         onException(RejectedWebhook.class).handled(true).process(this::reject);
         // The broker could not take the event (stopped, disk full...): say so, Webex will deliver again.
         onException(Exception.class).handled(true).process(this::unavailable);

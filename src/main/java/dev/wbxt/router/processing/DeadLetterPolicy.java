@@ -10,10 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Error handling shared by every route that consumes a queue ({@code routeConfigurationId: dead-letters}).
+ * Error handling shared by every route that consumes a queue ({@code routeConfigurationId: dead-letters}, with
+ * {@code errorHandler: defaultErrorHandler}). The routes it calls have no error handler (the service's default),
+ * so every failure comes back to the consumer, which owns the transaction.
  * The consumer is transacted: a failure rolls back and the broker redelivers after a growing delay. After
  * {@code processing.max-attempts} deliveries, or at once for a failure that cannot get better by retrying (an
  * invalid id, a Webex 4xx), the original event goes to {@code <queue>.dlq} with the reason, and is acknowledged.
+ * Nothing after the failing step runs: no reply, no log line, no forward for an event that did not make it.
  */
 public class DeadLetterPolicy extends RouteConfigurationBuilder {
     public static final String ID = "dead-letters";

@@ -8,6 +8,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.http.HttpConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,9 @@ public class WebexClient implements AutoCloseable {
         if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
             throw new IllegalArgumentException("Webex apiUrl must be http(s): " + baseUrl);
         }
+        // The retry policy below is the only one: HttpClient would otherwise re-send a 429/503 once on its own,
+        // after its own fixed second, hiding Retry-After and doubling every count.
+        context.getComponent(base.getScheme(), HttpComponent.class).setAutomaticRetriesDisabled(true);
         // throwExceptionOnFailure=false: Webex errors come back as answers, the retry policy below reads them.
         this.http = context.getEndpoint(baseUrl + "?throwExceptionOnFailure=false"
                 + "&connectTimeout=" + cfg.getConnectTimeoutMillis()

@@ -1,0 +1,42 @@
+package dev.wbxt.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** An acknowledged event is processed even when Webex was down and the service stopped in between. */
+class DurabilityTest {
+
+    @Test
+    void eventsAcknowledgedWhileWebexIsDownAreAnsweredAfterARestart() throws Exception {
+        try (RouterHarness router = new RouterHarness(Map.of("processing.max-attempts", "1000"))) {
+            router.start();
+            String room = router.webex.directRoom("patient@example.com");
+            List<Map<String, Object>> messages = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                messages.add(router.newMessage("patient@example.com", room, "queued " + i));
+            }
+            router.webex.stop(); // connection refused from now on
+
+            for (Map<String, Object> message : messages) {
+                assertEquals(200, router.deliver(router.messageCreated(message)).statusCode());
+            }
+            router.stop();            // the events are only in the broker's journal now
+            router.webex.restart();
+            router.start();           // same data folder
+
+            List<Map<String, Object>> replies = router.webex.awaitBotMessages(room, 3, Duration.ofSeconds(20));
+            Thread.sleep(500);
+            assertEquals(3, router.botRepliesIn(room).size(), "each answered once: " + replies);
+            for (int i = 0; i < 3; i++) {
+                String markdown = (String) replies.get(i).get("markdown");
+                assertEquals(true, markdown.endsWith("queued " + (i + 1)), "in the order received: " + markdown);
+            }
+        }
+    }
+}
