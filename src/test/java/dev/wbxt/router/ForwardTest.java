@@ -1,0 +1,70 @@
+package dev.wbxt.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** FORWARD_URL receives every processed event, enriched; a downstream outage delays it and loses nothing. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ForwardTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private HttpSink sink;
+    private RouterHarness router;
+
+    @BeforeAll
+    void start() throws Exception {
+        sink = new HttpSink();
+        router = new RouterHarness(Map.of("forward.url", sink.url(), "processing.max-attempts", "1000")).start();
+        router.registerWebhooks();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        router.close();
+        sink.close();
+    }
+
+    @Test
+    void processedEventsArriveEnrichedAndSurviveADownstreamOutage() throws Exception {
+        String room = router.webex.groupRoom("Forwarded room");
+        router.webex.say("fwd@example.com", room, "first");
+        List<HttpSink.Received> received = sink.awaitReceived(1, WAIT);
+        Map<?, ?> event = RouterHarness.JSON.readValue(received.get(0).body(), Map.class);
+        assertEquals("messages", ((Map<?, ?>) event.get("webhook")).get("resource"));
+        assertEquals("first", ((Map<?, ?>) event.get("message")).get("text"));
+        assertEquals("Forwarded room", ((Map<?, ?>) event.get("room")).get("title"));
+        assertEquals("Fwd", ((Map<?, ?>) event.get("sender")).get("displayName"));
+        assertTrue(received.get(0).headers().containsKey("Wbxteventkey"), "a stable key to dedupe on: " + received.get(0).headers());
+
+        sink.failWith(503);
+        router.webex.say("fwd@example.com", room, "second");
+        router.webex.say("fwd@example.com", room, "third");
+        // The bot answers while the downstream system is down: forwarding never holds replies back.
+        assertEquals(3, router.webex.awaitBotMessages(room, 3, WAIT).size());
+        Thread.sleep(500);
+        assertEquals(1, sink.awaitReceived(1, Duration.ZERO).size());
+
+        sink.failWith(0);
+        List<HttpSink.Received> all = sink.awaitReceived(3, WAIT);
+        assertEquals(3, all.size());
+        assertEquals(List.of("first", "second", "third"), all.stream()
+                .map(r -> String.valueOf(read(r.body()).get("message") instanceof Map<?, ?> m ? m.get("text") : null)).toList(),
+                "in the order of the room");
+    }
+
+    private static Map<?, ?> read(String json) {
+        try {
+            return RouterHarness.JSON.readValue(json, Map.class);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
