@@ -19,19 +19,23 @@ public class RouterMetrics {
 
     /** reason: signature, invalid_json, not_a_notification, invalid_id, unavailable (a fixed set, never user input). */
     public void rejected(String reason) {
-        registry.counter("wbxt_events_rejected", "reason", reason).increment();
+        Counter.builder("wbxt_events_rejected").description("Webhook POSTs refused, by reason (nothing stored)")
+                .tag("reason", reason).register(registry).increment();
     }
 
     public void processed(String resource, String outcome) {
-        registry.counter("wbxt_events_processed", "resource", label(resource), "outcome", outcome).increment();
+        Counter.builder("wbxt_events_processed").description("Stored events processed to the end, by resource and outcome")
+                .tags("resource", label(resource), "outcome", outcome).register(registry).increment();
     }
 
     public void deadLettered(String queue) {
-        registry.counter("wbxt_events_dead_lettered", "queue", queue).increment();
+        Counter.builder("wbxt_events_dead_lettered").description("Events given up on and moved to a dead-letter queue")
+                .tag("queue", queue).register(registry).increment();
     }
 
     public void retried(String queue) {
-        registry.counter("wbxt_events_retried", "queue", queue).increment();
+        Counter.builder("wbxt_events_retried").description("Failed processing attempts handed back for redelivery")
+                .tag("queue", queue).register(registry).increment();
     }
 
     /** Resource names come from verified webhooks, but keep the label set bounded anyway. */
