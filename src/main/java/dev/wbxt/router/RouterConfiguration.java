@@ -56,8 +56,12 @@ public class RouterConfiguration implements CamelConfiguration {
         RouterSettings settings = RouterSettings.read(context);
         Files.createDirectories(settings.dataDir());
 
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        context.getRegistry().bind("metricsRegistry", meters); // Camel's route metrics land in the same registry
+        // camel.metrics.* (application.properties) created the registry Camel's route timers record into: ours too.
+        PrometheusMeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind("metricsRegistry", meters);
+        }
         RouterMetrics metrics = new RouterMetrics(meters);
 
         String botToken = settings.botToken();

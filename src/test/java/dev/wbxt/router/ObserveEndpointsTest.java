@@ -14,7 +14,6 @@ import java.util.Map;
 import dev.wbxt.router.broker.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** {@code /observe/health} and {@code /observe/metrics} as an operator and Prometheus see them. */
@@ -72,8 +71,6 @@ class ObserveEndpointsTest {
     }
 
     @Test
-    @Disabled("GAP: no camel_* metric is in /observe/metrics: camel.metrics.* (camel-main) does not record into the "
-            + "registry bound as metricsRegistry in RouterConfiguration, so per-route latency (CONTRACT) is missing")
     void metricsHaveCamelsPerRouteMetrics() throws Exception {
         String room = router.webex.groupRoom("Route metrics room");
         router.webex.say("ada@example.com", room, "time me");
