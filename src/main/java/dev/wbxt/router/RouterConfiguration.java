@@ -72,12 +72,7 @@ public class RouterConfiguration implements CamelConfiguration {
             secret = secret.isEmpty() ? randomHex(20) : secret;
             WebexSimulator simulator = WebexSimulator.start(settings.simulatorPort(), botToken);
             apiUrl = simulator.apiUrl();
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() {
-                    simulator.close();
-                }
-            });
+            closeOnStop(context, simulator::close);
             context.addStartupListener(new SimulatorWelcome(simulator, secret));
         } else if (secret.isEmpty()) {
             throw new IllegalStateException("WEBEX_WEBHOOK_SECRET is required when WEBEX_BOT_TOKEN is set: "
@@ -130,7 +125,18 @@ public class RouterConfiguration implements CamelConfiguration {
         CachingConnectionFactory cached = new CachingConnectionFactory(new ActiveMQConnectionFactory(url));
         cached.setSessionCacheSize(20);
         cached.setCacheConsumers(false); // the listener containers keep their own consumers
+        closeOnStop(context, cached::destroy); // added after the broker, so closed before it stops
         return cached;
+    }
+
+    /** Services stop in the reverse order they were added, after the routes. */
+    private static void closeOnStop(CamelContext context, Runnable close) throws Exception {
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                close.run();
+            }
+        });
     }
 
     private static JmsComponent jms(ConnectionFactory connectionFactory) {
