@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.wbxt.router.broker.BrokerSettings;
@@ -31,7 +32,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                 text(p, "admin.token"),
                 text(p, "broker.url"),
                 port(p, "simulator.port"),
-                text(p, "routes.dir"),
+                routesDir(p, "routes.dir"),
                 text(p, "routes.reload"),
                 number(p, "processing.max-attempts"),
                 new BrokerSettings(number(p, "broker.duplicate-cache-size"),
@@ -58,15 +59,34 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'");
+            throw new IllegalArgumentException(named(key) + " must be a whole number, not '" + value + "'");
         }
     }
 
     private static int port(PropertiesComponent p, String key) {
         int port = number(p, key);
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(key + " must be a port number (0-65535), not " + port);
+            throw new IllegalArgumentException(named(key) + " must be a port number (0-65535), not " + port);
         }
         return port;
+    }
+
+    /** The routes folder must be there: Camel would otherwise fail on it with a bare NoSuchFileException. */
+    private static String routesDir(PropertiesComponent p, String key) {
+        String value = text(p, key);
+        Path dir = Path.of(value);
+        String problem = !Files.exists(dir) ? "does not exist"
+                : !Files.isDirectory(dir) ? "is not a folder"
+                : !Files.isReadable(dir) ? "is not readable" : null;
+        if (problem != null) {
+            throw new IllegalArgumentException("the routes folder " + named(key) + " '" + dir.toAbsolutePath().normalize()
+                    + "' " + problem);
+        }
+        return value;
+    }
+
+    /** The key with the environment variable that sets it: server.port (SERVER_PORT). */
+    private static String named(String key) {
+        return key + " (" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + ")";
     }
 }

@@ -1,17 +1,41 @@
 package dev.wbxt.router;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * Starts the service: {@code java -jar target/webex-event-router.jar}, from the folder holding
  * {@code application.properties} and {@code routes/}. Another properties file: {@code -pl file:/path/to/file}.
+ * Exits 0 after a clean stop (also on SIGTERM); when the configuration is wrong, prints one line
+ * {@code webex-event-router: <what is wrong>} on stderr and exits 1.
  */
 public final class WebexEventRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(WebexEventRouter.class);
+
     private WebexEventRouter() {
     }
 
-    public static void main(String[] args) throws Exception {
-        System.exit(newMain().run(args));
+    public static void main(String[] args) {
+        int exitCode;
+        try {
+            Main main = newMain();
+            // SIGTERM (kill, docker stop, Kubernetes) stops Camel gracefully and exits 0. Left to the JVM, SIGTERM
+            // would run Camel's shutdown hook but end the process with 143 (128 + 15), even after a clean stop.
+            Signal.handle(new Signal("TERM"), signal -> main.completed());
+            exitCode = main.run(args);
+        } catch (Throwable e) { // camel-main's run() throws whatever made start-up fail
+            LOG.debug("Start-up failed", e);
+            System.err.println("webex-event-router: " + describe(e));
+            exitCode = 1;
+        }
+        System.exit(exitCode);
     }
 
     /** The service, not started: Java wiring from {@link RouterConfiguration}, routes from {@code routes/*.yaml}. */
@@ -21,6 +45,42 @@ public final class WebexEventRouter {
         // The defaults travel inside the jar; ./application.properties, when present, overrides them.
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                // Fail fast with a clear message, before Camel scans routes.dir and loads the YAML routes.
+                RouterSettings.read(m.getCamelContext());
+            }
+        });
         return main;
+    }
+
+    /** One line for a human: the outermost message and the root cause, without class names when there is a message. */
+    static String describe(Throwable failure) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            boolean wrapper = t.getCause() != null && (message == null || message.equals(t.getCause().toString()));
+            if (wrapper) {
+                continue; // e.g. RuntimeCamelException(cause): its message is the cause's toString()
+            }
+            if (message == null || message.isBlank()) {
+                message = t.getClass().getSimpleName();
+            } else if (t instanceof java.io.IOException) {
+                message = t.getClass().getSimpleName() + ": " + message; // "NoSuchFileException: /x" says more than "/x"
+            }
+            String line = firstLines(message);
+            if (parts.stream().noneMatch(p -> p.contains(line))) {
+                parts.add(line);
+            }
+        }
+        return String.join(": ", parts);
+    }
+
+    /** Multi-line messages (YAML parsers show the offending line and a caret) reduced to their first two lines. */
+    private static String firstLines(String message) {
+        List<String> lines = message.lines().map(String::strip).filter(l -> !l.isEmpty()).limit(2).toList();
+        String line = String.join(" ", lines);
+        return line.endsWith(":") ? line.substring(0, line.length() - 1) : line;
     }
 }
