@@ -64,6 +64,8 @@ public class RouterConfiguration implements CamelConfiguration {
         }
         RouterMetrics metrics = new RouterMetrics(meters);
 
+        context.addStartupListener(new FetchBotIdentity()); // before the simulator welcome: the loop guard needs it
+
         String botToken = settings.botToken();
         String apiUrl = settings.apiUrl();
         String secret = settings.webhookSecret();
@@ -108,7 +110,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
         context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), metrics));
         context.addRoutes(new ObserveRoutes(meters));
-        context.addRoutesConfigurations(new DeadLetterPolicy(settings.maxAttempts(), metrics));
+        context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), metrics));
         if (settings.reloadRoutes()) {
             context.addService(new GuardedRouteReload(settings.routesDir()));
         }
@@ -117,7 +119,7 @@ public class RouterConfiguration implements CamelConfiguration {
     private static ConnectionFactory startBroker(CamelContext context, RouterSettings settings) throws Exception {
         String url = settings.brokerUrl();
         if (url.isEmpty()) {
-            EmbeddedBroker embedded = new EmbeddedBroker(settings.dataDir(), settings.broker());
+            EmbeddedBroker embedded = new EmbeddedBroker(settings.dataDir(), settings.duplicateCacheSize());
             embedded.start();
             context.addService(embedded, true, false);
             url = "vm://0";
@@ -179,6 +181,23 @@ public class RouterConfiguration implements CamelConfiguration {
             LOG.info("SIMULATOR MODE (no WEBEX_BOT_TOKEN): Webex is simulated at {}. Say hello to the bot: "
                     + "curl -s -X POST http://127.0.0.1:{}/simulator/messages -H 'Content-Type: application/json' "
                     + "-d '{\"text\":\"hello\"}'", simulator.apiUrl(), simulator.port());
+        }
+    }
+
+    /** The loop guard needs the bot's identity: fetch it at start rather than on the first event. */
+    private static final class FetchBotIdentity implements StartupListener {
+        @Override
+        public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        }
+
+        @Override
+        public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+            try (var template = context.createProducerTemplate()) {
+                template.requestBody("webex:me", (Object) null);
+            } catch (Exception e) {
+                LOG.warn("The bot's identity (GET /people/me) is not known yet: {}. The first event will ask again.",
+                        e.getMessage());
+            }
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.wbxt.router;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.wbxt.router.broker.BrokerSettings;
+import dev.wbxt.router.processing.Retries;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -15,7 +15,7 @@ import org.apache.camel.spi.PropertiesComponent;
 public record RouterSettings(String botToken, String apiUrl, String webhookSecret, int serverPort,
                              String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
                              Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
-                             String routesDir, String routesReload, int maxAttempts, BrokerSettings broker) {
+                             String routesDir, String routesReload, int duplicateCacheSize, Retries retries) {
 
     public static RouterSettings read(CamelContext context) {
         PropertiesComponent p = context.getPropertiesComponent();
@@ -34,11 +34,11 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                 port(p, "simulator.port"),
                 routesDir(p, "routes.dir"),
                 text(p, "routes.reload"),
-                number(p, "processing.max-attempts"),
-                new BrokerSettings(number(p, "broker.duplicate-cache-size"),
-                        number(p, "broker.redelivery-delay-ms"),
-                        Double.parseDouble(text(p, "broker.redelivery-multiplier")),
-                        number(p, "broker.max-redelivery-delay-ms")));
+                number(p, "broker.duplicate-cache-size"),
+                new Retries(number(p, "processing.max-attempts"),
+                        number(p, "processing.retry-delay-ms"),
+                        Double.parseDouble(text(p, "processing.retry-multiplier")),
+                        number(p, "processing.max-retry-delay-ms")));
     }
 
     public boolean simulatorMode() {

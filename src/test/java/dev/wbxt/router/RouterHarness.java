@@ -57,8 +57,8 @@ final class RouterHarness implements AutoCloseable {
         props.put("webex.webhook-secret", SECRET);
         props.put("data.dir", dataDir.toString());
         props.put("routes.reload", "false");
-        props.put("broker.redelivery-delay-ms", "50");
-        props.put("broker.max-redelivery-delay-ms", "200");
+        props.put("processing.retry-delay-ms", "50");
+        props.put("processing.max-retry-delay-ms", "200");
         props.put("camel.main.shutdown-timeout", "5");
         props.putAll(overrides);
         props.forEach(main::addOverrideProperty);

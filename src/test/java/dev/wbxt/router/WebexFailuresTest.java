@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.ConsumerTemplate;
@@ -64,6 +65,23 @@ class WebexFailuresTest {
         router.webex.say("flaky@example.com", room, "through the errors");
 
         assertTrue(((String) router.webex.awaitBotMessages(room, 1, WAIT).get(0).get("markdown")).contains("through the errors"));
+    }
+
+    @Test
+    void aRoomsEventsAreAnsweredInOrderEvenWhenTheFirstOneHasToBeRetried() throws Exception {
+        String room = router.webex.directRoom("order@example.com");
+        // Every GET of a message fails for a while: the first event is rolled back and tried again,
+        // and the room's next events must not overtake it.
+        router.webex.failNext("GET", "/messages/", 503, 9, null);
+        for (String text : List.of("one", "two", "three")) {
+            router.webex.say("order@example.com", room, text);
+        }
+
+        List<Map<String, Object>> replies = router.webex.awaitBotMessages(room, 3, WAIT);
+
+        assertEquals(List.of("one", "two", "three"), replies.stream()
+                .map(r -> ((String) r.get("markdown")).replaceAll("(?s).*said:\\*\\* ", "")).toList());
+        assertTrue(router.get("/observe/metrics").body().contains("wbxt_events_retried_total{queue=\"wbxt.events\"}"));
     }
 
     @Test

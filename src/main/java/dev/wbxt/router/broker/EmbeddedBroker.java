@@ -18,12 +18,12 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public class EmbeddedBroker extends ServiceSupport {
     private final Path dataDir;
-    private final BrokerSettings settings;
+    private final int duplicateCacheSize;
     private EmbeddedActiveMQ broker;
 
-    public EmbeddedBroker(Path dataDir, BrokerSettings settings) {
+    public EmbeddedBroker(Path dataDir, int duplicateCacheSize) {
         this.dataDir = dataDir.resolve("broker");
-        this.settings = settings;
+        this.duplicateCacheSize = duplicateCacheSize;
     }
 
     public boolean isActive() {
@@ -46,18 +46,17 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setBindingsDirectory(dataDir.resolve("bindings").toString())
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
-                .setIDCacheSize(settings.duplicateCacheSize())
+                .setIDCacheSize(duplicateCacheSize)
                 .setPersistIDCache(true)
                 .setSecurityEnabled(false)
                 .setJMXManagementEnabled(false)
                 .addAcceptorConfiguration(new TransportConfiguration(InVMAcceptorFactory.class.getName()));
-        // Redelivery is the broker's job: a failed event is rolled back and comes back after a growing delay.
-        // The dead-letter decision (with the reason) is taken in the routes, so the broker never gives up on its own.
+        // A rolled-back event goes straight back to the head of its queue: a broker-side redelivery delay would let
+        // the room's next events overtake it. The consumer waits before rolling back instead (processing.Retries),
+        // and takes the dead-letter decision itself, with the reason, so the broker never gives up on its own.
         cfg.addAddressSetting("#", new AddressSettings()
                 .setMaxDeliveryAttempts(-1)
-                .setRedeliveryDelay(settings.redeliveryDelayMillis())
-                .setRedeliveryMultiplier(settings.redeliveryMultiplier())
-                .setMaxRedeliveryDelay(settings.maxRedeliveryDelayMillis())
+                .setRedeliveryDelay(0)
                 .setDeadLetterAddress(SimpleString.of("wbxt.broker.dlq"))
                 .setExpiryAddress(SimpleString.of("wbxt.broker.expired")));
         broker = new EmbeddedActiveMQ();

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Error handling shared by every route that consumes a queue ({@code routeConfigurationId: dead-letters}, with
  * {@code errorHandler: defaultErrorHandler}). The routes it calls have no error handler (the service's default),
  * so every failure comes back to the consumer, which owns the transaction.
- * The consumer is transacted: a failure rolls back and the broker redelivers after a growing delay. After
+ * The consumer is transacted: after a failure it waits (a growing delay, see {@link Retries}) and rolls back, and
+ * the broker hands the event back at the head of its queue, so the room's later events stay behind it. After
  * {@code processing.max-attempts} deliveries, or at once for a failure that cannot get better by retrying (an
  * invalid id, a Webex 4xx), the original event goes to {@code <queue>.dlq} with the reason, and is acknowledged.
  * Nothing after the failing step runs: no reply, no log line, no forward for an event that did not make it.
@@ -26,11 +27,11 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     public static final String FROM_QUEUE = "WbxtDeadLetterFrom";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPolicy.class);
-    private final int maxAttempts;
+    private final Retries retries;
     private final RouterMetrics metrics;
 
-    public DeadLetterPolicy(int maxAttempts, RouterMetrics metrics) {
-        this.maxAttempts = maxAttempts;
+    public DeadLetterPolicy(Retries retries, RouterMetrics metrics) {
+        this.retries = retries;
         this.metrics = metrics;
     }
 
@@ -52,7 +53,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
 
     private boolean giveUp(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return isPermanent(failure) || attempt(exchange) >= maxAttempts;
+        return isPermanent(failure) || attempt(exchange) >= retries.maxAttempts();
     }
 
     /** A failure that the same input will meet again, however often it is retried. */
@@ -82,12 +83,15 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
                 message.getHeader("WbxtEventKey"), queue, attempt(exchange), reason(failure));
     }
 
-    private void rollBack(Exchange exchange) {
+    private void rollBack(Exchange exchange) throws InterruptedException {
         String queue = queueOf(exchange);
+        int attempt = attempt(exchange);
+        long delay = retries.delayAfter(attempt);
         metrics.retried(queue);
-        LOG.warn("Event {} failed on attempt {}/{}, rolled back for redelivery: {}",
-                exchange.getMessage().getHeader("WbxtEventKey"), attempt(exchange), maxAttempts,
+        LOG.warn("Event {} failed on attempt {}/{}, tried again in {} ms: {}",
+                exchange.getMessage().getHeader("WbxtEventKey"), attempt, retries.maxAttempts(), delay,
                 reason(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+        Thread.sleep(delay); // the event (and its room) waits here, unacknowledged, then is rolled back
     }
 
     private static int attempt(Exchange exchange) {
