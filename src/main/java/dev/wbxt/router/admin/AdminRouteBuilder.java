@@ -1,0 +1,68 @@
+package dev.wbxt.router.admin;
+
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
+
+/**
+ * Base of the admin endpoints under {@code /admin} (only added when {@code ADMIN_TOKEN} is set): every route starts
+ * with the bearer check, answers JSON, and maps failures to status codes: 401 unauthorized, 404 unknown,
+ * 400 bad request. A capability adds its endpoints by extending this class.
+ */
+public abstract class AdminRouteBuilder extends RouteBuilder {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final AdminAuth auth;
+
+    protected AdminRouteBuilder(AdminAuth auth) {
+        this.auth = auth;
+    }
+
+    @Override
+    public final void configure() throws Exception {
+        errorHandler(defaultErrorHandler()); // the service's default is none: see RouterConfiguration
+        onException(AdminAuth.Unauthorized.class).handled(true)
+                .process(e -> reply(e, 401, Map.of("error", "unauthorized")));
+        onException(NoSuchElementException.class).handled(true)
+                .process(e -> reply(e, 404, Map.of("error", "not_found", "message", failure(e))));
+        onException(IllegalArgumentException.class, JsonProcessingException.class).handled(true)
+                .process(e -> reply(e, 400, Map.of("error", "bad_request", "message", failure(e))));
+        configureAdmin();
+    }
+
+    /** Declares the endpoints with {@link #admin(String, String, String)}. */
+    protected abstract void configureAdmin() throws Exception;
+
+    /**
+     * A route for {@code METHOD /admin<path>} (path parameters like {@code {id}} become headers), already past the
+     * bearer check. The processing that follows sets the answer with {@link #reply(Exchange, int, Object)}.
+     */
+    protected RouteDefinition admin(String method, String path, String routeId) {
+        return from("platform-http:/admin" + path + "?httpMethodRestrict=" + method).routeId(routeId).process(auth);
+    }
+
+    /** The JSON answer; every request header is dropped first so none is echoed back. */
+    protected static void reply(Exchange exchange, int status, Object body) throws JsonProcessingException {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(JSON.writeValueAsString(body));
+    }
+
+    /** The request body as a map ({@code {}} when empty); a body that is not a JSON object is a 400. */
+    @SuppressWarnings("unchecked")
+    protected static Map<String, Object> requestBody(Exchange exchange) throws JsonProcessingException {
+        String body = exchange.getMessage().getBody(String.class);
+        return body == null || body.isBlank() ? Map.of() : JSON.readValue(body, Map.class);
+    }
+
+    private static String failure(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        return e == null || e.getMessage() == null ? "" : e.getMessage();
+    }
+}
