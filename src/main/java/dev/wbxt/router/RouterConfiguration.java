@@ -4,19 +4,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.wbxt.router.bot.EchoReplies;
 import dev.wbxt.router.bot.LoopGuard;
 import dev.wbxt.router.broker.BrokerHealthCheck;
-import dev.wbxt.router.broker.EmbeddedBroker;
+import dev.wbxt.router.broker.BrokerConnection;
+import dev.wbxt.router.deadletter.DeadLetterAdminRoutes;
+import dev.wbxt.router.deadletter.DeadLetters;
+import dev.wbxt.router.admin.AdminAuth;
 import dev.wbxt.router.forward.EnrichedEvent;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import dev.wbxt.router.ops.GuardedRouteReload;
 import dev.wbxt.router.ops.ObserveRoutes;
 import dev.wbxt.router.ops.RouterMetrics;
+import dev.wbxt.router.ops.StopHook;
 import dev.wbxt.router.processing.DeadLetterPolicy;
 import dev.wbxt.router.processing.EventLog;
 import dev.wbxt.router.simulator.WebexSimulator;
@@ -25,7 +30,6 @@ import dev.wbxt.router.webex.WebexConfiguration;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.jms.ConnectionFactory;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -37,10 +41,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.PropertyBindingSupport;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * Wires what YAML should not hold: the broker, the Webex client, signature verification, the receiver and the
@@ -62,7 +64,6 @@ public class RouterConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind("metricsRegistry", meters);
         }
-        RouterMetrics metrics = new RouterMetrics(meters);
 
         context.addStartupListener(new FetchBotIdentity()); // before the simulator welcome: the loop guard needs it
 
@@ -74,16 +75,23 @@ public class RouterConfiguration implements CamelConfiguration {
             secret = secret.isEmpty() ? randomHex(20) : secret;
             WebexSimulator simulator = WebexSimulator.start(settings.simulatorPort(), botToken);
             apiUrl = simulator.apiUrl();
-            closeOnStop(context, simulator::close);
+            StopHook.register(context, simulator::close);
             context.addStartupListener(new SimulatorWelcome(simulator, secret));
         } else if (secret.isEmpty()) {
             throw new IllegalStateException("WEBEX_WEBHOOK_SECRET is required when WEBEX_BOT_TOKEN is set: "
                     + "without it no webhook could be verified");
         }
 
-        ConnectionFactory broker = startBroker(context, settings);
-        context.addComponent("jms", jms(broker));
-        HealthCheckRegistry.get(context).register(new BrokerHealthCheck(broker));
+        BrokerConnection broker = BrokerConnection.start(context, settings.brokerUrl(), settings.dataDir(),
+                settings.duplicateCacheSize());
+        context.addComponent("jms", jms(broker.connectionFactory()));
+        HealthCheckRegistry.get(context).register(new BrokerHealthCheck(broker.connectionFactory()));
+        RouterMetrics metrics = new RouterMetrics(meters, broker::queueDepth);
+        String events = context.resolvePropertyPlaceholders("{{queue.events}}");
+        metrics.watchQueue(events);
+        metrics.watchQueue(events + ".dlq");
+        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(),
+                settings.brokerUrl().isEmpty() ? broker::queueNames : () -> List.of(events + ".dlq"), metrics);
 
         WebexConfiguration webex = new WebexConfiguration();
         // webex.client.* (timeouts, retries) bind onto the configuration by name: max-attempts -> setMaxAttempts
@@ -111,34 +119,12 @@ public class RouterConfiguration implements CamelConfiguration {
         context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), metrics));
         context.addRoutes(new ObserveRoutes(meters));
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), metrics));
+        if (!settings.adminToken().isEmpty()) {
+            context.addRoutes(new DeadLetterAdminRoutes(new AdminAuth(settings.adminToken()), deadLetters));
+        }
         if (settings.reloadRoutes()) {
             context.addService(new GuardedRouteReload(settings.routesDir()));
         }
-    }
-
-    private static ConnectionFactory startBroker(CamelContext context, RouterSettings settings) throws Exception {
-        String url = settings.brokerUrl();
-        if (url.isEmpty()) {
-            EmbeddedBroker embedded = new EmbeddedBroker(settings.dataDir(), settings.duplicateCacheSize());
-            embedded.start();
-            context.addService(embedded, true, false);
-            url = "vm://0";
-        }
-        CachingConnectionFactory cached = new CachingConnectionFactory(new ActiveMQConnectionFactory(url));
-        cached.setSessionCacheSize(20);
-        cached.setCacheConsumers(false); // the listener containers keep their own consumers
-        closeOnStop(context, cached::destroy); // added after the broker, so closed before it stops
-        return cached;
-    }
-
-    /** Services stop in the reverse order they were added, after the routes. */
-    private static void closeOnStop(CamelContext context, Runnable close) throws Exception {
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                close.run();
-            }
-        });
     }
 
     private static JmsComponent jms(ConnectionFactory connectionFactory) {

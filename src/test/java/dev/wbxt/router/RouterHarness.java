@@ -158,6 +158,12 @@ final class RouterHarness implements AutoCloseable {
                 .filter(m -> roomId.equals(m.get("roomId"))).toList();
     }
 
+    /** The value of one series of /observe/metrics, e.g. {@code wbxt_events_received_total}; 0 when absent. */
+    double metric(String series) throws IOException, InterruptedException {
+        return get("/observe/metrics").body().lines().filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
     /** A messages/created webhook for a message the simulator already holds (see {@link #newMessage}). */
     Map<String, Object> messageCreated(Map<String, Object> message) {
         Map<String, Object> data = new LinkedHashMap<>();

@@ -30,8 +30,12 @@ public abstract class AdminRouteBuilder extends RouteBuilder {
                 .process(e -> reply(e, 401, Map.of("error", "unauthorized")));
         onException(NoSuchElementException.class).handled(true)
                 .process(e -> reply(e, 404, Map.of("error", "not_found", "message", failure(e))));
-        onException(IllegalArgumentException.class, JsonProcessingException.class).handled(true)
+        onException(IllegalArgumentException.class).handled(true)
                 .process(e -> reply(e, 400, Map.of("error", "bad_request", "message", failure(e))));
+        onException(Exception.class).handled(true).process(e -> {
+            log.error("Admin request failed", e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+            reply(e, 500, Map.of("error", "internal", "message", "see the service log"));
+        });
         configureAdmin();
     }
 
@@ -56,9 +60,13 @@ public abstract class AdminRouteBuilder extends RouteBuilder {
 
     /** The request body as a map ({@code {}} when empty); a body that is not a JSON object is a 400. */
     @SuppressWarnings("unchecked")
-    protected static Map<String, Object> requestBody(Exchange exchange) throws JsonProcessingException {
+    protected static Map<String, Object> requestBody(Exchange exchange) {
         String body = exchange.getMessage().getBody(String.class);
-        return body == null || body.isBlank() ? Map.of() : JSON.readValue(body, Map.class);
+        try {
+            return body == null || body.isBlank() ? Map.of() : JSON.readValue(body, Map.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the body is not a JSON object");
+        }
     }
 
     private static String failure(Exchange exchange) {

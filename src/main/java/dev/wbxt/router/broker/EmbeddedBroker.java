@@ -1,12 +1,14 @@
 package dev.wbxt.router.broker;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.invm.InVMAcceptorFactory;
+import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -28,6 +30,12 @@ public class EmbeddedBroker extends ServiceSupport {
 
     public boolean isActive() {
         return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
+    }
+
+    /** The names of the queues that exist now. */
+    public List<String> queueNames() {
+        return broker == null ? List.of() : broker.getActiveMQServer().getPostOffice().getAllBindings()
+                .filter(b -> b instanceof LocalQueueBinding).map(b -> b.getUniqueName().toString()).toList();
     }
 
     /** Messages waiting in (or delivered and not yet acknowledged from) that queue; 0 when it does not exist. */

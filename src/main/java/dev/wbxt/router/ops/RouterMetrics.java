@@ -1,15 +1,21 @@
 package dev.wbxt.router.ops;
 
+import java.util.function.ToDoubleFunction;
+
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The service's own counters, next to Camel's route metrics in {@code /observe/metrics}. */
 public class RouterMetrics {
     private final MeterRegistry registry;
     private final Counter received;
+    private final ToDoubleFunction<String> queueDepth;
 
-    public RouterMetrics(MeterRegistry registry) {
+    /** @param queueDepth messages waiting in a queue, by name (NaN when the broker cannot tell) */
+    public RouterMetrics(MeterRegistry registry, ToDoubleFunction<String> queueDepth) {
         this.registry = registry;
+        this.queueDepth = queueDepth;
         this.received = Counter.builder("wbxt_events_received").description("Webhook POSTs received").register(registry);
     }
 
@@ -31,6 +37,18 @@ public class RouterMetrics {
     public void deadLettered(String queue) {
         Counter.builder("wbxt_events_dead_lettered").description("Events given up on and moved to a dead-letter queue")
                 .tag("queue", queue).register(registry).increment();
+        watchQueue(queue + ".dlq");
+    }
+
+    public void replayed(int count) {
+        Counter.builder("wbxt_dead_letters_replayed").description("Dead letters moved back to their queue by an operator")
+                .register(registry).increment(count);
+    }
+
+    /** Publishes {@code wbxt_queue_depth{queue}}: the backlog of a queue, or the size of a dead-letter queue. */
+    public void watchQueue(String queue) {
+        Gauge.builder("wbxt_queue_depth", queue, queueDepth).description("Messages waiting in a broker queue")
+                .tag("queue", queue).register(registry);
     }
 
     public void retried(String queue) {

@@ -1,5 +1,10 @@
 package dev.wbxt.router.processing;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.webex.WebexApiException;
 import org.apache.camel.Exchange;
@@ -23,12 +28,21 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     public static final String ID = "dead-letters";
     public static final String REASON = "WbxtDeadLetterReason";
     public static final String ATTEMPTS = "WbxtDeadLetterAttempts";
+    public static final String LETTER_ID = "WbxtDeadLetterId";
     public static final String FAILED_AT = "WbxtDeadLetterAt";
+    public static final String FIRST_FAILED_AT = "WbxtDeadLetterFirstAt";
     public static final String FROM_QUEUE = "WbxtDeadLetterFrom";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPolicy.class);
     private final Retries retries;
     private final RouterMetrics metrics;
+    /** When each failing event first failed (its redeliveries cannot carry it): bounded, in memory. */
+    private final Map<Object, Long> firstFailures = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, Long> eldest) {
+            return size() > 10_000;
+        }
+    });
 
     public DeadLetterPolicy(Retries retries, RouterMetrics metrics) {
         this.retries = retries;
@@ -74,9 +88,13 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
         String queue = queueOf(exchange);
         // The duplicate id would make the broker drop the event when it is replayed from the dead letters.
         message.removeHeaders("_AMQ_*");
+        Long firstFailure = firstFailures.remove(message.getHeader("WbxtEventKey"));
+        long now = System.currentTimeMillis();
+        message.setHeader(LETTER_ID, UUID.randomUUID().toString());
         message.setHeader(REASON, reason(failure));
         message.setHeader(ATTEMPTS, attempt(exchange));
-        message.setHeader(FAILED_AT, System.currentTimeMillis());
+        message.setHeader(FAILED_AT, now);
+        message.setHeader(FIRST_FAILED_AT, firstFailure == null ? now : firstFailure);
         message.setHeader(FROM_QUEUE, queue);
         metrics.deadLettered(queue);
         LOG.warn("Event {} dead-lettered to {}.dlq after {} attempt(s): {}",
@@ -87,6 +105,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
         String queue = queueOf(exchange);
         int attempt = attempt(exchange);
         long delay = retries.delayAfter(attempt);
+        firstFailures.putIfAbsent(exchange.getMessage().getHeader("WbxtEventKey"), System.currentTimeMillis());
         metrics.retried(queue);
         LOG.warn("Event {} failed on attempt {}/{}, tried again in {} ms: {}",
                 exchange.getMessage().getHeader("WbxtEventKey"), attempt, retries.maxAttempts(), delay,

@@ -1,0 +1,56 @@
+package dev.wbxt.router.broker;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import jakarta.jms.ConnectionFactory;
+
+import dev.wbxt.router.ops.StopHook;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * The broker the service talks to: the embedded one (started here, journal under {@code dataDir}) or an external
+ * Artemis at {@code brokerUrl}. Queue depths and names are known for the embedded broker only.
+ */
+public final class BrokerConnection {
+    private final ConnectionFactory connectionFactory;
+    private final EmbeddedBroker embedded;
+
+    private BrokerConnection(ConnectionFactory connectionFactory, EmbeddedBroker embedded) {
+        this.connectionFactory = connectionFactory;
+        this.embedded = embedded;
+    }
+
+    public static BrokerConnection start(CamelContext context, String brokerUrl, Path dataDir, int duplicateCacheSize)
+            throws Exception {
+        String url = brokerUrl;
+        EmbeddedBroker embedded = null;
+        if (url.isEmpty()) {
+            embedded = new EmbeddedBroker(dataDir, duplicateCacheSize);
+            embedded.start();
+            context.addService(embedded, true, false);
+            url = "vm://0";
+        }
+        CachingConnectionFactory cached = new CachingConnectionFactory(new ActiveMQConnectionFactory(url));
+        cached.setSessionCacheSize(20);
+        cached.setCacheConsumers(false); // the listener containers keep their own consumers
+        StopHook.register(context, cached::destroy); // added after the broker, so closed before it stops
+        return new BrokerConnection(cached, embedded);
+    }
+
+    public ConnectionFactory connectionFactory() {
+        return connectionFactory;
+    }
+
+    /** Messages waiting in the queue; NaN when the broker is external. */
+    public double queueDepth(String queue) {
+        return embedded == null ? Double.NaN : embedded.messageCount(queue);
+    }
+
+    /** The queues that exist now; empty when the broker is external. */
+    public List<String> queueNames() {
+        return embedded == null ? List.of() : embedded.queueNames();
+    }
+}
