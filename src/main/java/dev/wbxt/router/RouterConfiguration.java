@@ -27,6 +27,7 @@ import dev.wbxt.router.processing.EventLog;
 import dev.wbxt.router.simulator.WebexSimulator;
 import dev.wbxt.router.webex.WebexComponent;
 import dev.wbxt.router.webex.WebexConfiguration;
+import dev.wbxt.router.webex.WebexHealthCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.jms.ConnectionFactory;
@@ -102,7 +103,10 @@ public class RouterConfiguration implements CamelConfiguration {
                                 e -> (Object) e.getValue())));
         webex.setApiUrl(apiUrl);
         webex.setBotToken(botToken);
-        context.addComponent("webex", new WebexComponent(webex));
+        WebexComponent webexComponent = new WebexComponent(webex);
+        context.addComponent("webex", webexComponent);
+        HealthCheckRegistry.get(context).register(new WebexHealthCheck(webexComponent.getAvailability()));
+        metrics.webexAvailability(() -> !webexComponent.getAvailability().isOutage());
 
         context.getRegistry().bind("routerMetrics", metrics);
         context.getRegistry().bind("eventLog", new EventLog(metrics));
@@ -118,7 +122,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
         context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), metrics));
         context.addRoutes(new ObserveRoutes(meters));
-        context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), metrics));
+        context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), metrics, webexComponent::isWebexAnswering));
         if (!settings.adminToken().isEmpty()) {
             context.addRoutes(new DeadLetterAdminRoutes(new AdminAuth(settings.adminToken()), deadLetters));
         }

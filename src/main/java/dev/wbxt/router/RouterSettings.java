@@ -38,7 +38,9 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                 new Retries(number(p, "processing.max-attempts"),
                         number(p, "processing.retry-delay-ms"),
                         Double.parseDouble(text(p, "processing.retry-multiplier")),
-                        number(p, "processing.max-retry-delay-ms")));
+                        number(p, "processing.max-retry-delay-ms"),
+                        number(p, "processing.outage-retry-delay-ms"),
+                        number(p, "processing.webex-patience-ms")));
     }
 
     public boolean simulatorMode() {

@@ -59,6 +59,8 @@ final class RouterHarness implements AutoCloseable {
         props.put("routes.reload", "false");
         props.put("processing.retry-delay-ms", "50");
         props.put("processing.max-retry-delay-ms", "200");
+        props.put("processing.outage-retry-delay-ms", "100");
+        props.put("processing.webex-patience-ms", "60000");
         props.put("camel.main.shutdown-timeout", "5");
         props.putAll(overrides);
         props.forEach(main::addOverrideProperty);

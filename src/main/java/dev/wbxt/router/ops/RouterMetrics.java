@@ -1,5 +1,6 @@
 package dev.wbxt.router.ops;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
@@ -43,6 +44,12 @@ public class RouterMetrics {
     public void replayed(int count) {
         Counter.builder("wbxt_dead_letters_replayed").description("Dead letters moved back to their queue by an operator")
                 .register(registry).increment(count);
+    }
+
+    /** Publishes {@code wbxt_webex_available}: 1 while Webex answers, 0 while it looks down (circuit open). */
+    public void webexAvailability(BooleanSupplier available) {
+        Gauge.builder("wbxt_webex_available", () -> available.getAsBoolean() ? 1 : 0)
+                .description("1 while Webex answers, 0 while it looks down and calls are paused").register(registry);
     }
 
     /** Publishes {@code wbxt_queue_depth{queue}}: the backlog of a queue, or the size of a dead-letter queue. */

@@ -4,9 +4,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.webex.WebexApiException;
+import dev.wbxt.router.webex.WebexUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -36,6 +38,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPolicy.class);
     private final Retries retries;
     private final RouterMetrics metrics;
+    private final BooleanSupplier webexAnswering;
     /** When each failing event first failed (its redeliveries cannot carry it): bounded, in memory. */
     private final Map<Object, Long> firstFailures = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -44,8 +47,10 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
         }
     });
 
-    public DeadLetterPolicy(Retries retries, RouterMetrics metrics) {
+    /** @param webexAnswering whether Webex answers right now, asked before an event is blamed for a Webex failure */
+    public DeadLetterPolicy(Retries retries, RouterMetrics metrics, BooleanSupplier webexAnswering) {
         this.retries = retries;
+        this.webexAnswering = webexAnswering;
         this.metrics = metrics;
     }
 
@@ -67,7 +72,32 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
 
     private boolean giveUp(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return isPermanent(failure) || attempt(exchange) >= retries.maxAttempts();
+        if (isPermanent(failure)) {
+            return true;
+        }
+        boolean outOfAttempts = attempt(exchange) >= retries.maxAttempts();
+        WebexUnavailableException unavailable = unavailable(failure);
+        if (unavailable == null) {
+            return outOfAttempts;
+        }
+        if (unavailable.why() != WebexUnavailableException.Why.FAILED) {
+            return false; // Webex rate-limits us or looks down: the event is not at fault, it waits
+        }
+        // Webex failed this event again and again. It is the event's fault only after Webex had time to come back
+        // and if Webex answers a plain call right now; otherwise Webex is down and the event keeps waiting.
+        Long firstFailure = firstFailures.get(exchange.getMessage().getHeader("WbxtEventKey"));
+        boolean patienceSpent = firstFailure != null
+                && System.currentTimeMillis() - firstFailure >= retries.webexPatienceMillis();
+        return outOfAttempts && patienceSpent && webexAnswering.getAsBoolean();
+    }
+
+    private static WebexUnavailableException unavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof WebexUnavailableException unavailable) {
+                return unavailable;
+            }
+        }
+        return null;
     }
 
     /** A failure that the same input will meet again, however often it is retried. */
@@ -104,12 +134,14 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     private void rollBack(Exchange exchange) throws InterruptedException {
         String queue = queueOf(exchange);
         int attempt = attempt(exchange);
-        long delay = retries.delayAfter(attempt);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        // Waiting for Webex goes at most at the outage pace, not an ever-growing one.
+        long delay = unavailable(failure) != null
+                ? Math.min(retries.delayAfter(attempt), retries.outageDelayMillis()) : retries.delayAfter(attempt);
         firstFailures.putIfAbsent(exchange.getMessage().getHeader("WbxtEventKey"), System.currentTimeMillis());
         metrics.retried(queue);
         LOG.warn("Event {} failed on attempt {}/{}, tried again in {} ms: {}",
-                exchange.getMessage().getHeader("WbxtEventKey"), attempt, retries.maxAttempts(), delay,
-                reason(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+                exchange.getMessage().getHeader("WbxtEventKey"), attempt, retries.maxAttempts(), delay, reason(failure));
         Thread.sleep(delay); // the event (and its room) waits here, unacknowledged, then is rolled back
     }
 

@@ -46,13 +46,19 @@ public class WebexClient implements AutoCloseable {
     private final String baseUrl;
     private final ProducerTemplate template;
     private final Endpoint http;
+    private final WebexAvailability availability;
     private volatile WebexResponse me;
     private volatile MeterRegistry meters;
     private volatile boolean metersLooked;
 
     public WebexClient(CamelContext context, WebexConfiguration configuration) {
+        this(context, configuration, new WebexAvailability(configuration));
+    }
+
+    public WebexClient(CamelContext context, WebexConfiguration configuration, WebexAvailability availability) {
         this.context = context;
         this.cfg = configuration.copy();
+        this.availability = availability;
         if (cfg.getBotToken() == null || cfg.getBotToken().isBlank()) {
             throw new IllegalArgumentException("Webex bot token is not configured");
         }
@@ -186,6 +192,23 @@ public class WebexClient implements AutoCloseable {
         return next;
     }
 
+    /**
+     * Whether Webex answers at all right now: one uncached {@code GET /people/me}, no retries, sent even while the
+     * circuit is open (it is one call, and it can tell that Webex is back). Asked before an event is blamed for a
+     * Webex failure.
+     */
+    public boolean isAnswering() {
+        long started = System.nanoTime();
+        Exchange ex = template.send(http, e -> prepare(e.getIn(), "GET", WebexOperation.me.path, null, null));
+        int status = ex.getException() != null ? 0 : ex.getMessage().getHeader(HttpConstants.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (status == 0 || status >= 500) {
+            availability.failed(System.nanoTime() - started, new IOException("probe answered " + status));
+            return false;
+        }
+        availability.answered(System.nanoTime() - started);
+        return status < 300;
+    }
+
     // ---- one HTTP exchange with the retry policy -------------------------------------------------------------
 
     /** An HTTP answer before it becomes a WebexResponse: keeps the Link header for paging. */
@@ -202,21 +225,32 @@ public class WebexClient implements AutoCloseable {
         int failures = 0;
         int rateLimited = 0;
         int notFound = 0;
+        String lastFailure = null;
         while (true) {
+            if (!availability.tryCall()) {
+                // Not called at all: the event is not at fault. After failed calls of its own, it may be.
+                throw new WebexUnavailableException("Webex " + what + " not called: Webex looks down (circuit open)"
+                        + (failures > 0 ? " after " + failures + " failed attempt(s), the last: " + lastFailure : ""),
+                        0, null, null,
+                        failures > 0 ? WebexUnavailableException.Why.FAILED : WebexUnavailableException.Why.CIRCUIT_OPEN);
+            }
+            long started = System.nanoTime();
             Exchange ex = template.send(http, e -> prepare(e.getIn(), op.method, path, absoluteUrl, json));
             Exception error = ex.getException();
             if (error != null) {
+                availability.failed(System.nanoTime() - started, error);
                 IOException io = findIo(error);
                 if (io == null) {
                     throw new WebexApiException("Webex " + what + " failed: " + scrub(String.valueOf(error.getMessage())),
                             0, null, null, false, null);
                 }
                 failures++;
+                lastFailure = "no answer (" + io.getClass().getSimpleName() + ")";
                 LOG.warn("Webex {} got no answer ({}: {}), attempt {}/{}", what, io.getClass().getSimpleName(),
                         scrub(String.valueOf(io.getMessage())), failures, cfg.getMaxAttempts());
                 if (failures >= cfg.getMaxAttempts()) {
-                    throw new WebexApiException("Webex " + what + " got no answer after " + failures + " attempts: "
-                            + io.getClass().getSimpleName(), 0, null, null, true, null);
+                    throw new WebexUnavailableException("Webex " + what + " got no answer after " + failures
+                            + " attempts: " + io.getClass().getSimpleName(), 0, null, null, WebexUnavailableException.Why.FAILED);
                 }
                 retried("timeout");
                 pause(backoff(failures));
@@ -224,6 +258,11 @@ public class WebexClient implements AutoCloseable {
             }
             Message rsp = ex.getMessage();
             int status = rsp.getHeader(HttpConstants.HTTP_RESPONSE_CODE, 0, Integer.class);
+            if (status >= 500) {
+                availability.failed(System.nanoTime() - started, new IOException("HTTP " + status));
+            } else {
+                availability.answered(System.nanoTime() - started);
+            }
             String text = rsp.getBody(String.class);
             Map<String, Object> errorBody = status >= 300 ? parseMap(text) : null;
             String trackingId = trackingId(rsp, errorBody);
@@ -238,14 +277,18 @@ public class WebexClient implements AutoCloseable {
                 long wait = retryAfterMillis(rsp.getHeader("Retry-After", String.class));
                 rateLimited++;
                 if (wait > cfg.getMaxRetryAfterMillis() || rateLimited >= cfg.getMaxAttempts()) {
-                    throw new WebexApiException(failure, status, trackingId, webexMessage, true, null);
+                    // Webex asked us to wait: the event is not at fault, it waits rather than dead-letters
+                    throw new WebexUnavailableException(failure, status, trackingId, webexMessage,
+                            WebexUnavailableException.Why.RATE_LIMITED);
                 }
                 retried("429");
                 pause(wait);
             } else if (status >= 500) {
                 failures++;
+                lastFailure = "answered " + status;
                 if (failures >= cfg.getMaxAttempts()) {
-                    throw new WebexApiException(failure, status, trackingId, webexMessage, true, null);
+                    throw new WebexUnavailableException(failure, status, trackingId, webexMessage,
+                            WebexUnavailableException.Why.FAILED);
                 }
                 retried("5xx");
                 pause(backoff(failures));

@@ -13,10 +13,22 @@ import java.util.Map;
  */
 public class WebexComponent extends DefaultComponent {
     private final WebexConfiguration configuration;
+    private final WebexAvailability availability;
     private WebexClient client;
 
     public WebexComponent(WebexConfiguration configuration) {
         this.configuration = configuration.copy();
+        this.availability = new WebexAvailability(this.configuration);
+    }
+
+    /** Whether Webex answers right now (one cheap call, none while the circuit is open). */
+    public boolean isWebexAnswering() {
+        return client().isAnswering();
+    }
+
+    /** Whether Webex is answering, shared by every call of this component (health, metrics). */
+    public WebexAvailability getAvailability() {
+        return availability;
     }
 
     public WebexConfiguration getConfiguration() {
@@ -40,7 +52,7 @@ public class WebexComponent extends DefaultComponent {
     /** Created on first use: it needs the started CamelContext to reach camel-http. */
     synchronized WebexClient client() {
         if (client == null) {
-            client = new WebexClient(getCamelContext(), configuration);
+            client = new WebexClient(getCamelContext(), configuration, availability);
         }
         return client;
     }

@@ -19,6 +19,12 @@ public class WebexConfiguration {
     /** Extra GETs of a message / attachment action answering 404: Webex documents a lag behind the webhook. */
     private int notFoundRetries = 3;
     private long notFoundRetryDelayMillis = 500;
+    /** Circuit breaker over all calls: opens when this share of the last {@code circuitWindow} calls failed. */
+    private int circuitWindow = 20;
+    private int circuitMinimumCalls = 10;
+    private float circuitFailureRatePercent = 50;
+    /** How long the circuit stays open before a few trial calls are let through. */
+    private long circuitOpenMillis = 5000;
 
     public WebexConfiguration copy() {
         WebexConfiguration c = new WebexConfiguration();
@@ -33,6 +39,10 @@ public class WebexConfiguration {
         c.maxRetryAfterMillis = maxRetryAfterMillis;
         c.notFoundRetries = notFoundRetries;
         c.notFoundRetryDelayMillis = notFoundRetryDelayMillis;
+        c.circuitWindow = circuitWindow;
+        c.circuitMinimumCalls = circuitMinimumCalls;
+        c.circuitFailureRatePercent = circuitFailureRatePercent;
+        c.circuitOpenMillis = circuitOpenMillis;
         return c;
     }
 
@@ -122,6 +132,38 @@ public class WebexConfiguration {
 
     public void setNotFoundRetryDelayMillis(long notFoundRetryDelayMillis) {
         this.notFoundRetryDelayMillis = notFoundRetryDelayMillis;
+    }
+
+    public int getCircuitWindow() {
+        return circuitWindow;
+    }
+
+    public void setCircuitWindow(int circuitWindow) {
+        this.circuitWindow = circuitWindow;
+    }
+
+    public int getCircuitMinimumCalls() {
+        return circuitMinimumCalls;
+    }
+
+    public void setCircuitMinimumCalls(int circuitMinimumCalls) {
+        this.circuitMinimumCalls = circuitMinimumCalls;
+    }
+
+    public float getCircuitFailureRatePercent() {
+        return circuitFailureRatePercent;
+    }
+
+    public void setCircuitFailureRatePercent(float circuitFailureRatePercent) {
+        this.circuitFailureRatePercent = circuitFailureRatePercent;
+    }
+
+    public long getCircuitOpenMillis() {
+        return circuitOpenMillis;
+    }
+
+    public void setCircuitOpenMillis(long circuitOpenMillis) {
+        this.circuitOpenMillis = circuitOpenMillis;
     }
 
     @Override
