@@ -110,11 +110,16 @@ final class RouterHarness implements AutoCloseable {
 
     /** Registers the receiver in the simulator, as Webex would have it, so that simulated users reach the bot. */
     void registerWebhooks() throws Exception {
+        registerWebhooks(webex, webhookUrl());
+    }
+
+    /** The same for a service that runs elsewhere (e.g. the jar as a child process) and receives at {@code targetUrl}. */
+    static void registerWebhooks(WebexSimulator webex, String targetUrl) throws Exception {
         for (String resource : List.of("messages", "attachmentActions", "memberships")) {
             HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(webex.apiUrl() + "/webhooks"))
                     .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("name", "test " + resource,
-                            "targetUrl", webhookUrl(), "resource", resource, "event", "created", "secret", SECRET))))
+                            "targetUrl", targetUrl, "resource", resource, "event", "created", "secret", SECRET))))
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (rsp.statusCode() != 200) {
                 throw new IllegalStateException("webhook registration failed: " + rsp.body());

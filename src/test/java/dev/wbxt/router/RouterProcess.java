@@ -7,6 +7,10 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +36,9 @@ final class RouterProcess implements AutoCloseable {
     /** Inherited variables that Camel would map onto the service's properties: none may leak into a test. */
     private static final List<String> CONFIG_PREFIXES = List.of("WEBEX_", "SERVER_", "WEBHOOK_", "FORWARD_", "DATA_",
             "ADMIN_", "BROKER_", "SIMULATOR_", "ROUTES_", "QUEUE_", "PROCESSING_", "CAMEL_");
+
+    private static final HttpClient HEALTH = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One line of output; {@code nanos} is {@link System#nanoTime()} when it was read. */
     record Line(boolean stderr, String text, long nanos) {
@@ -202,6 +209,30 @@ final class RouterProcess implements AutoCloseable {
     /** Milliseconds from process start to that line. */
     long millisSinceStart(Line line) {
         return TimeUnit.NANOSECONDS.toMillis(line.nanos() - startNanos);
+    }
+
+    /**
+     * Polls {@code GET http://127.0.0.1:<port>/observe/health} until it answers 200 with status UP; returns the
+     * milliseconds from process start. Fails when the process exits or time runs out first.
+     */
+    long awaitHealthy(int port, Duration timeout) throws InterruptedException {
+        URI url = URI.create("http://127.0.0.1:" + port + "/observe/health");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                HttpResponse<String> rsp = HEALTH.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET()
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (rsp.statusCode() == 200 && rsp.body().contains("UP")) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline || !isAlive()) {
+                throw new AssertionError("GET " + url + " never answered 200 UP within " + timeout + "; output:\n" + output());
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Kills what is still running: a test that failed half-way must not leave a service behind. */

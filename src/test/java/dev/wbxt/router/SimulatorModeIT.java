@@ -94,22 +94,6 @@ class SimulatorModeIT {
 
     /** Polls GET /observe/health until 200; the milliseconds from process start. */
     private static long awaitHealthy(RouterProcess router, String url) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (rsp.statusCode() == 200) {
-                    assertTrue(rsp.body().contains("UP"), rsp.body());
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - router.startNanos);
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline || !router.isAlive()) {
-                throw new AssertionError("GET " + url + " never answered 200; output:\n" + router.output());
-            }
-            Thread.sleep(50);
-        }
+        return router.awaitHealthy(URI.create(url).getPort(), Duration.ofSeconds(60));
     }
 }
