@@ -28,7 +28,6 @@ import java.util.function.IntPredicate;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -69,16 +68,15 @@ class ReceiverFuzzTest {
         router.close();
     }
 
-    // ---- known bugs found by the fuzzer: the contract says 4xx, the service answers 200 (tagged known-bug) ------
+    // ---- bugs the fuzzer found (fixed): each stays as a regression test ----------------------------------------
 
     /**
-     * KNOWN BUG (found by the fuzzer): JSON text must be UTF-8 (RFC 8259 section 8.1) and a body that is not JSON is a
+     * Found by the fuzzer: JSON text must be UTF-8 (RFC 8259 section 8.1) and a body that is not JSON is a
      * 400 (CONTRACT.md), but Jackson's byte parser lets some invalid sequences inside a string through; the receiver
      * then stores {@code new String(body, UTF_8)}, which silently replaces them with U+FFFD: the stored event is not
      * the signed bytes.
      */
     @Test
-    @Tag("known-bug")
     void invalidUtf8IsRejectedAs400() throws Exception {
         String valid = validJson();
         List<String> accepted = new ArrayList<>();
@@ -88,17 +86,16 @@ class ReceiverFuzzTest {
                 accepted.add(java.util.HexFormat.ofDelimiter(" ").formatHex(bad) + " -> " + rsp.statusCode());
             }
         }
-        assertEquals(List.of(), accepted, "KNOWN BUG: invalid UTF-8 inside a string must be 400 (not JSON)");
+        assertEquals(List.of(), accepted, "invalid UTF-8 inside a string must be 400 (not JSON)");
     }
 
     /**
-     * KNOWN BUG (found by the fuzzer): {@code {...}{...}} or {@code {...} x} is not JSON, but the receiver's
+     * Found by the fuzzer: {@code {...}{...}} or {@code {...} x} is not JSON, but the receiver's
      * {@code readTree} stops after the first value and ignores the rest (Jackson's FAIL_ON_TRAILING_TOKENS is off):
      * 200, and the whole body is stored. The same rationale as the strict duplicate-key check applies: two readers may
      * disagree on what the body says.
      */
     @Test
-    @Tag("known-bug")
     void trailingContentAfterTheJsonDocumentIs400() throws Exception {
         String valid = validJson();
         Map<String, Integer> answers = new TreeMap<>();
@@ -107,19 +104,18 @@ class ReceiverFuzzTest {
                     router.send(signedPost(bytes(valid + tail), "application/json")).statusCode());
         }
         assertTrue(answers.values().stream().allMatch(s -> s == 400),
-                "KNOWN BUG: a body with content after the JSON document must be 400: " + answers);
+                "a body with content after the JSON document must be 400: " + answers);
     }
 
     /**
-     * KNOWN BUG (found by the fuzzer): {@code Content-Type: json} is not a media type (no subtype), let alone
+     * Found by the fuzzer: {@code Content-Type: json} is not a media type (no subtype), let alone
      * application/json, but the receiver takes it as JSON (200) while {@code text/json} or {@code application/jsonx}
      * get the contract's 415.
      */
     @Test
-    @Tag("known-bug")
     void contentTypeJsonWithoutATypeIs415() throws Exception {
         assertEquals(415, router.send(signedPost(validBody(), "json")).statusCode(),
-                "KNOWN BUG: Content-Type 'json' is not application/json");
+                "Content-Type 'json' is not application/json");
     }
 
     private HttpRequest.Builder signedPost(byte[] body, String contentType) {
@@ -324,13 +320,11 @@ class ReceiverFuzzTest {
         String valid = validJson();
         int kind = rnd.nextInt(14);
         if (kind == 3) {
-            // KNOWN BUG (see invalidUtf8IsRejectedAs400): some of these are answered 200
-            return signed("invalid UTF-8 in a string (known bug)", "400, known bug: 200", s -> s == 400 || s == 200,
+            return signed("invalid UTF-8 in a string", "400", s -> s == 400,
                     invalidUtf8(valid, pickOf(INVALID_UTF8)));
         }
         if (kind == 8) {
-            // KNOWN BUG (see trailingContentAfterTheJsonDocumentIs400): answered 200
-            return signed("trailing content after the JSON (known bug)", "400, known bug: 200", s -> s == 400 || s == 200,
+            return signed("trailing content after the JSON", "400", s -> s == 400,
                     bytes(valid + pickOf(valid, " x", "]", "}", ",", "\u0000", "{")));
         }
         if (kind == 13) {
@@ -453,13 +447,8 @@ class ReceiverFuzzTest {
             return new Case(category, "POST", type, body, List.of(signer.sign(body)), "200 or 4xx",
                     s -> s == 200 || s / 100 == 4, false);
         }
-        if ("json".equals(type)) { // KNOWN BUG (see contentTypeJsonWithoutATypeIs415): answered 200
-            return new Case(category + " (known bug)", "POST", type, body, List.of(signer.sign(body)), "415, known bug: 200",
-                    s -> s == 415 || s == 200, false);
-        }
         if (type == null || type.isEmpty() || type.contains("*")) {
-            return new Case(category, "POST", type, body, List.of(signer.sign(body)), "200 or 415",
-                    s -> s == 200 || s == 415, false);
+            return new Case(category, "POST", type, body, List.of(signer.sign(body)), "415", s -> s == 415, false);
         }
         return new Case(category, "POST", type, body, List.of(signer.sign(body)), "415", s -> s == 415, false);
     }

@@ -1,6 +1,10 @@
 package dev.wbxt.router.ingest;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -10,6 +14,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -20,26 +25,37 @@ import dev.wbxt.router.webex.WebexIds;
  * What the receiver needs to know about a verified webhook body before it stores it: that it is a Webex
  * notification, that every id that may later reach a URL is a Webex id, its dedupe key and its ordering group.
  */
-public record WebhookNotification(String resource, String event, String dataId, String roomId, String dedupeKey) {
+public record WebhookNotification(String json, String resource, String event, String dataId, String roomId,
+                                  String dedupeKey) {
 
     /** The fields whose values are spliced into Webex API URLs by the routes, when present. */
     private static final List<String> ENVELOPE_IDS = List.of("id", "actorId", "createdBy", "orgId", "appId");
     private static final List<String> DATA_IDS = List.of("id", "roomId", "personId", "messageId", "parentId");
     private static final Pattern NAME = Pattern.compile("[A-Za-z]{1,40}");
 
-    // Strict parsing: duplicate keys are an error (two readers could disagree on which one counts), nesting is bounded.
+    // Strict parsing, so that every later reader sees what was verified: duplicate keys and content after the
+    // document are errors (two readers could disagree on which part counts), nesting and numbers are bounded.
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(100).build())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     public static WebhookNotification parse(byte[] body) {
+        String json;
+        try {
+            // JSON is UTF-8 (RFC 8259): decode strictly once, and parse and store that same text.
+            json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw bad("invalid_json", "body is not UTF-8");
+        }
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            root = JSON.readTree(json);
         } catch (IOException e) {
             throw bad("invalid_json", "body is not valid JSON");
         }
@@ -62,7 +78,7 @@ public record WebhookNotification(String resource, String event, String dataId, 
         if (roomId == null && "rooms".equals(resource)) {
             roomId = dataId;
         }
-        return new WebhookNotification(resource, event, dataId, roomId, dedupeKey(resource, event, dataId, data));
+        return new WebhookNotification(json, resource, event, dataId, roomId, dedupeKey(resource, event, dataId, data));
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.wbxt.router.ingest;
 
-import java.nio.charset.StandardCharsets;
-
 import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -45,13 +43,16 @@ public class WebhookReceiverRoute extends RouteBuilder {
     private void verify(Exchange exchange) {
         Message in = exchange.getMessage();
         metrics.received();
+        if (!isJson(in.getHeader(Exchange.CONTENT_TYPE, String.class))) {
+            throw new RejectedWebhook(415, "content_type", "Content-Type must be application/json");
+        }
         byte[] body = in.getBody(byte[].class);
         if (!signatures.verify(body == null ? new byte[0] : body, in.getHeader("X-Spark-Signature", String.class))) {
             throw new RejectedWebhook(401, "signature", "missing or wrong X-Spark-Signature");
         }
         WebhookNotification notification = WebhookNotification.parse(body);
         in.removeHeaders("*");
-        in.setBody(new String(body, StandardCharsets.UTF_8));
+        in.setBody(notification.json());
         in.setHeader(EVENT_KEY, notification.dedupeKey());
         in.setHeader(RESOURCE, notification.resource());
         in.setHeader(EVENT, notification.event());
@@ -62,6 +63,19 @@ public class WebhookReceiverRoute extends RouteBuilder {
             // One message group per room: events of a room are processed in order, rooms in parallel.
             in.setHeader("JMSXGroupID", notification.roomId());
         }
+    }
+
+    /**
+     * The HTTP server only routes JSON here ({@code consumes}), but it also lets wildcards and a bare {@code json}
+     * through: the media type itself must be application/json (parameters such as a charset are fine).
+     */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
+        return mediaType.equalsIgnoreCase("application/json");
     }
 
     private void accepted(Exchange exchange) {
