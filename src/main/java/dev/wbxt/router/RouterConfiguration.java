@@ -22,6 +22,7 @@ import dev.wbxt.router.ops.GuardedRouteReload;
 import dev.wbxt.router.ops.ObserveRoutes;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.ops.StopHook;
+import dev.wbxt.router.processing.AppendOnlyIdempotentRepository;
 import dev.wbxt.router.processing.DeadLetterPolicy;
 import dev.wbxt.router.processing.EventLog;
 import dev.wbxt.router.simulator.WebexSimulator;
@@ -41,7 +42,6 @@ import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.PropertyBindingSupport;
-import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,9 +113,10 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("echoReplies", new EchoReplies());
         context.getRegistry().bind("loopGuard", new LoopGuard());
         context.getRegistry().bind("enrichedEvent", new EnrichedEvent());
-        context.getRegistry().bind("repliedEvents",
-                FileIdempotentRepository.fileIdempotentRepository(settings.dataDir().resolve("replied-events.dat").toFile(),
-                        100_000, 10_000_000L));
+        AppendOnlyIdempotentRepository repliedEvents =
+                new AppendOnlyIdempotentRepository(settings.dataDir().resolve("replied-events.log"), 100_000);
+        context.addService(repliedEvents); // started before the routes, stopped after them
+        context.getRegistry().bind("repliedEvents", repliedEvents);
 
         // Routes without their own error handling (the resource routes of routes/) let failures go back to their
         // caller: the queue consumer, whose transaction and dead-letter policy decide what happens.

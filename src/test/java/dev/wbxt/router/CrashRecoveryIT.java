@@ -203,7 +203,7 @@ class CrashRecoveryIT {
         assertEquals(acknowledged.get(), outcome.answered(), "every acknowledged event answered: "
                 + outcome.missing(ackedPerRoom));
         // Goal 0. The one documented window (README "Reliability"): a kill between Webex accepting the reply POST and
-        // the fan-out recording the event in replied-events.dat. Only events in flight at the kill can be in it:
+        // the fan-out recording the event in replied-events.log. Only events in flight at the kill can be in it:
         // at most one per consumer (processing.consumers = 4).
         assertTrue(outcome.duplicated() <= 4, "at most one duplicate per consumer in flight at the kill: "
                 + outcome.duplicates() + evidence(outcome, killInstant, messageIdByTag, first, second));
@@ -363,7 +363,7 @@ class CrashRecoveryIT {
 
     /**
      * For each duplicated event: when Webex received each of its replies (relative to the kill), whether its key is
-     * in replied-events.dat, and the lines of each process that name its message id.
+     * in replied-events.log, and the lines of each process that name its message id.
      */
     private String evidence(Outcome outcome, Instant killInstant, Map<String, String> messageIdByTag,
                             RouterProcess... processes) {
@@ -372,7 +372,7 @@ class CrashRecoveryIT {
         for (String tag : outcome.duplicates().keySet()) {
             String id = messageIdByTag.get(tag);
             out.append("\n  ").append(tag).append(" (message ").append(id).append(")");
-            out.append(", in replied-events.dat: ").append(replied.stream().filter(k -> id != null && k.endsWith(id)).count());
+            out.append(", in replied-events.log: ").append(replied.stream().filter(k -> id != null && k.endsWith(id)).count());
             for (Map<String, Object> reply : webex.messagesBy(botId())) {
                 if (String.valueOf(reply.get("markdown")).endsWith(tag)) {
                     Instant created = Instant.parse(String.valueOf(reply.get("created")));
@@ -393,7 +393,7 @@ class CrashRecoveryIT {
 
     private List<String> repliedEvents() {
         try {
-            Path file = dataDir.resolve("replied-events.dat");
+            Path file = dataDir.resolve("replied-events.log");
             return Files.exists(file) ? Files.readAllLines(file) : List.of();
         } catch (java.io.IOException e) {
             return List.of("unreadable: " + e);

@@ -43,6 +43,9 @@ class EchoBotTest {
         assertTrue(reply.contains("\"resource\" : \"messages\""), reply);
         assertTrue(reply.contains("**Room:** Project Unicorn"), reply);
         assertTrue(reply.contains("**Ada said:** hello router"), reply);
+        // toD webex:getMessage?id=... goes through one static endpoint per operation, not one per message
+        assertTrue(router.context().getEndpoints().stream().filter(e -> e.getEndpointUri().startsWith("webex:"))
+                .noneMatch(e -> e.getEndpointUri().contains("id=")), router.context().getEndpoints().toString());
     }
 
     @Test

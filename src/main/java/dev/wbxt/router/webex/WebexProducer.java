@@ -5,11 +5,13 @@ import org.apache.camel.Message;
 import org.apache.camel.support.DefaultProducer;
 
 /**
- * Runs one Webex operation per exchange. The id comes from the {@code WebexId} header, else the endpoint's
- * {@code id} option; the answer becomes the body (Map, or List for listWebhooks) with status and tracking id headers.
+ * Runs one Webex operation per exchange. The id comes from the {@code id} option of the endpoint (or of the
+ * {@code toD} URI, see {@link WebexSendDynamicAware}), else from the {@code WebexId} header; the answer becomes the body (Map, or List for listWebhooks) with status and tracking id headers.
  */
 public class WebexProducer extends DefaultProducer {
     public static final String HEADER_ID = "WebexId";
+    /** The id of a {@code toD webex:...?id=} call, handed over by {@link WebexSendDynamicAware}. */
+    static final String DYNAMIC_ID = "WebexDynamicId";
     public static final String HEADER_STATUS = "WebexStatusCode";
     public static final String HEADER_TRACKING_ID = "WebexTrackingId";
 
@@ -30,7 +32,9 @@ public class WebexProducer extends DefaultProducer {
         String id = null;
         if (op.needsId()) {
             String header = in.getHeader(HEADER_ID, String.class);
-            id = WebexIds.require("id", header != null ? header : endpoint.getId()); // before any URL exists
+            String dynamic = exchange.getProperty(DYNAMIC_ID, String.class);
+            String given = endpoint.getId() != null ? endpoint.getId() : dynamic != null ? dynamic : header;
+            id = WebexIds.require("id", given); // before any URL exists
         }
         Object body = op.hasBody() ? bodyOf(in) : null;
         WebexClient.WebexResponse rsp = endpoint.getComponent().client().execute(op, id, body, endpoint.getMax());

@@ -126,19 +126,21 @@ class WebexComponentTest {
     }
 
     @Test
-    void headerIdWinsAndOtherGetsWork() {
+    void theIdComesFromTheUriElseFromTheHeaderAndOtherGetsWork() {
         String room = sim.directRoom("bob@example.com");
         Map<?, ?> r = template.requestBodyAndHeader("direct:getRoom", null, "WebexId", room, Map.class);
         assertEquals("Bob", r.get("title"));
         String bobId = (String) sim.person("bob@example.com").get("id");
         Map<?, ?> p = template.requestBodyAndHeader("direct:getPerson", null, "WebexId", bobId, Map.class);
         assertEquals("Bob", p.get("displayName"));
+        String asked = aliceMessage("asked for");
         String other = aliceMessage("other");
         Exchange ex = template.request("direct:getMessage", e -> {
-            e.getIn().setHeader("mid", "not-this-one");
+            e.getIn().setHeader("mid", asked); // toD webex:getMessage?id=${header.mid}
             e.getIn().setHeader("WebexId", other);
         });
-        assertEquals("other", ex.getMessage().getBody(Map.class).get("text"));
+        assertEquals("asked for", ex.getMessage().getBody(Map.class).get("text"));
+        assertEquals(other, ex.getMessage().getHeader("WebexId"), "the caller's header is left as it was");
     }
 
     @Test

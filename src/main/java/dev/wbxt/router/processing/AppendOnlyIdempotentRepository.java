@@ -1,0 +1,134 @@
+package dev.wbxt.router.processing;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * The keys of events whose reply went out, kept in memory (the newest {@code capacity}) and in an append-only file
+ * that is read once at start. Camel's FileIdempotentRepository rescans its whole file for every key it has not
+ * cached, i.e. for every new event; here a lookup is a hash lookup and an add is one appended line. The file is
+ * compacted when it holds twice the capacity. Lines are flushed to the OS on each add: they survive a process crash.
+ */
+public class AppendOnlyIdempotentRepository extends ServiceSupport implements IdempotentRepository {
+    private static final String REMOVED = "-"; // a line "-key" forgets an earlier "key"
+    private final Path file;
+    private final int capacity;
+    private final LinkedHashSet<String> keys = new LinkedHashSet<>();
+    private BufferedWriter out;
+    private int lines;
+
+    public AppendOnlyIdempotentRepository(Path file, int capacity) {
+        this.file = file;
+        this.capacity = capacity;
+    }
+
+    @Override
+    protected synchronized void doStart() throws IOException {
+        keys.clear();
+        List<String> stored = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+        for (String line : stored) {
+            if (line.startsWith(REMOVED)) {
+                keys.remove(line.substring(1));
+            } else if (!line.isEmpty()) {
+                keys.remove(line); // re-added: it becomes the newest
+                keys.add(line);
+            }
+        }
+        trim();
+        lines = stored.size();
+        if (lines > 2 * capacity) {
+            compact();
+        }
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    @Override
+    protected synchronized void doStop() throws IOException {
+        if (out != null) {
+            out.close();
+            out = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean add(String key) {
+        if (keys.contains(key)) {
+            return false;
+        }
+        keys.add(key);
+        trim();
+        append(key);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean contains(String key) {
+        return keys.contains(key);
+    }
+
+    @Override
+    public synchronized boolean remove(String key) {
+        boolean removed = keys.remove(key);
+        if (removed) {
+            append(REMOVED + key);
+        }
+        return removed;
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        return true;
+    }
+
+    @Override
+    public synchronized void clear() {
+        keys.clear();
+        try {
+            compact();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void append(String line) {
+        try {
+            out.write(line);
+            out.newLine();
+            out.flush();
+            if (++lines > 2 * capacity) {
+                out.close();
+                compact();
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record " + file, e);
+        }
+    }
+
+    /** Rewrites the file with the keys in memory, atomically. */
+    private void compact() throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, keys, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        lines = keys.size();
+    }
+
+    private void trim() {
+        for (Iterator<String> oldest = keys.iterator(); keys.size() > capacity; ) {
+            oldest.next();
+            oldest.remove();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.wbxt.router.webex;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.component.SendDynamicAwareSupport;
+import org.apache.camel.util.StringHelper;
+import org.apache.camel.util.URISupport;
+
+/**
+ * Lets routes write {@code toD: webex:getMessage?id=${...}} without creating an endpoint per id: Camel sends to the
+ * static {@code webex:getMessage} and this hands the id over in an exchange property (the producer validates it);
+ * the message and its headers are left alone.
+ */
+public class WebexSendDynamicAware extends SendDynamicAwareSupport {
+
+    /** The support class would look up the component's generated URI metadata here: only {@code id} matters. */
+    @Override
+    protected void doInit() {
+    }
+
+    @Override
+    public boolean isLenientProperties() {
+        return false;
+    }
+
+    @Override
+    public DynamicAwareEntry prepare(Exchange exchange, String uri, String originalUri) throws Exception {
+        String query = StringHelper.after(uri, "?");
+        Map<String, Object> parameters = query == null ? new LinkedHashMap<>() : URISupport.parseQuery(query);
+        return new DynamicAwareEntry(uri, originalUri, parameters, null);
+    }
+
+    @Override
+    public String resolveStaticUri(Exchange exchange, DynamicAwareEntry entry) throws Exception {
+        Map<String, Object> rest = new LinkedHashMap<>(entry.getProperties());
+        rest.remove("id");
+        String base = StringHelper.before(entry.getUri(), "?", entry.getUri());
+        return rest.isEmpty() ? base : base + "?" + URISupport.createQueryString(rest);
+    }
+
+    @Override
+    public Processor createPreProcessor(Exchange exchange, DynamicAwareEntry entry) {
+        Object id = entry.getProperties().get("id");
+        return id == null ? null : e -> e.setProperty(WebexProducer.DYNAMIC_ID, id);
+    }
+
+    @Override
+    public Processor createPostProcessor(Exchange exchange, DynamicAwareEntry entry) {
+        return entry.getProperties().containsKey("id") ? e -> e.removeProperty(WebexProducer.DYNAMIC_ID) : null;
+    }
+}
