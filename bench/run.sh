@@ -45,7 +45,8 @@ stop_pid() { # pid [signal]: stop one process this script started, wait up to 30
   for i in $(seq 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
 }
-cleanup() { local p; for p in "${STARTED[@]}"; do stop_pid "$p"; done; }
+DATA_DIRS=()               # fresh DATA_DIRs of the service, removed on exit
+cleanup() { local p; for p in "${STARTED[@]}"; do stop_pid "$p"; done; for p in "${DATA_DIRS[@]}"; do rm -rf "$p"; done; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -177,6 +178,7 @@ stop_pid "$RAW_PID"
 SVC_URL=http://127.0.0.1:$SVC_PORT$PATH_EV
 start_service() {
   local data; data=$(mktemp -d "${TMPDIR:-/tmp}/wbxt-bench-data.XXXXXX")
+  DATA_DIRS+=("$data")
   # shellcheck disable=SC2086
   start_bg service "http://127.0.0.1:$SVC_PORT/observe/health" 200 "$ROOT" \
     env WEBEX_BOT_TOKEN=bench WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$data" SERVER_PORT="$SVC_PORT" \
