@@ -1,0 +1,147 @@
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Open-model load generator: sends distinct, correctly signed messages/created webhooks at a fixed rate and records
+ * each ack's latency from the moment the request was SCHEDULED to be sent (not from when it actually went out),
+ * so a stall in the server shows up in every request it delayed (no coordinated omission, as wrk2 does it).
+ * Bodies are the same as gen_bodies.py (namespace keeps ids of two runs apart). Prints one line "FIXEDJSON {...}".
+ * The client is Vert.x's (from the service's jar): up to 256 keep-alive connections, requests beyond that wait in
+ * its queue, which the latency includes. The first [warm-up] seconds run at the same rate but are not recorded.
+ * Usage: java -cp webex-event-router.jar:classes FixedRate <url> <secret> <rate/s> <seconds> [namespace] [rooms] [warm-up s]
+ */
+public class FixedRate {
+    static final String BOT = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib3QtMDAwMS0wMDAwLTAwMDAtMDAwMDAwMDAwMDAx";
+    static final String USER = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9mNWIzNjE4Ny1jOGRkLTQ3MjctOGIyZi1mOWM0NDdmMjkwNDY";
+    static final String ORG = "OTZhYmMyYWEtM2RjYy0xMWU1LWExNTItZmUzNDgxOWNkYzlh";
+    static final String APP = "Y2lzY29zcGFyazovL3VzL0FQUExJQ0FUSU9OL0MyNzljYjMwYzAyOTE4MGJiNGJkYWViYjA2MWI3OTY1Y2RhMzliNjAyOTdjODUwM2YyNjZhYmY2NmM5OTllYzFm";
+    static final String HOOK = "Y2lzY29zcGFyazovL3VzL1dFQkhPT0svZjRlNjA1NjAtNjYwMi00ZmIwLWEyNWEtOTQ5ODgxNjA5NDk3";
+
+    static String wid(String kind, long n, long ns) {
+        String s = "ciscospark://us/" + kind + "/" + new UUID(ns << 32, n);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static String body(long n, long rooms, long ns) {
+        return "{\"id\":\"" + HOOK + "\",\"name\":\"router webhook\",\"targetUrl\":\"https://bot.example.com/api/v1/wbxt/events\","
+                + "\"resource\":\"messages\",\"event\":\"created\",\"orgId\":\"" + ORG + "\",\"createdBy\":\"" + BOT + "\",\"appId\":\"" + APP + "\","
+                + "\"ownedBy\":\"creator\",\"status\":\"active\",\"created\":\"2026-11-20T09:00:00.000Z\",\"actorId\":\"" + USER + "\","
+                + "\"data\":{\"id\":\"" + wid("MESSAGE", n, ns) + "\",\"roomId\":\"" + wid("ROOM", n % rooms, 0xB) + "\",\"roomType\":\"group\","
+                + "\"personId\":\"" + USER + "\",\"personEmail\":\"matt@example.com\",\"created\":\"2026-11-27T14:26:16.000Z\"}}";
+    }
+
+    public static void main(String[] args) throws Exception {
+        URI uri = URI.create(args[0]);
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(args[1].getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        double rate = Double.parseDouble(args[2]);
+        double seconds = Double.parseDouble(args[3]);
+        long ns = args.length > 4 ? Long.decode(args[4]) : 0x100;
+        long rooms = args.length > 5 ? Long.parseLong(args[5]) : 256;
+        double warmup = args.length > 6 ? Double.parseDouble(args[6]) : 0;
+        long skip = (long) (rate * warmup);
+        long total = (long) (rate * seconds) + skip;
+        long periodNanos = (long) (1e9 / rate);
+
+        Vertx vertx = Vertx.vertx();
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000)
+                .setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
+        RequestOptions target = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
+                .setPort(uri.getPort()).setURI(uri.getPath()).setTimeout(60_000);
+        Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger non2xx = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicLong maxLag = new AtomicLong();
+        CountDownLatch done = new CountDownLatch((int) total);
+        AtomicLong recordedFrom = new AtomicLong();
+
+        // Bodies and signatures are made before the clock starts, so the send loop only sends.
+        Buffer[] bodies = new Buffer[(int) total];
+        String[] sigs = new String[(int) total];
+        for (int i = 0; i < total; i++) {
+            byte[] raw = body(i, rooms, ns).getBytes(StandardCharsets.UTF_8);
+            bodies[i] = Buffer.buffer(raw);
+            sigs[i] = HexFormat.of().formatHex(mac.doFinal(raw));
+        }
+        // All sends happen on one Vert.x event loop: a 1 ms timer sends every request whose time has come.
+        long start = System.nanoTime() + 100_000_000L;
+        long[] next = {0};
+        long[] sendEnd = {0};
+        CountDownLatch sent = new CountDownLatch(1);
+        vertx.runOnContext(v -> vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            while (next[0] < total && start + next[0] * periodNanos <= now) {
+                long i = next[0]++;
+                long intended = start + i * periodNanos;
+                boolean record = i >= skip;
+                if (i == skip) {
+                    recordedFrom.set(intended);
+                }
+                if (record) {
+                    maxLag.accumulateAndGet(System.nanoTime() - intended, Math::max);
+                }
+                Buffer raw = bodies[(int) i];
+                client.request(new RequestOptions(target).putHeader("Content-Type", "application/json")
+                                .putHeader("X-Spark-Signature", sigs[(int) i]))
+                        .compose(request -> request.send(raw))
+                        .compose(response -> response.body().map(b -> response.statusCode()))
+                        .onComplete(ar -> {
+                            long latency = System.nanoTime() - intended;
+                            if (record) {
+                                histogram.recordValue(Math.min(latency, histogram.getHighestTrackableValue()));
+                                if (ar.failed()) {
+                                    errors.incrementAndGet();
+                                } else if (ar.result() / 100 == 2) {
+                                    ok.incrementAndGet();
+                                } else {
+                                    non2xx.incrementAndGet();
+                                }
+                            }
+                            done.countDown();
+                        });
+            }
+            if (next[0] >= total) {
+                vertx.cancelTimer(id);
+                sendEnd[0] = System.nanoTime();
+                sent.countDown();
+            }
+        }));
+        sent.await();
+        boolean all = done.await(90, TimeUnit.SECONDS);
+        double sentSeconds = (sendEnd[0] - recordedFrom.get()) / 1e9;
+        synchronized (histogram) {
+            System.out.printf(java.util.Locale.ROOT,
+                    "FIXEDJSON {\"offered_rps\":%.1f,\"sent\":%d,\"achieved_send_rps\":%.1f,\"ok\":%d,\"non2xx\":%d,\"errors\":%d,"
+                            + "\"unfinished\":%d,\"max_send_lag_ms\":%.3f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,"
+                            + "\"p999_ms\":%.3f,\"max_ms\":%.3f}%n",
+                    rate, total - skip, (total - skip) / sentSeconds, ok.get(), non2xx.get(), errors.get(), all ? 0 : done.getCount(),
+                    maxLag.get() / 1e6, ms(histogram, 50), ms(histogram, 90), ms(histogram, 99), ms(histogram, 99.9),
+                    histogram.getMaxValue() / 1e6);
+        }
+        System.exit(0);
+    }
+
+    static double ms(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1e6;
+    }
+}

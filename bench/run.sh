@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# The benchmark of webex-event-router, in one command (see bench/README.md):
+#   bench/run.sh            full run (about 6 minutes)
+#   bench/run.sh --quick    short run to check the harness (about 1.5 minutes; figures are indicative only)
+#   bench/run.sh --soak 10  also a soak of 10 minutes at SOAK_RATE/s, RSS sampled every 10 s
+# Installs what it needs with apt-get (as root), builds the jar if it is missing, and writes everything into
+# bench/results/<UTC time>/ (results.md is the table; results.json the figures; logs, JFR profile beside them).
+# Knobs (environment): DURATION WARMUP CONNS THREADS RATE LAT_SECONDS STARTS BODIES SOAK_RATE PORT_BASE JAVA_OPTS
+#   MAX_DRAIN (longest wait, in s, for the service's backlog to be replied before the next phase)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+LIB=$HERE/lib
+QUICK=0
+SOAK_MIN=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --soak) SOAK_MIN=${2:-10}; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$QUICK" = 1 ]; then
+  : "${DURATION:=5}" "${WARMUP:=3}" "${LAT_SECONDS:=5}" "${STARTS:=1}" "${BODIES:=40000}"
+else
+  : "${DURATION:=30}" "${WARMUP:=10}" "${LAT_SECONDS:=30}" "${STARTS:=3}" "${BODIES:=300000}"
+fi
+: "${CONNS:=64}" "${THREADS:=2}" "${RATE:=1000}" "${SOAK_RATE:=200}" "${PORT_BASE:=19000}" "${JAVA_OPTS:=}" "${MAX_DRAIN:=300}"
+SECRET=bench-webhook-secret
+SVC_PORT=$((PORT_BASE + 6)); RAW_PORT=$((PORT_BASE + 10)); FLASK_PORT=$((PORT_BASE + 20)); NGINX_PORT=$((PORT_BASE + 30))
+PATH_EV=/api/v1/wbxt/events
+JAR=$ROOT/target/webex-event-router.jar
+PY=/usr/bin/python3        # Debian's python, where python3-flask and python3-requests are installed
+OUT=${OUT:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+STARTED=()                 # pids this script started; stopped on exit, by pid
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
+stop_pid() { # pid [signal]: stop one process this script started, wait up to 30 s
+  local pid=$1 sig=${2:-TERM} i
+  kill -"$sig" "$pid" 2>/dev/null || return 0
+  for i in $(seq 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+DATA_DIRS=()               # fresh DATA_DIRs of the service, removed on exit
+cleanup() { local p; for p in "${STARTED[@]}"; do stop_pid "$p"; done; for p in "${DATA_DIRS[@]}"; do rm -rf "$p"; done; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- 0. what it needs ---------------------------------------------------------------------------------------------
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v gunicorn >/dev/null || need+=(gunicorn)
+$PY -c 'import flask' 2>/dev/null || need+=(python3-flask)
+$PY -c 'import requests' 2>/dev/null || need+=(python3-requests)
+command -v jcmd >/dev/null && command -v jfr >/dev/null && command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "bench: needs root to apt-get install ${need[*]}" >&2; exit 1; }
+  log "installing ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ ! -s "$JAR" ]; then
+  log "building the jar"
+  (cd "$ROOT" && mvn -B -q package -DskipTests)
+fi
+for port in $SVC_PORT $RAW_PORT $FLASK_PORT $NGINX_PORT; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "bench: port $port is in use (set PORT_BASE)" >&2; exit 1; fi
+done
+mkdir -p "$OUT/classes"
+javac -d "$OUT/classes" -cp "$JAR" "$LIB/FixedRate.java" "$LIB/RawVertxReceiver.java"
+CP="$JAR:$OUT/classes"       # the service's own jar brings Vert.x, Jackson and HdrHistogram
+
+# The machine, and how busy it is (other processes' CPU makes every absolute figure noisy)
+{
+  echo "date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+  echo "cores=$(nproc)"
+  echo "mem_total=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "jdk=$(java -version 2>&1 | head -1)"
+  echo "jvm=$(java -version 2>&1 | sed -n 3p)"
+  echo "wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+  echo "nginx=$(nginx -v 2>&1)"
+  echo "gunicorn=$(gunicorn --version 2>&1 | head -1)"
+  echo "flask=$($PY -c 'import importlib.metadata as m; print(m.version("flask"))')"
+  echo "git=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)$(cd "$ROOT" && git diff --quiet HEAD -- src routes 2>/dev/null || echo '+dirty')"
+  echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "settings=DURATION=$DURATION WARMUP=$WARMUP CONNS=$CONNS THREADS=$THREADS RATE=$RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE JAVA_OPTS=$JAVA_OPTS"
+} > "$OUT/machine.env"
+ps -eo pcpu,comm --sort=-pcpu | head -8 > "$OUT/busy-at-start.txt"
+
+log "generating $BODIES signed bodies (+ warm-up set)"
+$PY "$LIB/gen_bodies.py" --secret "$SECRET" --count "$BODIES" --namespace 0x20 --out "$OUT/bodies.txt"
+$PY "$LIB/gen_bodies.py" --secret "$SECRET" --count $((BODIES / 5)) --namespace 0x10 --out "$OUT/bodies-warm.txt"
+
+# ---- helpers ------------------------------------------------------------------------------------------------------
+start_bg() { # name url status cwd cmd...: starts, waits until ready; sets BG_PID and BG_MS
+  local name=$1 url=$2 status=$3 cwd=$4; shift 4
+  local res
+  res=$($PY "$LIB/start_and_wait.py" --url "$url" --status "$status" --log "$OUT/$name.log" --cwd "$cwd" -- "$@") || {
+    log "$name did not start: $res"; tail -20 "$OUT/$name.log" >&2; exit 1; }
+  BG_PID=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["pid"])' "$res")
+  BG_MS=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["ready_ms"])' "$res")
+  STARTED+=("$BG_PID")
+}
+wrk_run() { # out-name seconds bodies-file url: closed loop, CONNS connections, full speed
+  local name=$1 secs=$2 file=$3 url=$4
+  wrk -t "$THREADS" -c "$CONNS" -d "${secs}s" --timeout 10s -s "$LIB/bodies.lua" "$url" -- "$file" "$THREADS" \
+    > "$OUT/$name.wrk.txt" 2>&1 || true
+  sed -n 's/^WRKJSON //p' "$OUT/$name.wrk.txt" > "$OUT/$name.json"
+  [ -s "$OUT/$name.json" ] || { log "wrk produced no summary for $name"; cat "$OUT/$name.wrk.txt" >&2; exit 1; }
+  log "$name: $(cat "$OUT/$name.json")"
+}
+fixed_run() { # out-name rate seconds namespace url: open model, latency from the scheduled send time, after a warm-up
+  java -Xmx768m -cp "$CP" FixedRate "$5" "$SECRET" "$2" "$3" "$4" 256 "$WARMUP" > "$OUT/$1.fixed.txt" 2>&1 || true
+  sed -n 's/^FIXEDJSON //p' "$OUT/$1.fixed.txt" > "$OUT/$1.json"
+  [ -s "$OUT/$1.json" ] || { log "FixedRate produced no summary for $1"; cat "$OUT/$1.fixed.txt" >&2; exit 1; }
+  log "$1: $(cat "$OUT/$1.json")"
+}
+accepted() { $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"]-d["non2xx"])' "$1"; }
+replies() { [ -f "$OUT/nginx/replies.log" ] && wc -l < "$OUT/nginx/replies.log" || echo 0; }
+wait_replies() { # target: until the stand-in has counted that many replies, no progress for 30 s, or MAX_DRAIN s
+  local target=$1 last=-1 still=0 now t0=$SECONDS
+  while :; do
+    now=$(replies)
+    [ "$now" -ge "$target" ] && return 0
+    [ $((SECONDS - t0)) -ge "$MAX_DRAIN" ] && { log "drain cut after $MAX_DRAIN s: $now of $target replies"; return 1; }
+    if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0; last=$now; fi
+    [ "$still" -ge 60 ] && { log "replies stuck at $now of $target"; return 1; }
+    sleep 0.5
+  done
+}
+cpu_secs() { # pids...: user+system CPU seconds so far
+  local tck; tck=$(getconf CLK_TCK)
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done | awk -v t="$tck" '{s += $14 + $15} END {printf "%.2f", s / t}'
+}
+rss_sampler() { # pid interval file: "epoch rss_kb" lines until the process ends; sets SAMPLER_PID
+  ( while kill -0 "$1" 2>/dev/null; do echo "$(date +%s) $(ps -o rss= -p "$1" | tr -d ' ')"; sleep "$2"; done ) > "$3" &
+  SAMPLER_PID=$!
+  STARTED+=("$SAMPLER_PID")
+}
+e2e_json() { # name from-line: replies/s counted at the stand-in, from its own timestamps
+  $PY - "$OUT/nginx/replies.log" "$2" > "$OUT/$1.json" <<'EOF'
+import json, sys
+ts = [float(l) for l in open(sys.argv[1]).read().split()[int(sys.argv[2]):]]
+n = len(ts)
+span = ts[-1] - ts[0] if n > 1 else 0
+print(json.dumps({"replies": n, "seconds": round(span, 3), "replies_per_s": round((n - 1) / span, 1) if span else None}))
+EOF
+  log "$1: $(cat "$OUT/$1.json")"
+}
+
+# ---- 1. the Webex stand-in --------------------------------------------------------------------------------------
+mkdir -p "$OUT/nginx"
+sed -e "s#@PORT@#$NGINX_PORT#g" -e "s#@DIR@#$OUT/nginx#g" "$LIB/nginx.conf" > "$OUT/nginx/nginx.conf"
+start_bg nginx "http://127.0.0.1:$NGINX_PORT/v1/people/me" 200 "$OUT/nginx" \
+  nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf"
+API=http://127.0.0.1:$NGINX_PORT/v1
+log "stand-in on $API"
+
+# ---- 2. anchor (a): raw Vert.x receiver -------------------------------------------------------------------------
+start_bg raw-vertx "http://127.0.0.1:$RAW_PORT/" 0 "$ROOT" java $JAVA_OPTS -cp "$CP" RawVertxReceiver "$RAW_PORT" "$SECRET"
+RAW_PID=$BG_PID
+wrk_run raw-warmup "$WARMUP" "$OUT/bodies-warm.txt" "http://127.0.0.1:$RAW_PORT$PATH_EV"
+c0=$(cpu_secs "$RAW_PID")
+wrk_run raw-ingest "$DURATION" "$OUT/bodies.txt" "http://127.0.0.1:$RAW_PORT$PATH_EV"
+echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$RAW_PID")" 'BEGIN{print b-a}')}" > "$OUT/raw-cpu.json"
+fixed_run raw-latency "$RATE" "$LAT_SECONDS" 0x31 "http://127.0.0.1:$RAW_PORT$PATH_EV"
+echo "{\"rss_kb\": $(ps -o rss= -p "$RAW_PID" | tr -d ' ')}" > "$OUT/raw-rss.json"
+stop_pid "$RAW_PID"
+
+# ---- 3. the service ------------------------------------------------------------------------------------------------
+SVC_URL=http://127.0.0.1:$SVC_PORT$PATH_EV
+start_service() {
+  local data; data=$(mktemp -d "${TMPDIR:-/tmp}/wbxt-bench-data.XXXXXX")
+  DATA_DIRS+=("$data")
+  # shellcheck disable=SC2086
+  start_bg service "http://127.0.0.1:$SVC_PORT/observe/health" 200 "$ROOT" \
+    env WEBEX_BOT_TOKEN=bench WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$data" SERVER_PORT="$SVC_PORT" \
+    java $JAVA_OPTS -jar "$JAR"
+}
+: > "$OUT/service-start.txt"
+for i in $(seq "$STARTS"); do
+  start_service
+  SVC_PID=$BG_PID
+  echo "$BG_MS" >> "$OUT/service-start.txt"
+  log "service start $i: healthy after $BG_MS ms (pid $SVC_PID)"
+  if [ "$i" -lt "$STARTS" ]; then stop_pid "$SVC_PID"; fi
+done
+rss_sampler "$SVC_PID" 1 "$OUT/service-rss.txt"
+RSS_PID=$SAMPLER_PID
+
+r0=$(replies)
+wrk_run service-warmup "$WARMUP" "$OUT/bodies-warm.txt" "$SVC_URL"
+wait_replies $((r0 + $(accepted "$OUT/service-warmup.json"))) || true
+
+# ingest at full speed, profiled; processing runs at the same time (as in production); then the backlog drains
+r0=$(replies)
+c0=$(cpu_secs "$SVC_PID")
+jcmd "$SVC_PID" JFR.start name=bench settings=profile > /dev/null
+wrk_run service-ingest "$DURATION" "$OUT/bodies.txt" "$SVC_URL"
+jcmd "$SVC_PID" JFR.stop name=bench filename="$OUT/service-ingest.jfr" > /dev/null
+backlog=$(( r0 + $(accepted "$OUT/service-ingest.json") - $(replies) ))
+t_end=$(date +%s.%N)
+wait_replies $((r0 + $(accepted "$OUT/service-ingest.json"))) || true
+drain=$(awk -v a="$t_end" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$SVC_PID")" 'BEGIN{print b-a}'), \"backlog_at_end\": $backlog, \"drain_s\": $drain}" > "$OUT/service-cpu.json"
+e2e_json service-e2e "$r0"
+
+# ack latency at a fixed offered rate (coordinated-omission-safe)
+r0=$(replies)
+fixed_run service-latency "$RATE" "$LAT_SECONDS" 0x30 "$SVC_URL"
+
+if [ "$SOAK_MIN" != 0 ]; then
+  wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/service-latency.json") + RATE * WARMUP)) || true
+  log "soak: $SOAK_MIN min at $SOAK_RATE/s, RSS every 10 s"
+  rss_sampler "$SVC_PID" 10 "$OUT/soak-rss.txt"
+  SOAK_SAMPLER=$SAMPLER_PID
+  fixed_run soak "$SOAK_RATE" $((SOAK_MIN * 60)) 0x40 "$SVC_URL"
+  stop_pid "$SOAK_SAMPLER"
+fi
+stop_pid "$RSS_PID"
+t0=$(date +%s.%N)
+kill -TERM "$SVC_PID"; rc=0; for _ in $(seq 600); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
+echo "{\"stop_s\": $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')}" > "$OUT/service-stop.json"
+stop_pid "$SVC_PID"
+log "service stopped: $(cat "$OUT/service-stop.json"); dead letters / errors in log: $(grep -c -E ' ERROR |dead-letter' "$OUT/service.log" || true)"
+
+# ---- 4. anchor (b): Flask echo bot under gunicorn ---------------------------------------------------------------
+WORKERS=$(( 2 * $(nproc) + 1 ))   # gunicorn's documented rule of thumb
+start_bg flask "http://127.0.0.1:$FLASK_PORT/" 0 "$LIB" \
+  env WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" WEBEX_BOT_TOKEN=bench \
+  gunicorn -w "$WORKERS" -b "127.0.0.1:$FLASK_PORT" --backlog 2048 --log-level warning flask_bot:app
+FLASK_PID=$BG_PID
+r0=$(replies)
+wrk_run flask-warmup "$WARMUP" "$OUT/bodies-warm.txt" "http://127.0.0.1:$FLASK_PORT$PATH_EV"
+r0=$(replies)
+c0=$(cpu_secs "$FLASK_PID" $(pgrep -P "$FLASK_PID"))
+wrk_run flask-ingest "$DURATION" "$OUT/bodies.txt" "http://127.0.0.1:$FLASK_PORT$PATH_EV"
+echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$FLASK_PID" $(pgrep -P "$FLASK_PID"))" 'BEGIN{print b-a}'), \"workers\": $WORKERS}" > "$OUT/flask-cpu.json"
+e2e_json flask-e2e "$r0"
+stop_pid "$FLASK_PID"
+
+# ---- 5. report -------------------------------------------------------------------------------------------------------
+echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.env"
+$PY "$LIB/jfr_top.py" "$OUT/service-ingest.jfr" 25 > "$OUT/profile.md" || log "JFR summary failed"
+rm -f "$OUT/bodies.txt" "$OUT/bodies-warm.txt"
+$PY "$LIB/report.py" "$OUT" > "$OUT/results.md"
+cat "$OUT/results.md"
+log "all files in $OUT"
