@@ -16,6 +16,7 @@ import dev.wbxt.router.deadletter.DeadLetterAdminRoutes;
 import dev.wbxt.router.deadletter.DeadLetters;
 import dev.wbxt.router.admin.AdminAuth;
 import dev.wbxt.router.forward.EnrichedEvent;
+import dev.wbxt.router.ingest.Admission;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import dev.wbxt.router.ops.GuardedRouteReload;
@@ -121,7 +122,9 @@ public class RouterConfiguration implements CamelConfiguration {
         // Routes without their own error handling (the resource routes of routes/) let failures go back to their
         // caller: the queue consumer, whose transaction and dead-letter policy decide what happens.
         context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
-        context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), metrics));
+        Admission admission = new Admission(events, settings.maxQueueDepth(), settings.dataDir(),
+                settings.minFreeDiskMb() * 1024L * 1024L, broker::queueDepth);
+        context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
         context.addRoutes(new ObserveRoutes(meters));
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), metrics, webexComponent::isWebexAnswering));
         if (!settings.adminToken().isEmpty()) {

@@ -15,7 +15,8 @@ import org.apache.camel.spi.PropertiesComponent;
 public record RouterSettings(String botToken, String apiUrl, String webhookSecret, int serverPort,
                              String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
                              Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
-                             String routesDir, String routesReload, int duplicateCacheSize, Retries retries) {
+                             String routesDir, String routesReload, int duplicateCacheSize, Retries retries,
+                             int maxQueueDepth, int minFreeDiskMb) {
 
     public static RouterSettings read(CamelContext context) {
         PropertiesComponent p = context.getPropertiesComponent();
@@ -40,7 +41,9 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                         Double.parseDouble(text(p, "processing.retry-multiplier")),
                         number(p, "processing.max-retry-delay-ms"),
                         number(p, "processing.outage-retry-delay-ms"),
-                        number(p, "processing.webex-patience-ms")));
+                        number(p, "processing.webex-patience-ms")),
+                number(p, "ingest.max-queue-depth"),
+                number(p, "ingest.min-free-disk-mb"));
     }
 
     public boolean simulatorMode() {

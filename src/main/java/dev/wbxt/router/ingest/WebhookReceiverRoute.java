@@ -19,10 +19,12 @@ public class WebhookReceiverRoute extends RouteBuilder {
     public static final String RECEIVED_AT = "WbxtReceivedAt";
 
     private final SignatureVerifier signatures;
+    private final Admission admission;
     private final RouterMetrics metrics;
 
-    public WebhookReceiverRoute(SignatureVerifier signatures, RouterMetrics metrics) {
+    public WebhookReceiverRoute(SignatureVerifier signatures, Admission admission, RouterMetrics metrics) {
         this.signatures = signatures;
+        this.admission = admission;
         this.metrics = metrics;
     }
 
@@ -51,6 +53,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
             throw new RejectedWebhook(401, "signature", "missing or wrong X-Spark-Signature");
         }
         WebhookNotification notification = WebhookNotification.parse(body);
+        admission.check();
         in.removeHeaders("*");
         in.setBody(notification.json());
         in.setHeader(EVENT_KEY, notification.dedupeKey());
@@ -86,6 +89,9 @@ public class WebhookReceiverRoute extends RouteBuilder {
         RejectedWebhook rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedWebhook.class);
         metrics.rejected(rejected.reason());
         respond(exchange, rejected.status(), error(rejected.reason(), rejected.getMessage()));
+        if (rejected.status() == 503) {
+            exchange.getMessage().setHeader("Retry-After", "10");
+        }
     }
 
     private void unavailable(Exchange exchange) {
