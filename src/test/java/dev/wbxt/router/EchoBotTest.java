@@ -124,22 +124,9 @@ class EchoBotTest {
         assertEquals(200, router.deliver(router.envelope("meetings", "started", actor,
                 new LinkedHashMap<>(Map.of("id", "Y2lzY29zcGFyazovL3VzL01FRVRJTkcvYQ")))).statusCode());
 
-        String metrics = awaitMetric("wbxt_events_processed_total{outcome=\"logged\",resource=\"meetings\"} 1.0");
+        String metrics = router.awaitMetrics("wbxt_events_processed_total{outcome=\"logged\",resource=\"meetings\"} 1.0");
         assertTrue(metrics.contains("wbxt_events_processed_total{outcome=\"logged\",resource=\"memberships\"} 1.0"), metrics);
         assertTrue(metrics.contains("wbxt_events_processed_total{outcome=\"logged\",resource=\"rooms\"} 1.0"), metrics);
         assertEquals(0, router.botRepliesIn(room).size());
-    }
-
-    private String awaitMetric(String line) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        String body = "";
-        while (System.currentTimeMillis() < deadline) {
-            body = router.get("/observe/metrics").body();
-            if (body.contains(line)) {
-                return body;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(line + " not found in\n" + body);
     }
 }

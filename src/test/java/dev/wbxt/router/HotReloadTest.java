@@ -87,7 +87,7 @@ class HotReloadTest {
     @Order(1)
     void aValidEditTakesEffectWithoutRestart() throws Exception {
         sendMembership();
-        awaitMetric("wbxt_events_processed_total{outcome=\"logged\",resource=\"memberships\"} 1.0");
+        router.awaitMetrics("wbxt_events_processed_total{outcome=\"logged\",resource=\"memberships\"} 1.0");
 
         long saved = System.currentTimeMillis();
         edit("22-memberships.yaml", "      steps:\n", "      steps:\n"
@@ -214,10 +214,6 @@ class HotReloadTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private void awaitMetric(String line) throws Exception {
-        await(() -> metrics().contains(line));
     }
 
     private static void await(BooleanSupplier condition) throws Exception {

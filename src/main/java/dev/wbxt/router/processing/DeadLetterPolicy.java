@@ -13,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,12 +93,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     }
 
     private static WebexUnavailableException unavailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof WebexUnavailableException unavailable) {
-                return unavailable;
-            }
-        }
-        return null;
+        return ObjectHelper.getException(WebexUnavailableException.class, failure);
     }
 
     /** A failure that the same input will meet again, however often it is retried. */

@@ -10,6 +10,7 @@ import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.http.HttpConstants;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -370,12 +371,7 @@ public class WebexClient implements AutoCloseable {
     }
 
     private static IOException findIo(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof IOException io) {
-                return io;
-            }
-        }
-        return null;
+        return ObjectHelper.getException(IOException.class, t);
     }
 
     /** Defence in depth: whatever a server or library echoes, the token never leaves in a message. */
