@@ -63,9 +63,9 @@ public class BotToolkit {
         String text = withoutMention(message, bot);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("text", text);
-        for (Map.Entry<String, Pattern> p : settings.patterns().entrySet()) {
+        for (Map.Entry<String, Pattern> p : patterns().entrySet()) {
             Matcher m = p.getValue().matcher(text);
-            if (m.find() && hasCommand(p.getKey())) {
+            if (m.find()) {
                 out.put("word", p.getKey());
                 out.put("args", text.substring(m.end()).trim());
                 out.put("route", COMMAND_PREFIX + p.getKey());
@@ -115,6 +115,20 @@ public class BotToolkit {
         }
         return text;
     }
+
+    /** {@code bot.pattern.<word>} of each command route that has one (environment: BOT_PATTERN_<WORD>). */
+    private Map<String, Pattern> patterns() {
+        Map<String, Pattern> out = new LinkedHashMap<>(settings.patterns());
+        for (String word : commandRoutes().keySet()) {
+            context.getPropertiesComponent().resolveProperty("bot.pattern." + word).map(String::trim)
+                    .filter(v -> !v.isEmpty())
+                    .ifPresent(v -> out.put(word, compiled.computeIfAbsent(v, Pattern::compile)));
+        }
+        out.keySet().removeIf(word -> !hasCommand(word));
+        return out;
+    }
+
+    private final Map<String, Pattern> compiled = new java.util.concurrent.ConcurrentHashMap<>();
 
     private boolean hasCommand(String word) {
         return context.getRoute(COMMAND_PREFIX + word) != null || commandRoutes().containsKey(word);
