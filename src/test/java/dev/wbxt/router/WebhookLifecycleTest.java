@@ -25,8 +25,8 @@ class WebhookLifecycleTest {
                 "webex.webhook-target-url", target(port),
                 "admin.token", ADMIN,
                 "webhooks.list-page-size", "2",
-                "webhooks.cluster-acquire-delay-ms", "10",
-                "webhooks.cluster-acquire-interval-ms", "500"));
+                "webhooks.cluster", "standalone", // the election is WebhookRegistrarIT's subject (two processes)
+                "webhooks.watchdog-interval-ms", "600000"));
         s.putAll(extra);
         return s;
     }
