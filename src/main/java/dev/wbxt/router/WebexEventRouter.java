@@ -23,6 +23,9 @@ public final class WebexEventRouter {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && "webhooks".equals(args[0])) { // operators' command: no service started
+            System.exit(dev.wbxt.router.webhooks.WebhooksCommand.run(args, System.out, System.err));
+        }
         int exitCode;
         try {
             Main main = newMain();
@@ -42,6 +45,8 @@ public final class WebexEventRouter {
     public static Main newMain() {
         Main main = new Main();
         main.configure().addConfiguration(RouterConfiguration.class);
+        main.configure().addConfiguration(dev.wbxt.router.webhooks.WebhooksConfiguration.class);
+        main.configure().addConfiguration(dev.wbxt.router.toolkit.BotToolkitConfiguration.class);
         // The defaults travel inside the jar; ./application.properties, when present, overrides them.
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");

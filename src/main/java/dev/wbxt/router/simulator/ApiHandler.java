@@ -96,7 +96,7 @@ final class ApiHandler implements HttpHandler {
         Map<String, String> q = HttpIo.query(ex);
         return switch (seg[0]) {
             case "people" -> people(method, seg);
-            case "rooms" -> byId(method, seg, 2, store::room, "room");
+            case "rooms" -> seg.length == 1 ? listRooms(method, q) : byId(method, seg, 2, store::room, "room");
             case "messages" -> messages(method, seg, q, body);
             case "attachment" -> seg.length == 3 && "actions".equals(seg[1])
                     ? byId(method, new String[]{"attachment", seg[2]}, 2, store::attachmentAction, "attachment action")
@@ -147,6 +147,20 @@ final class ApiHandler implements HttpHandler {
             throw new HttpError(404, "Could not find " + what + " with id " + seg[1] + ".");
         }
         return Answer.ok(found);
+    }
+
+    /** GET /rooms: the bot's rooms; {@code type}, {@code sortBy=lastactivity} (newest activity first), {@code max}. */
+    private Answer listRooms(String method, Map<String, String> q) {
+        requireMethod(method, "GET");
+        List<Map<String, Object>> rooms = new ArrayList<>(store.botRooms());
+        if (q.get("type") != null) {
+            rooms.removeIf(r -> !q.get("type").equals(r.get("type")));
+        }
+        if ("lastactivity".equals(q.get("sortBy"))) {
+            rooms.sort((a, b) -> String.valueOf(b.get("lastActivity")).compareTo(String.valueOf(a.get("lastActivity"))));
+        }
+        int max = intParam(q, "max", DEFAULT_MAX);
+        return Answer.ok(Map.of("items", rooms.subList(0, Math.min(max, rooms.size()))));
     }
 
     // ---- messages ----------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ final class SimulatorStore {
     private final Map<String, Map<String, Object>> messages = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> actions = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> webhooks = new LinkedHashMap<>();
+    /** Rooms the bot was removed from: GET /rooms no longer lists them. */
+    private final java.util.Set<String> roomsLeft = new java.util.HashSet<>();
     private final String botId;
 
     SimulatorStore() {
@@ -114,6 +116,28 @@ final class SimulatorStore {
         return copy(rooms.get(id));
     }
 
+    /** A new group room created by someone else (the bot is added to it next). */
+    synchronized String newGroupRoom(String title, String creatorId) {
+        String id = newRoom("group", title, creatorId);
+        groupRoomByTitle.putIfAbsent(title, id);
+        return id;
+    }
+
+    /** The rooms the bot is a member of, as GET /rooms lists them. */
+    synchronized List<Map<String, Object>> botRooms() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        rooms.values().stream().filter(r -> !roomsLeft.contains(r.get("id"))).forEach(r -> out.add(copy(r)));
+        return out;
+    }
+
+    synchronized void botLeft(String roomId, boolean left) {
+        if (left) {
+            roomsLeft.add(roomId);
+        } else {
+            roomsLeft.remove(roomId);
+        }
+    }
+
     // ---- messages ----------------------------------------------------------------------------------------
 
     /**
@@ -147,6 +171,13 @@ final class SimulatorStore {
         m.put("personEmail", ((List<?>) author.get("emails")).get(0));
         if ("group".equals(room.get("type")) && !botId.equals(personId)) {
             m.put("mentionedPeople", List.of(botId));
+            // A text starting with the bot's first name is what a client sends for an @mention: Webex flattens the
+            // mention to the name in text and keeps it as <spark-mention> in html.
+            String first = String.valueOf(people.get(botId).get("nickName"));
+            if (text != null && (text.equals(first) || text.startsWith(first + " "))) {
+                m.put("html", "<p><spark-mention data-object-type=\"person\" data-object-id=\"" + botId + "\">" + first
+                        + "</spark-mention>" + text.substring(first.length()) + "</p>");
+            }
         }
         m.put("created", SimIds.now());
         room.put("lastActivity", m.get("created"));

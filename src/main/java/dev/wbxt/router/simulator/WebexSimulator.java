@@ -122,6 +122,50 @@ public final class WebexSimulator implements AutoCloseable {
         return store.groupRoom(title);
     }
 
+    /**
+     * Someone adds the bot to a new group room: fires memberships/created with the bot as {@code data.personId} and
+     * the adder as {@code actorId}, as Webex does. Returns the room id.
+     */
+    public String addBotToRoom(String title, String actorEmail) {
+        String actorId = (String) store.person(actorEmail).get("id");
+        String roomId = store.newGroupRoom(title, actorId);
+        Map<String, Object> m = membership(roomId);
+        dispatcher.dispatch("memberships", "created", actorId, m, m);
+        return roomId;
+    }
+
+    /** Someone removes the bot from the room: GET /rooms stops listing it, memberships/deleted is fired. */
+    public void removeBotFromRoom(String roomId, String actorEmail) {
+        String actorId = (String) store.person(actorEmail).get("id");
+        store.botLeft(roomId, true);
+        Map<String, Object> m = membership(roomId);
+        dispatcher.dispatch("memberships", "deleted", actorId, m, m);
+    }
+
+    private Map<String, Object> membership(String roomId) {
+        Map<String, Object> bot = store.bot();
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("id", SimIds.newId("MEMBERSHIP"));
+        data.put("roomId", roomId);
+        data.put("personId", bot.get("id"));
+        data.put("personEmail", ((List<?>) bot.get("emails")).get(0));
+        data.put("personDisplayName", bot.get("displayName"));
+        data.put("personOrgId", store.orgId());
+        data.put("isModerator", false);
+        data.put("isMonitor", false);
+        data.put("created", SimIds.now());
+        return data;
+    }
+
+    /** A message in the room without any webhook (e.g. while the webhooks are inactive): found later by listing. */
+    public Map<String, Object> postSilently(String email, String roomId, String text) {
+        return post(email, roomId, text);
+    }
+
+    public List<Map<String, Object>> webhooks() {
+        return store.webhooks();
+    }
+
     // ---- events ------------------------------------------------------------------------------------------
 
     /** That person posts {@code text} in the room; every matching webhook gets messages/created, synchronously. */

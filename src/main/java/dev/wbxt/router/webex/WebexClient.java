@@ -112,6 +112,22 @@ public class WebexClient implements AutoCloseable {
         return (List<Map<String, Object>>) execute(WebexOperation.listWebhooks, null, null, null).body();
     }
 
+    /** The rooms the bot is in, all pages; {@code query} e.g. {@code type=group}, {@code sortBy=lastactivity}. */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> listRooms(Map<String, String> query) {
+        return (List<Map<String, Object>>) execute(WebexOperation.listRooms, null, null, null, query).body();
+    }
+
+    /**
+     * Messages of a room, newest first, following the pages until one is older than {@code since} (all of them when
+     * null). A bot must pass {@code mentionedPeople=me} in group rooms (Webex answers 403 otherwise).
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> listMessages(Map<String, String> query, java.time.Instant since) {
+        return (List<Map<String, Object>>) listAll(WebexOperation.listMessages, WebexOperation.listMessages.path,
+                query, since).body();
+    }
+
     public Map<String, Object> createWebhook(Map<String, Object> webhook) {
         return asMap(execute(WebexOperation.createWebhook, null, webhook).body());
     }
@@ -136,6 +152,11 @@ public class WebexClient implements AutoCloseable {
 
     /** As {@link #execute(WebexOperation, String, Object)}; {@code pageSize} sets Webex's {@code max} on list operations. */
     public WebexResponse execute(WebexOperation op, String id, Object body, Integer pageSize) {
+        return execute(op, id, body, pageSize, Map.of());
+    }
+
+    /** As above, with the query parameters of a list operation ({@code roomId}, {@code mentionedPeople}, ...). */
+    public WebexResponse execute(WebexOperation op, String id, Object body, Integer pageSize, Map<String, String> query) {
         String path = op.path;
         if (op.needsId) {
             path = path + WebexIds.require("id", id);
@@ -150,22 +171,39 @@ public class WebexClient implements AutoCloseable {
             }
             return cached;
         }
-        if (op == WebexOperation.listWebhooks) {
-            return listAll(op, pageSize == null ? path : path + "?max=" + Math.max(1, pageSize));
+        if (op.isList()) {
+            Map<String, String> q = new java.util.LinkedHashMap<>(query == null ? Map.of() : query);
+            if (pageSize != null) {
+                q.put("max", String.valueOf(Math.max(1, pageSize)));
+            }
+            return listAll(op, path, q, null);
         }
         Answer r = send(op, path, null, json);
         return new WebexResponse(r.status(), r.trackingId(), r.status() == 204 ? Map.of() : r.body());
     }
 
-    /** Follows RFC 5988 Link rel="next" until there is none; pages may be empty. */
-    private WebexResponse listAll(WebexOperation op, String path) {
+    /**
+     * Follows RFC 5988 Link rel="next" until there is none (pages may be empty), or, with {@code since}, until an item
+     * was created before it. Query parameters a next link dropped are put back (a known Webex defect with
+     * {@code mentionedPeople}); values are URL-encoded, ids are checked before they reach a URL.
+     */
+    private WebexResponse listAll(WebexOperation op, String path, Map<String, String> query, java.time.Instant since) {
+        String encoded = encode(query);
         List<Object> items = new ArrayList<>();
-        Answer page = send(op, path, null, null);
+        Answer page = send(op, encoded.isEmpty() ? path : path + "?" + encoded, null, null);
         for (int pages = 1; ; pages++) {
+            boolean older = false;
             if (page.body() instanceof Map<?, ?> m && m.get("items") instanceof List<?> l) {
-                items.addAll(l);
+                for (Object item : l) {
+                    if (since != null && item instanceof Map<?, ?> i && i.get("created") instanceof String c
+                            && java.time.Instant.parse(c).isBefore(since)) {
+                        older = true;
+                        continue;
+                    }
+                    items.add(item);
+                }
             }
-            String next = nextLink(page.link());
+            String next = older ? null : withParams(nextLink(page.link()), query);
             if (next == null) {
                 return new WebexResponse(page.status(), page.trackingId(), items);
             }
@@ -174,6 +212,37 @@ public class WebexClient implements AutoCloseable {
             }
             page = send(op, null, next, null);
         }
+    }
+
+    private static String encode(Map<String, String> query) {
+        StringBuilder out = new StringBuilder();
+        if (query != null) {
+            query.forEach((k, v) -> {
+                if (v == null || v.isEmpty()) {
+                    return;
+                }
+                if (k.endsWith("Id") && !"me".equals(v)) {
+                    WebexIds.require(k, v); // roomId, parentId: Webex ids only
+                }
+                out.append(out.length() == 0 ? "" : "&").append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8))
+                        .append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+            });
+        }
+        return out.toString();
+    }
+
+    /** The next link with every original parameter it lost put back. */
+    private static String withParams(String next, Map<String, String> query) {
+        if (next == null || query == null) {
+            return next;
+        }
+        StringBuilder url = new StringBuilder(next);
+        query.forEach((k, v) -> {
+            if (v != null && !v.isEmpty() && !next.matches(".*[?&]" + Pattern.quote(k) + "=.*")) {
+                url.append(url.indexOf("?") < 0 ? '?' : '&').append(encode(Map.of(k, v)));
+            }
+        });
+        return url.toString();
     }
 
     /** The next-page URL, only when it points at the configured API: the bearer token must not leave for another host. */

@@ -50,7 +50,7 @@ public class WebexComponent extends DefaultComponent {
     }
 
     /** Created on first use: it needs the started CamelContext to reach camel-http. */
-    synchronized WebexClient client() {
+    public synchronized WebexClient client() {
         if (client == null) {
             client = new WebexClient(getCamelContext(), configuration, availability);
         }

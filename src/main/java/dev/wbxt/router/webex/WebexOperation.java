@@ -8,6 +8,8 @@ public enum WebexOperation {
     getPerson("GET", "/people/", true, false),
     getAttachmentAction("GET", "/attachment/actions/", true, true),
     createMessage("POST", "/messages", false, false),
+    listRooms("GET", "/rooms", false, false),
+    listMessages("GET", "/messages", false, false),
     listWebhooks("GET", "/webhooks", false, false),
     createWebhook("POST", "/webhooks", false, false),
     updateWebhook("PUT", "/webhooks/", true, false),
@@ -28,6 +30,11 @@ public enum WebexOperation {
 
     public boolean needsId() {
         return needsId;
+    }
+
+    /** List operations answer a List of items gathered over the pages ({@code Link: rel="next"}). */
+    public boolean isList() {
+        return this == listRooms || this == listMessages || this == listWebhooks;
     }
 
     public boolean hasBody() {

@@ -37,7 +37,8 @@ public class WebexProducer extends DefaultProducer {
             id = WebexIds.require("id", given); // before any URL exists
         }
         Object body = op.hasBody() ? bodyOf(in) : null;
-        WebexClient.WebexResponse rsp = endpoint.getComponent().client().execute(op, id, body, endpoint.getMax());
+        WebexClient.WebexResponse rsp = endpoint.getComponent().client().execute(op, id, body, endpoint.getMax(),
+                op.isList() ? endpoint.query() : java.util.Map.of());
         Message out = exchange.getMessage();
         out.setBody(rsp.body());
         out.setHeader(HEADER_STATUS, rsp.status());

@@ -1,0 +1,125 @@
+package dev.wbxt.router.webhooks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import dev.wbxt.router.RouterSettings;
+import dev.wbxt.router.admin.AdminAuth;
+import dev.wbxt.router.webex.WebexClient;
+import dev.wbxt.router.webex.WebexComponent;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Webhook lifecycle (issue 5): start-up reconciliation and watchdog by one registrar among the instances
+ * ({@code master:} on a cluster service, a file lock by default), backfill of missed messages, and the admin
+ * endpoints {@code /admin/webhooks}. Settings: the {@code webhooks.*} and {@code backfill.*} keys.
+ */
+@Configuration
+public class WebhooksConfiguration implements CamelConfiguration {
+    public static final String ROUTE_ID = "webhook-registrar";
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        RouterSettings settings = RouterSettings.read(context);
+        if (settings.simulatorMode()) {
+            return; // the simulator's webhooks are registered by the simulator welcome
+        }
+        PropertiesComponent p = context.getPropertiesComponent();
+        String target = settings.webhookTargetUrl();
+        List<WebhookReconciler.Spec> specs = specs(p);
+        Supplier<WebexClient> webex = () -> context.getComponent("webex", WebexComponent.class).client();
+        JsonFileStore webhookState = new JsonFileStore(settings.dataDir().resolve("webhooks-state.json"));
+        WebhookReconciler reconciler = new WebhookReconciler(webex, webhookState,
+                Integer.valueOf(text(p, "webhooks.list-page-size", "100")),
+                Long.parseLong(text(p, "webhooks.reactivate-after-ms", "300000")));
+
+        String backfillSetting = text(p, "backfill.enabled", "auto");
+        boolean backfillOn = "auto".equals(backfillSetting) ? !target.isEmpty() : Boolean.parseBoolean(backfillSetting);
+        Backfill backfill = null;
+        if (backfillOn) {
+            JsonFileStore mark = new JsonFileStore(settings.dataDir().resolve("backfill-state.json"));
+            context.getManagementStrategy().addEventNotifier(Backfill.processedMark(mark, "dispatch"));
+            backfill = new Backfill(webex, context.createProducerTemplate(),
+                    "jms:queue:" + text(p, "queue.events", "wbxt.events") + "?jmsMessageType=Text", mark,
+                    Duration.ofMinutes(Long.parseLong(text(p, "backfill.lookback-minutes", "1440"))),
+                    Duration.ofSeconds(Long.parseLong(text(p, "backfill.overlap-seconds", "300"))));
+        }
+
+        if (!settings.adminToken().isEmpty()) {
+            context.addRoutes(new WebhookAdminRoutes(new AdminAuth(settings.adminToken()), reconciler, target,
+                    settings.webhookSecret(), specs));
+        }
+        if (target.isEmpty() && backfill == null) {
+            return;
+        }
+        MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        WebhookRegistrar registrar = new WebhookRegistrar(reconciler, backfill, target, settings.webhookSecret(), specs,
+                meters, System::currentTimeMillis);
+        context.getRegistry().bind("webhookRegistrar", registrar);
+
+        String cluster = text(p, "webhooks.cluster", "file");
+        long interval = Long.parseLong(text(p, "webhooks.watchdog-interval-ms", "60000"));
+        String timer = "timer:wbxt-webhooks?delay=0&period=" + interval;
+        String from = switch (cluster) {
+            case "standalone" -> timer; // one instance only: no leader election
+            case "file", "external" -> "master:" + text(p, "webhooks.cluster-namespace", "wbxt-webhooks") + ":" + timer;
+            default -> throw new IllegalArgumentException("webhooks.cluster (WEBHOOKS_CLUSTER) must be file, external or "
+                    + "standalone, not '" + cluster + "'");
+        };
+        if ("file".equals(cluster)) {
+            String root = text(p, "webhooks.cluster-root", "");
+            FileLockClusterService files = new FileLockClusterService();
+            files.setId("wbxt-file-lock");
+            files.setRoot(root.isEmpty() ? settings.dataDir().resolve("cluster").toAbsolutePath().toString()
+                    : Path.of(root).toAbsolutePath().toString());
+            files.setAcquireLockDelay(Long.parseLong(text(p, "webhooks.cluster-acquire-delay-ms", "1000")));
+            files.setAcquireLockDelayUnit(TimeUnit.MILLISECONDS);
+            files.setAcquireLockInterval(Long.parseLong(text(p, "webhooks.cluster-acquire-interval-ms", "10000")));
+            files.setAcquireLockIntervalUnit(TimeUnit.MILLISECONDS);
+            context.addService(files);
+        }
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(defaultErrorHandler()); // the service's default is none: see RouterConfiguration
+                // Webex unreachable, a 4xx...: said once per tick, tried again on the next one.
+                onException(Exception.class).handled(true).log(LoggingLevel.WARN, WebhookRegistrar.class.getName(),
+                        "Webhook registrar: this round failed, next one in " + interval + " ms: ${exception.message}");
+                from(from).routeId(ROUTE_ID).process(e -> registrar.tick());
+            }
+        });
+    }
+
+    /** {@code webhooks.resources}, plus memberships/created and memberships/deleted when the bot greets. */
+    static List<WebhookReconciler.Spec> specs(PropertiesComponent p) {
+        List<WebhookReconciler.Spec> specs = new ArrayList<>();
+        for (String s : text(p, "webhooks.resources", "messages/created,attachmentActions/created").split(",")) {
+            if (!s.isBlank()) {
+                specs.add(WebhookReconciler.Spec.parse(s));
+            }
+        }
+        if (Boolean.parseBoolean(text(p, "bot.greeting.enabled", "false"))) {
+            for (String s : List.of("memberships/created", "memberships/deleted")) {
+                if (!specs.contains(WebhookReconciler.Spec.parse(s))) {
+                    specs.add(WebhookReconciler.Spec.parse(s));
+                }
+            }
+        }
+        return specs;
+    }
+
+    static String text(PropertiesComponent p, String key, String dflt) {
+        return p.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(dflt);
+    }
+}

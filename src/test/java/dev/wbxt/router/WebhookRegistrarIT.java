@@ -1,0 +1,107 @@
+package dev.wbxt.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.wbxt.router.simulator.WebexSimulator;
+import org.junit.jupiter.api.Test;
+
+/** Two jar processes sharing a cluster folder: one registrar; it moves when the leader dies. And the operators' command. */
+class WebhookRegistrarIT {
+    private static final String TOKEN = "it-bot-token";
+    private static final String SECRET = "it-secret";
+
+    @Test
+    void onlyOneInstanceReconcilesAndAnotherTakesOverWhenItDies() throws Exception {
+        try (WebexSimulator webex = WebexSimulator.start(0, TOKEN)) {
+            Path cluster = RouterProcess.freshDir("cluster");
+            String target = "https://bot.example/api/v1/wbxt/events";
+            List<RouterProcess> all = new ArrayList<>();
+            for (String name : List.of("registrar-a", "registrar-b")) {
+                all.add(RouterProcess.startInProject(name, RouterProcess.env(
+                        "WEBEX_BOT_TOKEN", TOKEN, "WEBEX_API_URL", webex.apiUrl(), "WEBEX_WEBHOOK_SECRET", SECRET,
+                        "SERVER_PORT", String.valueOf(RouterProcess.freePort()),
+                        "DATA_DIR", RouterProcess.freshDir(name).toString(),
+                        "WEBEX_WEBHOOK_TARGET_URL", target, "WEBHOOKS_CLUSTER_ROOT", cluster.toString(),
+                        "WEBHOOKS_WATCHDOG_INTERVAL_MS", "300", "WEBHOOKS_REACTIVATE_AFTER_MS", "0",
+                        "WEBHOOKS_CLUSTER_ACQUIRE_INTERVAL_MS", "500", "WEBHOOKS_CLUSTER_ACQUIRE_DELAY_MS", "100")));
+            }
+            try {
+                for (RouterProcess p : all) {
+                    p.awaitLine("Apache Camel .* started", Duration.ofSeconds(60));
+                }
+                RouterProcess leader = awaitLeader(all, Duration.ofSeconds(30));
+                RouterProcess follower = all.get(0) == leader ? all.get(1) : all.get(0);
+                Thread.sleep(2000); // several watchdog rounds
+                assertFalse(follower.firstLine("this instance leads").isPresent(), "only one registrar");
+                assertEquals(2, webex.webhooks().size(), "one webhook per resource, no race duplicates");
+
+                leader.kill();
+                follower.awaitLine("this instance leads", Duration.ofSeconds(30));
+                String id = (String) webex.webhooks().get(0).get("id");
+                webex.setWebhookStatus(id, "inactive");
+                long deadline = System.currentTimeMillis() + 15_000;
+                while (!"active".equals(webex.webhooks().get(0).get("status")) && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals("active", webex.webhooks().get(0).get("status"), "the new registrar runs the watchdog");
+            } finally {
+                for (RouterProcess p : all) {
+                    p.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theWebhooksCommandListsSyncsAndDeletes() throws Exception {
+        try (WebexSimulator webex = WebexSimulator.start(0, TOKEN)) {
+            String target = "https://ops.example/hook";
+            String sync = command(webex, "sync", "--target", target);
+            assertTrue(sync.contains("\"created\" : [ \""), sync);
+            assertEquals(2, webex.webhooks().size());
+            String list = command(webex, "list");
+            assertTrue(list.contains(target) && list.contains("\"***\"") && !list.contains(SECRET), list);
+            String deleted = command(webex, "delete", "--target", target);
+            assertTrue(deleted.contains("\"deleted\""), deleted);
+            assertEquals(0, webex.webhooks().size());
+        }
+    }
+
+    private static String command(WebexSimulator webex, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", RouterProcess.JAR.toString(), "webhooks"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(RouterProcess.BASEDIR.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("WEBEX_") || k.startsWith("WEBHOOKS_"));
+        pb.environment().putAll(Map.of("WEBEX_BOT_TOKEN", TOKEN, "WEBEX_API_URL", webex.apiUrl(), "WEBEX_WEBHOOK_SECRET", SECRET));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out + err);
+        return out;
+    }
+
+    private static RouterProcess awaitLeader(List<RouterProcess> all, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (RouterProcess p : all) {
+                if (p.firstLine("this instance leads").isPresent()) {
+                    return p;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no registrar elected");
+    }
+}
