@@ -172,9 +172,9 @@ public class RouterConfiguration implements CamelConfiguration {
             } catch (Exception e) {
                 LOG.warn("Could not register the webhooks in the simulator: {}", e.getMessage());
             }
-            LOG.info("SIMULATOR MODE (no WEBEX_BOT_TOKEN): Webex is simulated at {}. Say hello to the bot: "
-                    + "curl -s -X POST http://127.0.0.1:{}/simulator/messages -H 'Content-Type: application/json' "
-                    + "-d '{\"text\":\"hello\"}'", simulator.apiUrl(), simulator.port());
+            LOG.info("SIMULATOR MODE (no WEBEX_BOT_TOKEN): Webex is simulated at {}. Chat with the bot in a browser: {} "
+                    + "or say hello: curl -s -X POST http://127.0.0.1:{}/simulator/messages -H 'Content-Type: application/json' "
+                    + "-d '{\"text\":\"hello\"}'", simulator.apiUrl(), simulator.playgroundUrl(), simulator.port());
         }
     }
 

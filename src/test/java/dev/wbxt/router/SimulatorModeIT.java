@@ -79,6 +79,15 @@ class SimulatorModeIT {
 
             assertEquals(1, router.lines().stream().filter(l -> l.text().contains("SIMULATOR MODE")).count(),
                     router.output());
+            // the playground page the welcome line points at
+            Matcher playground = Pattern.compile("in a browser: (http://\\S+)").matcher(welcome.text());
+            assertTrue(playground.find(), "no playground URL in: " + welcome.text());
+            assertEquals("http://127.0.0.1:" + simulatorPort + "/playground/", playground.group(1));
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(playground.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<title>Webex playground"), page.body());
+
             try (Stream<Path> files = Files.list(dataDir)) {
                 assertFalse(files.toList().isEmpty(), "DATA_DIR must reach data.dir: nothing in " + dataDir);
             }

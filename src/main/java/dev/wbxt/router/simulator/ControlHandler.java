@@ -38,9 +38,14 @@ final class ControlHandler implements HttpHandler {
             byte[] raw = HttpIo.readBody(ex);
             body = switch (method + " " + path) {
                 case "POST /messages" -> postMessage(HttpIo.parseObject(raw));
-                case "GET /messages" -> Map.of("items", sim.messagesIn(required(HttpIo.query(ex).get("roomId"), "roomId")));
+                case "GET /messages" -> listMessages(HttpIo.query(ex));
                 case "POST /cards" -> postCard(HttpIo.parseObject(raw));
-                case "GET /calls" -> Map.of("items", sim.calls());
+                case "GET /calls" -> listCalls(HttpIo.query(ex));
+                // for the playground page (and scripts): who and where, and what went over the wire
+                case "GET /people" -> Map.of("items", sim.people());
+                case "GET /rooms" -> Map.of("items", sim.rooms());
+                case "POST /rooms" -> openRoom(HttpIo.parseObject(raw));
+                case "GET /deliveries" -> Map.of("items", sim.deliveriesAfter(number(HttpIo.query(ex).get("after"))));
                 case "POST /faults" -> addFault(HttpIo.parseObject(raw));
                 case "DELETE /faults" -> {
                     sim.clearFaults();
@@ -85,6 +90,44 @@ final class ControlHandler implements HttpHandler {
         Map<String, Object> inputs = req.get("inputs") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         List<Delivery> deliveries = sim.submitCard(from, messageId, inputs);
         return answer(Map.of("messageId", messageId, "inputs", inputs), deliveries, room, last);
+    }
+
+    /** The room's messages, oldest first; with {@code after} (a message id) only the later ones. */
+    private Object listMessages(Map<String, String> q) {
+        List<Map<String, Object>> all = sim.messagesIn(required(q.get("roomId"), "roomId"));
+        String after = q.get("after");
+        for (int i = 0; after != null && i < all.size(); i++) {
+            if (after.equals(all.get(i).get("id"))) {
+                return Map.of("items", all.subList(i + 1, all.size()));
+            }
+        }
+        return Map.of("items", all);
+    }
+
+    /** The REST calls received, oldest first; with {@code after=n} only those after the first n ({@code next} is the n to ask next). */
+    private Object listCalls(Map<String, String> q) {
+        List<WebexSimulator.Call> calls = sim.calls();
+        long after = number(q.get("after"));
+        int from = after > calls.size() ? 0 : (int) after; // a smaller list: the calls were cleared in between
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", calls.subList(from, calls.size()));
+        out.put("next", calls.size());
+        return out;
+    }
+
+    /** {"email": ...} opens the person's direct room with the bot, {"title": ...} a group room with the bot. */
+    private Object openRoom(Map<String, Object> req) {
+        String id = req.get("title") != null ? sim.groupRoom(required(req.get("title"), "title"))
+                : sim.directRoom(required(req.get("email"), "email or title"));
+        return sim.rooms().stream().filter(r -> id.equals(r.get("id"))).findFirst().orElseThrow();
+    }
+
+    private static long number(String v) {
+        try {
+            return v == null || v.isEmpty() ? 0 : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, "not a number: " + v);
+        }
     }
 
     /** Waits (bounded) for the bot's replies posted in the room after the message {@code after}. */

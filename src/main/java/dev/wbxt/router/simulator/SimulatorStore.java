@@ -312,6 +312,20 @@ final class SimulatorStore {
         return true;
     }
 
+    // ---- listings for the playground ---------------------------------------------------------------------
+
+    synchronized List<Map<String, Object>> allPeople() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        people.values().forEach(p -> out.add(copy(p)));
+        return out;
+    }
+
+    synchronized List<Map<String, Object>> allRooms() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        rooms.values().forEach(r -> out.add(copy(r)));
+        return out;
+    }
+
     private static Map<String, Object> copy(Map<String, Object> m) {
         return m == null ? null : new LinkedHashMap<>(m);
     }

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Webex REST API double over real HTTP on 127.0.0.1: the REST API under /v1 (bearer token required),
- * signed webhook deliveries, fault injection, and unauthenticated control endpoints under /simulator.
+ * signed webhook deliveries, fault injection, unauthenticated control endpoints under /simulator, and a chat
+ * page for humans (the playground, {@link #playgroundUrl()}).
  * Part of the product: tests, benchmarks and the app's simulator mode all use it.
  */
 public final class WebexSimulator implements AutoCloseable {
@@ -36,7 +37,8 @@ public final class WebexSimulator implements AutoCloseable {
     private final String botToken;
     private final SimulatorStore store = new SimulatorStore();
     private final FaultInjector faults = new FaultInjector();
-    private final WebhookDispatcher dispatcher = new WebhookDispatcher(store);
+    private final DeliveryLog deliveries = new DeliveryLog();
+    private final WebhookDispatcher dispatcher = new WebhookDispatcher(store, deliveries::add);
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     /** Runs the webhooks Webex fires for the bot's own messages, so POST /messages answers first. */
     private final ExecutorService background = Executors.newCachedThreadPool(daemon("webex-sim-webhooks"));
@@ -64,6 +66,7 @@ public final class WebexSimulator implements AutoCloseable {
             HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             s.createContext("/v1", new ApiHandler(store, dispatcher, faults, botToken, calls::add, background, this::apiUrl));
             s.createContext("/simulator", new ControlHandler(this));
+            s.createContext("/", new PlaygroundHandler()); // the browser playground; every other path is a 404
             // cached pool: a webhook receiver may call back into the API while a control request is still open
             serverThreads = Executors.newCachedThreadPool(daemon("webex-sim-http"));
             s.setExecutor(serverThreads);
@@ -81,6 +84,11 @@ public final class WebexSimulator implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The browser page to chat with the bot as a simulated user. */
+    public String playgroundUrl() {
+        return "http://127.0.0.1:" + port + PlaygroundHandler.PATH;
     }
 
     /** Closes the listener (connections are refused afterwards); the store is kept for {@link #restart()}. */
@@ -212,6 +220,19 @@ public final class WebexSimulator implements AutoCloseable {
 
     public void clearCalls() {
         calls.clear();
+    }
+
+    public List<Map<String, Object>> people() {
+        return store.allPeople();
+    }
+
+    public List<Map<String, Object>> rooms() {
+        return store.allRooms();
+    }
+
+    /** Webhook deliveries numbered above {@code after} (the last {@value DeliveryLog#CAPACITY} are kept). */
+    public List<Map<String, Object>> deliveriesAfter(long after) {
+        return deliveries.after(after);
     }
 
     public List<Map<String, Object>> messagesBy(String personId) {

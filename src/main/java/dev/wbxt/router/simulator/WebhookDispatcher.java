@@ -16,14 +16,17 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Builds webhook envelopes the way Webex does, signs them and POSTs them to the registered target URLs. */
 final class WebhookDispatcher {
     private final SimulatorStore store;
+    private final Consumer<Delivery> recorder;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    WebhookDispatcher(SimulatorStore store) {
+    WebhookDispatcher(SimulatorStore store, Consumer<Delivery> recorder) {
         this.store = store;
+        this.recorder = recorder;
     }
 
     /** Delivers the event to every active webhook whose resource, event and filter match; one Delivery per webhook. */
@@ -102,6 +105,12 @@ final class WebhookDispatcher {
     }
 
     private Delivery post(Map<String, Object> webhook, Map<String, Object> payload) {
+        Delivery d = send(webhook, payload);
+        recorder.accept(d);
+        return d;
+    }
+
+    private Delivery send(Map<String, Object> webhook, Map<String, Object> payload) {
         String webhookId = (String) webhook.get("id");
         String target = (String) webhook.get("targetUrl");
         byte[] body = HttpIo.toBytes(payload, false);

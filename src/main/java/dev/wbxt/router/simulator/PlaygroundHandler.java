@@ -1,0 +1,81 @@
+package dev.wbxt.router.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Serves the playground, a chat page for humans, from the classpath folder {@code playground/}: plain HTML, CSS
+ * and JavaScript, no build step. The page only talks to this simulator (its Content-Security-Policy forbids any
+ * other host); what it needs is under /simulator (see {@link ControlHandler}). {@code /} redirects to it.
+ */
+final class PlaygroundHandler implements HttpHandler {
+    static final String PATH = "/playground/";
+    private static final Pattern FILE = Pattern.compile("[a-z0-9-]+\\.(html|css|js)");
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html;charset=UTF-8",
+            "css", "text/css;charset=UTF-8",
+            "js", "text/javascript;charset=UTF-8");
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            ex.getRequestBody().readAllBytes();
+            String path = ex.getRequestURI().getRawPath();
+            String method = ex.getRequestMethod();
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                text(ex, 405, "Method " + method + " not allowed.");
+            } else if ("/".equals(path) || "/playground".equals(path)) {
+                ex.getResponseHeaders().set("Location", PATH);
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.startsWith(PATH)) {
+                String name = path.equals(PATH) ? "index.html" : path.substring(PATH.length());
+                byte[] body = FILE.matcher(name).matches() ? resource(name) : null;
+                if (body == null) {
+                    text(ex, 404, "Not found: " + path);
+                } else {
+                    send(ex, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), body);
+                }
+            } else {
+                text(ex, 404, "Not found: " + path + " (the playground is at " + PATH + ")");
+            }
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = PlaygroundHandler.class.getResourceAsStream("/playground/" + name)) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+
+    private static void send(HttpExchange ex, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        // the page shows untrusted text: no inline script, nothing from any other host
+        ex.getResponseHeaders().set("Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+        boolean head = "HEAD".equals(ex.getRequestMethod());
+        ex.sendResponseHeaders(200, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static void text(HttpExchange ex, int status, String message) throws IOException {
+        byte[] body = message.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain;charset=UTF-8");
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}
