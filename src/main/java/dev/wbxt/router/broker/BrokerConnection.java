@@ -34,7 +34,9 @@ public final class BrokerConnection {
             url = "vm://0";
         }
         CachingConnectionFactory cached = new CachingConnectionFactory(new ActiveMQConnectionFactory(url));
-        cached.setSessionCacheSize(20);
+        // One cached session per concurrent sender (the HTTP server's worker threads, the consumers): a sender
+        // beyond the cache would open and close a session, two broker round trips, on every webhook.
+        cached.setSessionCacheSize(64);
         cached.setCacheConsumers(false); // the listener containers keep their own consumers
         StopHook.register(context, cached::destroy); // added after the broker, so closed before it stops
         return new BrokerConnection(cached, embedded);

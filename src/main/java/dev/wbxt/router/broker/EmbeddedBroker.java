@@ -2,6 +2,8 @@ package dev.wbxt.router.broker;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
@@ -10,6 +12,7 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.invm.InVMAcceptorFactory;
 import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.support.service.ServiceSupport;
@@ -22,6 +25,7 @@ public class EmbeddedBroker extends ServiceSupport {
     private final Path dataDir;
     private final int duplicateCacheSize;
     private EmbeddedActiveMQ broker;
+    private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
     public EmbeddedBroker(Path dataDir, int duplicateCacheSize) {
         this.dataDir = dataDir.resolve("broker");
@@ -40,8 +44,16 @@ public class EmbeddedBroker extends ServiceSupport {
 
     /** Messages waiting in (or delivered and not yet acknowledged from) that queue; 0 when it does not exist. */
     public long messageCount(String queue) {
-        var q = broker == null ? null : broker.getActiveMQServer().locateQueue(queue);
-        return q == null ? 0 : q.getMessageCount();
+        if (broker == null) {
+            return 0;
+        }
+        // Asked on every webhook (backpressure): look the queue up once, not through the post office each time.
+        Queue q = queues.computeIfAbsent(queue, name -> broker.getActiveMQServer().locateQueue(name));
+        if (q == null) {
+            queues.remove(queue);
+            return 0;
+        }
+        return q.getMessageCount();
     }
 
     @Override
@@ -76,6 +88,7 @@ public class EmbeddedBroker extends ServiceSupport {
     protected void doStop() throws Exception {
         if (broker != null) {
             broker.stop();
+            queues.clear();
             broker = null;
         }
     }
