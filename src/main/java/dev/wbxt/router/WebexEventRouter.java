@@ -42,6 +42,7 @@ public final class WebexEventRouter {
     public static Main newMain() {
         Main main = new Main();
         main.configure().addConfiguration(RouterConfiguration.class);
+        main.configure().addConfiguration(dev.wbxt.router.forward.ForwardConfiguration.class);
         // The defaults travel inside the jar; ./application.properties, when present, overrides them.
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");

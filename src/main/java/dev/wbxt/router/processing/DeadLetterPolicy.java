@@ -1,11 +1,17 @@
 package dev.wbxt.router.processing;
 
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.webex.WebexApiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +31,8 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     public static final String ATTEMPTS = "WbxtDeadLetterAttempts";
     public static final String FAILED_AT = "WbxtDeadLetterAt";
     public static final String FROM_QUEUE = "WbxtDeadLetterFrom";
+    /** Exchange property: the {@link Retries} of this route (a forward destination's own), instead of processing.*. */
+    public static final String RETRIES = "WbxtRetries";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPolicy.class);
     private final Retries retries;
@@ -53,7 +61,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
 
     private boolean giveUp(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return isPermanent(failure) || attempt(exchange) >= retries.maxAttempts();
+        return isPermanent(failure) || attempt(exchange) >= retriesOf(exchange).maxAttempts();
     }
 
     /** A failure that the same input will meet again, however often it is retried. */
@@ -86,12 +94,47 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     private void rollBack(Exchange exchange) throws InterruptedException {
         String queue = queueOf(exchange);
         int attempt = attempt(exchange);
-        long delay = retries.delayAfter(attempt);
+        Retries policy = retriesOf(exchange);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        // An HTTP system that answered 429/503 with Retry-After is given that long (up to the longest retry delay).
+        long delay = Math.max(policy.delayAfter(attempt), Math.min(retryAfterMillis(failure), policy.maxDelayMillis()));
         metrics.retried(queue);
         LOG.warn("Event {} failed on attempt {}/{}, tried again in {} ms: {}",
-                exchange.getMessage().getHeader("WbxtEventKey"), attempt, retries.maxAttempts(), delay,
-                reason(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+                exchange.getMessage().getHeader("WbxtEventKey"), attempt, policy.maxAttempts(), delay, reason(failure));
         Thread.sleep(delay); // the event (and its room) waits here, unacknowledged, then is rolled back
+    }
+
+    private Retries retriesOf(Exchange exchange) {
+        Retries own = exchange.getProperty(RETRIES, Retries.class);
+        return own == null ? retries : own;
+    }
+
+    /** The {@code Retry-After} of a 429 or 503 answer from an HTTP endpoint, in ms (seconds or an HTTP date); else 0. */
+    static long retryAfterMillis(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpOperationFailedException http && (http.getStatusCode() == 429 || http.getStatusCode() == 503)
+                    && http.getResponseHeaders() != null) {
+                for (Map.Entry<String, String> header : http.getResponseHeaders().entrySet()) {
+                    if ("Retry-After".equalsIgnoreCase(header.getKey()) && header.getValue() != null) {
+                        return parseRetryAfter(header.getValue().trim());
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    static long parseRetryAfter(String value) {
+        try {
+            return Math.max(0, Long.parseLong(value) * 1000);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                return Math.max(0, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli()
+                        - System.currentTimeMillis());
+            } catch (DateTimeParseException neither) {
+                return 0;
+            }
+        }
     }
 
     private static int attempt(Exchange exchange) {
