@@ -119,7 +119,8 @@ public class RouterConfiguration implements CamelConfiguration {
     private static ConnectionFactory startBroker(CamelContext context, RouterSettings settings) throws Exception {
         String url = settings.brokerUrl();
         if (url.isEmpty()) {
-            EmbeddedBroker embedded = new EmbeddedBroker(settings.dataDir(), settings.duplicateCacheSize());
+            EmbeddedBroker embedded = new EmbeddedBroker(settings.dataDir(), settings.duplicateCacheSize(),
+                    dev.wbxt.router.broker.ExternalAccess.read(context));
             embedded.start();
             context.addService(embedded, true, false);
             url = "vm://0";
