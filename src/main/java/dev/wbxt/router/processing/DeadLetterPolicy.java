@@ -100,7 +100,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
         long delay = Math.max(policy.delayAfter(attempt), Math.min(retryAfterMillis(failure), policy.maxDelayMillis()));
         metrics.retried(queue);
         LOG.warn("Event {} failed on attempt {}/{}, tried again in {} ms: {}",
-                exchange.getMessage().getHeader("WbxtEventKey"), attempt, policy.maxAttempts(), delay, reason(failure));
+                received(exchange).getHeader("WbxtEventKey"), attempt, policy.maxAttempts(), delay, reason(failure));
         Thread.sleep(delay); // the event (and its room) waits here, unacknowledged, then is rolled back
     }
 
@@ -138,8 +138,14 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     }
 
     private static int attempt(Exchange exchange) {
-        Integer count = exchange.getMessage().getHeader("JMSXDeliveryCount", Integer.class);
+        Integer count = received(exchange).getHeader("JMSXDeliveryCount", Integer.class);
         return count == null ? 1 : count;
+    }
+
+    /** The message as the queue delivered it: a route may have replaced the headers (a forward destination does). */
+    private static Message received(Exchange exchange) {
+        Message original = exchange.getUnitOfWork() == null ? null : exchange.getUnitOfWork().getOriginalInMessage();
+        return original != null ? original : exchange.getMessage();
     }
 
     private static String queueOf(Exchange exchange) {
