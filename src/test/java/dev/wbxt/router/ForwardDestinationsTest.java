@@ -280,6 +280,16 @@ class ForwardDestinationsTest {
         }
     }
 
+    @Test
+    @Order(5)
+    void theExternalBrokerPortIsNotOpenedWithoutCredentials() throws Exception {
+        try (RouterHarness other = new RouterHarness(Map.of("broker.external.enabled", "true",
+                "broker.external.username", USER))) {
+            Exception failure = assertThrows(Exception.class, other::start);
+            assertTrue(WebexEventRouter.describe(failure).contains("broker.external.password"), WebexEventRouter.describe(failure));
+        }
+    }
+
     private List<HttpSink.Received> inRoom(HttpSink sink, String idHeader, String room, int count) throws Exception {
         long deadline = System.currentTimeMillis() + (count == 0 ? 0 : WAIT.toMillis());
         List<HttpSink.Received> found;
