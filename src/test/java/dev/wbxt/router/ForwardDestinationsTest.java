@@ -57,6 +57,7 @@ class ForwardDestinationsTest {
     private final HttpSink b = sink();
     private final HttpSink urgent = sink();
     private final HttpSink dead = sink();
+    private final HttpSink limited = sink();
     private final List<String> amqpReceived = new CopyOnWriteArrayList<>();
     private final List<String> coreReceived = new CopyOnWriteArrayList<>();
     private final List<Connection> subscribers = new ArrayList<>();
@@ -86,6 +87,7 @@ class ForwardDestinationsTest {
         props.put("test.sink-b", b.url());
         props.put("test.sink-urgent", urgent.url());
         props.put("test.sink-dead", dead.url());
+        props.put("test.sink-limited", limited.url());
         props.put("processing.max-attempts", "1000");
         props.put("forward.retry-delay-ms", "50");
         props.put("forward.max-retry-delay-ms", "2000");
@@ -117,16 +119,16 @@ class ForwardDestinationsTest {
     @AfterAll
     void stop() throws Exception {
         System.out.printf("FORWARD LEDGER: events sent %d; delivered a=%d (duplicates %d), b=%d (duplicates %d), "
-                        + "urgent=%d, amqp topic=%d (duplicates %d), core topic=%d (duplicates %d), dead-lettered=%d%n",
+                        + "urgent=%d, limited=%d, amqp topic=%d (duplicates %d), core topic=%d (duplicates %d), dead-lettered=%d%n",
                 eventsSent, a.received().size(), duplicates(ids(a, "Webhook-id")),
                 b.received().size(), duplicates(ids(b, "Ce-id")),
-                urgent.received().size(), amqpReceived.size(), duplicates(topicIds(amqpReceived)),
+                urgent.received().size(), limited.received().size(), amqpReceived.size(), duplicates(topicIds(amqpReceived)),
                 coreReceived.size(), duplicates(topicIds(coreReceived)), deadLettered);
         for (Connection c : subscribers) {
             c.close();
         }
         router.close();
-        for (HttpSink s : List.of(a, b, urgent, dead)) {
+        for (HttpSink s : List.of(a, b, urgent, dead, limited)) {
             s.close();
         }
     }
@@ -288,6 +290,17 @@ class ForwardDestinationsTest {
             Exception failure = assertThrows(Exception.class, other::start);
             assertTrue(WebexEventRouter.describe(failure).contains("broker.external.password"), WebexEventRouter.describe(failure));
         }
+    }
+
+    @Test
+    @Order(6)
+    void aRateLimitedDestinationGetsEverythingAtItsPace() throws Exception {
+        assertEquals(eventsSent, limited.awaitReceived(eventsSent, WAIT).size());
+        List<Long> at = limited.attempts();
+        for (int i = 3; i < at.size(); i++) {
+            assertTrue(at.get(i) - at.get(i - 3) >= 900, "at most 2 per second (+1 for the window's edge): " + at);
+        }
+        assertEquals(0, duplicates(ids(limited, "Webhook-id")));
     }
 
     private List<HttpSink.Received> inRoom(HttpSink sink, String idHeader, String room, int count) throws Exception {
