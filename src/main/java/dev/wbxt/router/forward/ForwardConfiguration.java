@@ -1,5 +1,9 @@
 package dev.wbxt.router.forward;
 
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import io.cloudevents.core.builder.CloudEventBuilder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -19,5 +23,9 @@ public class ForwardConfiguration implements CamelConfiguration {
         context.getRegistry().bind("cloudEvents", new CloudEventEnvelope(source));
         context.getRegistry().bind("forwardDelivery", new ForwardDelivery());
         context.getRegistry().bind("forwardDestinations", new ForwardDestinations(queuePrefix));
+        // Load the CloudEvents SDK (service loader, JSON format) now rather than on the first event: a first event
+        // should not pay for it, even after its reply.
+        CloudEventEnvelope.format().serialize(CloudEventBuilder.v1().withId("warm-up").withSource(URI.create("urn:warm-up"))
+                .withType("warm-up").withData("application/json", "{}".getBytes(StandardCharsets.UTF_8)).build());
     }
 }
