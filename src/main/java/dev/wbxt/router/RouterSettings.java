@@ -40,6 +40,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                         number(p, "processing.retry-delay-ms"),
                         Double.parseDouble(text(p, "processing.retry-multiplier")),
                         number(p, "processing.max-retry-delay-ms"),
+                        Double.parseDouble(text(p, "processing.retry-jitter")),
                         number(p, "processing.outage-retry-delay-ms"),
                         number(p, "processing.webex-patience-ms")),
                 number(p, "ingest.max-queue-depth"),

@@ -47,6 +47,7 @@ public final class WebexEventRouter {
         main.configure().addConfiguration(RouterConfiguration.class);
         main.configure().addConfiguration(dev.wbxt.router.webhooks.WebhooksConfiguration.class);
         main.configure().addConfiguration(dev.wbxt.router.toolkit.BotToolkitConfiguration.class);
+        main.configure().addConfiguration(dev.wbxt.router.forward.ForwardConfiguration.class);
         // The defaults travel inside the jar; ./application.properties, when present, overrides them.
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");

@@ -22,7 +22,8 @@ class ForwardTest {
     @BeforeAll
     void start() throws Exception {
         sink = new HttpSink();
-        router = new RouterHarness(Map.of("forward.url", sink.url(), "processing.max-attempts", "1000")).start();
+        router = new RouterHarness(Map.of("forward.url", sink.url(), "processing.max-attempts", "1000",
+                "forward.retry-delay-ms", "50", "forward.max-retry-delay-ms", "200")).start();
         router.registerWebhooks();
     }
 
@@ -37,12 +38,19 @@ class ForwardTest {
         String room = router.webex.groupRoom("Forwarded room");
         router.webex.say("fwd@example.com", room, "first");
         List<HttpSink.Received> received = sink.awaitReceived(1, WAIT);
-        Map<?, ?> event = RouterHarness.JSON.readValue(received.get(0).body(), Map.class);
+        Map<?, ?> cloudEvent = RouterHarness.JSON.readValue(received.get(0).body(), Map.class);
+        assertEquals("1.0", cloudEvent.get("specversion"));
+        assertEquals("com.webex.messages.created", cloudEvent.get("type"));
+        assertEquals(room, cloudEvent.get("subject"));
+        Map<?, ?> event = (Map<?, ?>) cloudEvent.get("data");
         assertEquals("messages", ((Map<?, ?>) event.get("webhook")).get("resource"));
         assertEquals("first", ((Map<?, ?>) event.get("message")).get("text"));
         assertEquals("Forwarded room", ((Map<?, ?>) event.get("room")).get("title"));
         assertEquals("Fwd", ((Map<?, ?>) event.get("sender")).get("displayName"));
-        assertTrue(received.get(0).headers().containsKey("Wbxteventkey"), "a stable key to dedupe on: " + received.get(0).headers());
+        assertEquals(List.of("application/cloudevents+json"), received.get(0).headers().get("Content-type"));
+        assertEquals(List.of(String.valueOf(cloudEvent.get("id"))), received.get(0).headers().get("Webhook-id"),
+                "a stable key to dedupe on: " + received.get(0).headers());
+        assertTrue(String.valueOf(cloudEvent.get("id")).startsWith("messages:created:"), "the dedupe key");
 
         sink.failWith(503);
         router.webex.say("fwd@example.com", room, "second");
@@ -56,7 +64,8 @@ class ForwardTest {
         List<HttpSink.Received> all = sink.awaitReceived(3, WAIT);
         assertEquals(3, all.size());
         assertEquals(List.of("first", "second", "third"), all.stream()
-                .map(r -> String.valueOf(read(r.body()).get("message") instanceof Map<?, ?> m ? m.get("text") : null)).toList(),
+                .map(r -> String.valueOf(((Map<?, ?>) read(r.body()).get("data")).get("message") instanceof Map<?, ?> m
+                        ? m.get("text") : null)).toList(),
                 "in the order of the room");
     }
 

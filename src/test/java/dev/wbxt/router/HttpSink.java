@@ -18,14 +18,21 @@ final class HttpSink implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Long> attempts = new CopyOnWriteArrayList<>();
     private volatile int failWith;
+    private volatile String retryAfter;
 
     HttpSink() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            attempts.add(System.currentTimeMillis());
             int status = failWith;
+            String wait = retryAfter;
+            if (status != 0 && wait != null) {
+                exchange.getResponseHeaders().add("Retry-After", wait);
+            }
             if (status == 0) {
                 received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body));
                 status = 204;
@@ -42,7 +49,23 @@ final class HttpSink implements AutoCloseable {
 
     /** 0: accept; otherwise answer every POST with that status and keep nothing. */
     void failWith(int status) {
+        failWith(status, null);
+    }
+
+    /** Fails with that status and a {@code Retry-After} header (seconds or an HTTP date). */
+    void failWith(int status, String retryAfter) {
+        this.retryAfter = retryAfter;
         failWith = status;
+    }
+
+    /** What was accepted so far. */
+    List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /** When each request arrived (ms), accepted or not. */
+    List<Long> attempts() {
+        return List.copyOf(attempts);
     }
 
     List<Received> awaitReceived(int count, Duration timeout) throws InterruptedException {

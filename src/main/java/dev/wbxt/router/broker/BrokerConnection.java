@@ -28,7 +28,7 @@ public final class BrokerConnection {
         String url = brokerUrl;
         EmbeddedBroker embedded = null;
         if (url.isEmpty()) {
-            embedded = new EmbeddedBroker(dataDir, duplicateCacheSize);
+            embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, ExternalAccess.read(context));
             embedded.start();
             context.addService(embedded, true, false);
             url = "vm://0";

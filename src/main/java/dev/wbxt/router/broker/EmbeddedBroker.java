@@ -24,12 +24,19 @@ import org.apache.camel.support.service.ServiceSupport;
 public class EmbeddedBroker extends ServiceSupport {
     private final Path dataDir;
     private final int duplicateCacheSize;
+    private final ExternalAccess external;
     private EmbeddedActiveMQ broker;
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
     public EmbeddedBroker(Path dataDir, int duplicateCacheSize) {
+        this(dataDir, duplicateCacheSize, null);
+    }
+
+    /** @param external the network acceptor for topic subscribers ({@code broker.external.*}); null: in-VM only */
+    public EmbeddedBroker(Path dataDir, int duplicateCacheSize, ExternalAccess external) {
         this.dataDir = dataDir.resolve("broker");
         this.duplicateCacheSize = duplicateCacheSize;
+        this.external = external;
     }
 
     public boolean isActive() {
@@ -80,6 +87,10 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setDeadLetterAddress(SimpleString.of("wbxt.broker.dlq"))
                 .setExpiryAddress(SimpleString.of("wbxt.broker.expired")));
         broker = new EmbeddedActiveMQ();
+        if (external != null) {
+            external.apply(cfg);
+            broker.setSecurityManager(external.securityManager());
+        }
         broker.setConfiguration(cfg);
         broker.start();
     }

@@ -1,5 +1,8 @@
 package dev.wbxt.router.processing;
 
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +16,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +39,8 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     public static final String FAILED_AT = "WbxtDeadLetterAt";
     public static final String FIRST_FAILED_AT = "WbxtDeadLetterFirstAt";
     public static final String FROM_QUEUE = "WbxtDeadLetterFrom";
+    /** Exchange property: the {@link Retries} of this route (a forward destination's own), instead of processing.*. */
+    public static final String RETRIES = "WbxtRetries";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPolicy.class);
     private final Retries retries;
@@ -76,7 +82,8 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
         if (isPermanent(failure)) {
             return true;
         }
-        boolean outOfAttempts = attempt(exchange) >= retries.maxAttempts();
+        Retries policy = retriesOf(exchange);
+        boolean outOfAttempts = attempt(exchange) >= policy.maxAttempts();
         WebexUnavailableException unavailable = unavailable(failure);
         if (unavailable == null) {
             return outOfAttempts;
@@ -86,9 +93,9 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
         }
         // Webex failed this event again and again. It is the event's fault only after Webex had time to come back
         // and if Webex answers a plain call right now; otherwise Webex is down and the event keeps waiting.
-        Long firstFailure = firstFailures.get(exchange.getMessage().getHeader("WbxtEventKey"));
+        Long firstFailure = firstFailures.get(received(exchange).getHeader("WbxtEventKey"));
         boolean patienceSpent = firstFailure != null
-                && System.currentTimeMillis() - firstFailure >= retries.webexPatienceMillis();
+                && System.currentTimeMillis() - firstFailure >= policy.webexPatienceMillis();
         return outOfAttempts && patienceSpent && webexAnswering.getAsBoolean();
     }
 
@@ -130,20 +137,62 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     private void rollBack(Exchange exchange) throws InterruptedException {
         String queue = queueOf(exchange);
         int attempt = attempt(exchange);
+        Retries policy = retriesOf(exchange);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        // Waiting for Webex goes at most at the outage pace, not an ever-growing one.
         long delay = unavailable(failure) != null
-                ? Math.min(retries.delayAfter(attempt), retries.outageDelayMillis()) : retries.delayAfter(attempt);
-        firstFailures.putIfAbsent(exchange.getMessage().getHeader("WbxtEventKey"), System.currentTimeMillis());
+                // waiting for Webex goes at most at the outage pace, not an ever-growing one
+                ? Math.min(policy.delayAfter(attempt), policy.outageDelayMillis())
+                // an HTTP system that answered 429/503 with Retry-After is given that long (up to the longest delay)
+                : Math.max(policy.delayAfter(attempt), Math.min(retryAfterMillis(failure), policy.maxDelayMillis()));
+        Object key = received(exchange).getHeader("WbxtEventKey");
+        firstFailures.putIfAbsent(key, System.currentTimeMillis());
         metrics.retried(queue);
-        LOG.warn("Event {} failed on attempt {}/{}, tried again in {} ms: {}",
-                exchange.getMessage().getHeader("WbxtEventKey"), attempt, retries.maxAttempts(), delay, reason(failure));
+        LOG.warn("Event {} failed on attempt {}/{}, tried again in {} ms: {}", key, attempt, policy.maxAttempts(), delay,
+                reason(failure));
         Thread.sleep(delay); // the event (and its room) waits here, unacknowledged, then is rolled back
     }
 
+    private Retries retriesOf(Exchange exchange) {
+        Retries own = exchange.getProperty(RETRIES, Retries.class);
+        return own == null ? retries : own;
+    }
+
+    /** The {@code Retry-After} of a 429 or 503 answer from an HTTP endpoint, in ms (seconds or an HTTP date); else 0. */
+    static long retryAfterMillis(Throwable failure) {
+        HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);
+        if (http == null || http.getStatusCode() != 429 && http.getStatusCode() != 503 || http.getResponseHeaders() == null) {
+            return 0;
+        }
+        for (Map.Entry<String, String> header : http.getResponseHeaders().entrySet()) {
+            if ("Retry-After".equalsIgnoreCase(header.getKey()) && header.getValue() != null) {
+                return parseRetryAfter(header.getValue().trim());
+            }
+        }
+        return 0;
+    }
+
+    static long parseRetryAfter(String value) {
+        try {
+            return Math.max(0, Long.parseLong(value) * 1000);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                return Math.max(0, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli()
+                        - System.currentTimeMillis());
+            } catch (DateTimeParseException neither) {
+                return 0;
+            }
+        }
+    }
+
     private static int attempt(Exchange exchange) {
-        Integer count = exchange.getMessage().getHeader("JMSXDeliveryCount", Integer.class);
+        Integer count = received(exchange).getHeader("JMSXDeliveryCount", Integer.class);
         return count == null ? 1 : count;
+    }
+
+    /** The message as the queue delivered it: a route may have replaced the headers (a forward destination does). */
+    private static Message received(Exchange exchange) {
+        Message original = exchange.getUnitOfWork() == null ? null : exchange.getUnitOfWork().getOriginalInMessage();
+        return original != null ? original : exchange.getMessage();
     }
 
     private static String queueOf(Exchange exchange) {

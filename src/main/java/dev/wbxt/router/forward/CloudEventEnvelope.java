@@ -1,0 +1,96 @@
+package dev.wbxt.router.forward;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+import org.apache.camel.Exchange;
+
+/**
+ * Wraps a processed event in a CloudEvents 1.0 envelope (CloudEvents Java SDK), in structured JSON mode:
+ * <ul>
+ * <li>{@code id}: the event's dedupe key ({@code WbxtEventKey}, {@code resource:event:data.id}[:digest]): the same
+ * Webex event always has the same id, so receivers can drop a repeated delivery;</li>
+ * <li>{@code source}: {@code urn:webex-event-router:<orgId>} ({@code forward.source} replaces it; {@code {orgId}} in
+ * it is replaced by the org);</li>
+ * <li>{@code type}: {@code com.webex.<resource>.<event>}; {@code subject}: the room id;
+ * {@code time}: when it happened ({@code data.created} of a created event, otherwise when it was received);</li>
+ * <li>{@code partitionkey} (Partitioning extension): the room id, the key that keeps a room's order;</li>
+ * <li>{@code data} ({@code application/json}): the webhook plus what enrichment fetched ({@link EnrichedEvent}).</li>
+ * </ul>
+ */
+public class CloudEventEnvelope {
+    public static final String CONTENT_TYPE = JsonFormat.CONTENT_TYPE; // application/cloudevents+json
+    /** Headers the envelope leaves on the message, for destination filters. */
+    public static final String ROOM = "WbxtRoomId";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final EnrichedEvent enriched = new EnrichedEvent();
+    private final String source;
+
+    /** @param source {@code forward.source}; empty: {@code urn:webex-event-router:{orgId}} */
+    public CloudEventEnvelope(String source) {
+        this.source = source == null || source.isBlank() ? "urn:webex-event-router:{orgId}" : source.trim();
+    }
+
+    public static EventFormat format() {
+        return EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+    }
+
+    /** The body becomes the structured CloudEvent JSON; {@code WbxtRoomId} is set for filters and ordering. */
+    public void wrap(Exchange exchange) throws JsonProcessingException {
+        CloudEvent event = of(exchange);
+        exchange.getMessage().setBody(new String(format().serialize(event), StandardCharsets.UTF_8));
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, CONTENT_TYPE);
+        if (event.getSubject() != null) {
+            exchange.getMessage().setHeader(ROOM, event.getSubject());
+        }
+    }
+
+    CloudEvent of(Exchange exchange) throws JsonProcessingException {
+        Map<?, ?> webhook = exchange.getVariable("event", Map.class);
+        Map<?, ?> data = webhook.get("data") instanceof Map<?, ?> d ? d : Map.of();
+        String resource = text(webhook.get("resource"));
+        String event = text(webhook.get("event"));
+        String key = exchange.getMessage().getHeader("WbxtEventKey", String.class);
+        String org = text(webhook.get("orgId"));
+        String room = "rooms".equals(resource) ? text(data.get("id")) : text(data.get("roomId"));
+
+        CloudEventBuilder builder = CloudEventBuilder.v1()
+                .withId(key != null ? key : resource + ":" + event + ":" + text(data.get("id")))
+                .withSource(URI.create(source.replace("{orgId}", org.isEmpty() ? "unknown" : org)))
+                .withType("com.webex." + resource + "." + event)
+                .withTime(timeOf(exchange, event, data))
+                .withData("application/json", JSON.writeValueAsBytes(enriched.of(exchange)));
+        if (!room.isEmpty()) {
+            builder.withSubject(room).withExtension("partitionkey", room);
+        }
+        return builder.build();
+    }
+
+    private static OffsetDateTime timeOf(Exchange exchange, String event, Map<?, ?> data) {
+        if ("created".equals(event) && data.get("created") instanceof String created) {
+            try {
+                return OffsetDateTime.parse(created);
+            } catch (RuntimeException notAnInstant) {
+                // fall through to the time it was received
+            }
+        }
+        Long received = exchange.getMessage().getHeader("WbxtReceivedAt", Long.class);
+        return Instant.ofEpochMilli(received != null ? received : System.currentTimeMillis()).atOffset(ZoneOffset.UTC);
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.wbxt.router.forward;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import io.cloudevents.core.builder.CloudEventBuilder;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+
+/**
+ * Forwarding's Java side (routes/91-forward.yaml and routes/95-destinations.yaml are the rest): the CloudEvents
+ * envelope ({@code cloudEvents}), the steps of the {@code forward-destination} template ({@code forwardDelivery}),
+ * and the list of destination queues ({@code forwardDestinations}).
+ */
+@Configuration
+public class ForwardConfiguration implements CamelConfiguration {
+    @Override
+    public void configure(CamelContext context) {
+        var properties = context.getPropertiesComponent();
+        String source = properties.resolveProperty("forward.source").orElse("");
+        String queuePrefix = properties.resolveProperty("queue.forward").orElse("wbxt.forward").trim();
+        context.getRegistry().bind("cloudEvents", new CloudEventEnvelope(source));
+        context.getRegistry().bind("forwardDelivery", new ForwardDelivery());
+        context.getRegistry().bind("forwardDestinations", new ForwardDestinations(queuePrefix));
+        // Load the CloudEvents SDK (service loader, JSON format) now rather than on the first event: a first event
+        // should not pay for it, even after its reply.
+        CloudEventEnvelope.format().serialize(CloudEventBuilder.v1().withId("warm-up").withSource(URI.create("urn:warm-up"))
+                .withType("warm-up").withData("application/json", "{}".getBytes(StandardCharsets.UTF_8)).build());
+    }
+}
