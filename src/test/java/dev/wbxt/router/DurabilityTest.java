@@ -39,4 +39,24 @@ class DurabilityTest {
             }
         }
     }
+
+    @Test
+    void anEventDeliveredAgainAfterARestartIsNotAnsweredTwiceNorStuck() throws Exception {
+        try (RouterHarness router = new RouterHarness()) {
+            router.start();
+            String room = router.webex.directRoom("again@example.com");
+            Map<String, Object> message = router.newMessage("again@example.com", room, "said once");
+            assertEquals(200, router.deliver(router.messageCreated(message)).statusCode());
+            router.webex.awaitBotMessages(room, 1, Duration.ofSeconds(10));
+            router.awaitIdle();
+            router.stop();
+            router.start(); // the broker's duplicate cache does not outlive it: this delivery is processed again
+
+            assertEquals(200, router.deliver(router.messageCreated(message)).statusCode());
+            Thread.sleep(500);
+            router.awaitIdle(); // processed to the end (a rolled-back, looping event would keep it busy)
+            assertEquals(1, router.botRepliesIn(room).size(), "answered once");
+            assertEquals(0.0, router.metric("wbxt_events_retried_total{queue=\"wbxt.events\"}"), "no retry loop");
+        }
+    }
 }

@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wbxt.router.broker.EmbeddedBroker;
@@ -30,7 +33,9 @@ final class RouterHarness implements AutoCloseable {
     static final String SECRET = "test-webhook-secret";
     static final String TOKEN = "test-bot-token";
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as Webex speaks it: the JDK client's default h2c upgrade attempt has left requests hanging.
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     final WebexSimulator webex;
     final Path dataDir;
@@ -142,8 +147,16 @@ final class RouterHarness implements AutoCloseable {
         return deliver(JSON.writeValueAsString(payload));
     }
 
+    /** Sends and waits at most 15 s, whatever happens to the connection: a test never hangs on a request. */
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            return HTTP.sendAsync(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString())
+                    .get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("no answer within 15 s", e);
+        }
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

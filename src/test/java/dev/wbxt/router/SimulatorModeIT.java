@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * reply. SIGTERM then stops it cleanly (exit code 0).
  */
 class SimulatorModeIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     /** curl -s -X POST http://host:port/path -H 'Name: value' -d '{...}' */
     private static final Pattern CURL = Pattern.compile(

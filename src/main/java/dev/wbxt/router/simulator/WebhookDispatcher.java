@@ -22,7 +22,9 @@ import java.util.function.Consumer;
 final class WebhookDispatcher {
     private final SimulatorStore store;
     private final Consumer<Delivery> recorder;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1, as Webex delivers webhooks (the JDK client would otherwise try an h2c upgrade first)
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     WebhookDispatcher(SimulatorStore store, Consumer<Delivery> recorder) {
         this.store = store;

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebexSimulatorTest {
     private static final String TOKEN = "sim-token-123";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private WebexSimulator sim;
     private HttpServer receiver;
     /** Raw bodies and signatures the receiver got. */

@@ -1,0 +1,69 @@
+package dev.wbxt.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** A destination that refused an event for good: its dead letter is listed and replayed through the admin API. */
+class ForwardDeadLetterReplayTest {
+    private static final String ADMIN = "replay-admin-token";
+
+    @Test
+    void aDestinationsDeadLetterIsReplayedToItAndNotToTheBotAgain() throws Exception {
+        try (HttpSink sink = new HttpSink();
+             RouterHarness router = new RouterHarness(Map.of("forward.url", sink.url(), "admin.token", ADMIN,
+                     "forward.max-attempts", "2", "forward.retry-delay-ms", "20", "forward.max-retry-delay-ms", "50"))) {
+            router.start();
+            router.registerWebhooks();
+            String room = router.webex.directRoom("downstream@example.com");
+            sink.failWith(400); // the downstream system refuses everything for now
+
+            router.webex.say("downstream@example.com", room, "keep me for later");
+            router.webex.awaitBotMessages(room, 1, Duration.ofSeconds(10));
+
+            Map<?, ?> letter = awaitDeadLetter("wbxt.forward.default.dlq", router);
+            assertTrue(((String) letter.get("reason")).contains("400"), letter.toString());
+            assertEquals(0, sink.received().size());
+
+            sink.failWith(0);
+            HttpResponse<String> replayed = admin(router, "POST", "/admin/dead-letters/replay",
+                    "{\"all\":true,\"queue\":\"wbxt.forward.default.dlq\"}");
+            assertEquals(200, replayed.statusCode(), replayed.body());
+
+            List<HttpSink.Received> delivered = sink.awaitReceived(1, Duration.ofSeconds(10));
+            assertEquals(1, delivered.size());
+            assertTrue(delivered.get(0).body().contains("keep me for later"));
+            router.awaitIdle();
+            assertEquals(1, router.botRepliesIn(room).size(), "the replay goes to the destination only");
+        }
+    }
+
+    private static Map<?, ?> awaitDeadLetter(String queue, RouterHarness router) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> rsp = admin(router, "GET", "/admin/dead-letters", null);
+            List<?> items = (List<?>) RouterHarness.JSON.readValue(rsp.body(), Map.class).get("items");
+            for (Object item : items) {
+                if (queue.equals(((Map<?, ?>) item).get("queue"))) {
+                    return (Map<?, ?>) item;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no dead letter in " + queue);
+    }
+
+    private static HttpResponse<String> admin(RouterHarness router, String method, String path, String body) throws Exception {
+        return router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    }
+}
