@@ -28,10 +28,6 @@ public class EmbeddedBroker extends ServiceSupport {
     private EmbeddedActiveMQ broker;
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
-    public EmbeddedBroker(Path dataDir, int duplicateCacheSize) {
-        this(dataDir, duplicateCacheSize, null);
-    }
-
     /** @param external the network acceptor for topic subscribers ({@code broker.external.*}); null: in-VM only */
     public EmbeddedBroker(Path dataDir, int duplicateCacheSize, ExternalAccess external) {
         this.dataDir = dataDir.resolve("broker");
