@@ -26,6 +26,7 @@ import dev.wbxt.router.ops.StopHook;
 import dev.wbxt.router.processing.AppendOnlyIdempotentRepository;
 import dev.wbxt.router.processing.DeadLetterPolicy;
 import dev.wbxt.router.processing.EventLog;
+import dev.wbxt.router.processing.PlainMessage;
 import dev.wbxt.router.simulator.WebexSimulator;
 import dev.wbxt.router.webex.WebexComponent;
 import dev.wbxt.router.webex.WebexConfiguration;
@@ -114,6 +115,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("echoReplies", new EchoReplies());
         context.getRegistry().bind("loopGuard", new LoopGuard());
         context.getRegistry().bind("enrichedEvent", new EnrichedEvent());
+        context.getRegistry().bind("plainMessage", new PlainMessage());
         AppendOnlyIdempotentRepository repliedEvents =
                 new AppendOnlyIdempotentRepository(settings.dataDir().resolve("replied-events.log"), 100_000);
         context.addService(repliedEvents); // started before the routes, stopped after them

@@ -25,6 +25,10 @@ public class WebexConfiguration {
     private float circuitFailureRatePercent = 50;
     /** How long the circuit stays open before a few trial calls are let through. */
     private long circuitOpenMillis = 5000;
+    /** How long a fetched room or person is reused (0: never): a renamed room shows its new title after that. */
+    private long cacheMillis = 60000;
+    /** At most that many rooms and people are kept. */
+    private int cacheSize = 10000;
 
     public WebexConfiguration copy() {
         WebexConfiguration c = new WebexConfiguration();
@@ -43,6 +47,8 @@ public class WebexConfiguration {
         c.circuitMinimumCalls = circuitMinimumCalls;
         c.circuitFailureRatePercent = circuitFailureRatePercent;
         c.circuitOpenMillis = circuitOpenMillis;
+        c.cacheMillis = cacheMillis;
+        c.cacheSize = cacheSize;
         return c;
     }
 
@@ -164,6 +170,22 @@ public class WebexConfiguration {
 
     public void setCircuitOpenMillis(long circuitOpenMillis) {
         this.circuitOpenMillis = circuitOpenMillis;
+    }
+
+    public long getCacheMillis() {
+        return cacheMillis;
+    }
+
+    public void setCacheMillis(long cacheMillis) {
+        this.cacheMillis = cacheMillis;
+    }
+
+    public int getCacheSize() {
+        return cacheSize;
+    }
+
+    public void setCacheSize(int cacheSize) {
+        this.cacheSize = cacheSize;
     }
 
     @Override

@@ -4,8 +4,8 @@ package dev.wbxt.router.webex;
 public enum WebexOperation {
     me("GET", "/people/me", false, false),
     getMessage("GET", "/messages/", true, true),
-    getRoom("GET", "/rooms/", true, false),
-    getPerson("GET", "/people/", true, false),
+    getRoom("GET", "/rooms/", true, false),     // cached for webex.client.cache-millis
+    getPerson("GET", "/people/", true, false),  // cached for webex.client.cache-millis
     getAttachmentAction("GET", "/attachment/actions/", true, true),
     createMessage("POST", "/messages", false, false),
     listRooms("GET", "/rooms", false, false),
@@ -35,6 +35,11 @@ public enum WebexOperation {
     /** List operations answer a List of items gathered over the pages ({@code Link: rel="next"}). */
     public boolean isList() {
         return this == listRooms || this == listMessages || this == listWebhooks;
+    }
+
+    /** Rooms and people change rarely and are read for every message: reused for a while (WebexClient). */
+    public boolean isCached() {
+        return this == getRoom || this == getPerson;
     }
 
     public boolean hasBody() {
