@@ -8,6 +8,7 @@ import jakarta.jms.ConnectionFactory;
 import dev.wbxt.router.ops.StopHook;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
@@ -29,8 +30,9 @@ public final class BrokerConnection {
         EmbeddedBroker embedded = null;
         if (url.isEmpty()) {
             embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, ExternalAccess.read(context));
-            embedded.start();
+            embedded.start(); // opens the journal in the background
             context.addService(embedded, true, false);
+            context.addStartupListener(new BrokerStarted(embedded)); // ... and the routes start once it is open
             url = "vm://0";
         }
         CachingConnectionFactory cached = new CachingConnectionFactory(new ActiveMQConnectionFactory(url));
@@ -40,6 +42,18 @@ public final class BrokerConnection {
         cached.setCacheConsumers(false); // the listener containers keep their own consumers
         StopHook.register(context, cached::destroy); // added after the broker, so closed before it stops
         return new BrokerConnection(cached, embedded);
+    }
+
+    /** Holds the routes back until the embedded broker is open; a broker that could not start stops the start-up. */
+    private record BrokerStarted(EmbeddedBroker broker) implements StartupListener {
+        @Override
+        public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) throws Exception {
+            broker.awaitStarted();
+        }
+
+        @Override
+        public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        }
     }
 
     public ConnectionFactory connectionFactory() {

@@ -3,6 +3,8 @@ package dev.wbxt.router.broker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -20,12 +22,17 @@ import org.apache.camel.support.service.ServiceSupport;
 /**
  * The durable hand-off between the webhook receiver and the processing routes: an in-VM Artemis broker whose
  * journal lives under {@code DATA_DIR/broker}. A message the receiver has sent is on disk before the 2xx goes out.
+ * <p>
+ * Opening the journal takes about 1.5 s, a third of the service's start: {@link #start()} begins it on a thread of
+ * its own and returns, so that Camel builds the routes meanwhile; {@link #awaitStarted()} is called before any route
+ * starts, and reports a broker that could not start.
  */
 public class EmbeddedBroker extends ServiceSupport {
     private final Path dataDir;
     private final int duplicateCacheSize;
     private final ExternalAccess external;
-    private EmbeddedActiveMQ broker;
+    private volatile EmbeddedActiveMQ broker;
+    private volatile CompletableFuture<Void> starting = CompletableFuture.completedFuture(null);
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
     /** @param external the network acceptor for topic subscribers ({@code broker.external.*}); null: in-VM only */
@@ -60,7 +67,26 @@ public class EmbeddedBroker extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() throws Exception {
+    protected void doStart() {
+        starting = CompletableFuture.runAsync(() -> {
+            try {
+                open();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, task -> new Thread(task, "wbxt-broker-start").start());
+    }
+
+    /** Waits until the broker has opened its journal; throws what stopped it from starting. */
+    public void awaitStarted() throws Exception {
+        try {
+            starting.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private void open() throws Exception {
         Configuration cfg = new ConfigurationImpl()
                 .setName("wbxt-broker")
                 .setPersistenceEnabled(true)
@@ -82,17 +108,23 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setRedeliveryDelay(0)
                 .setDeadLetterAddress(SimpleString.of("wbxt.broker.dlq"))
                 .setExpiryAddress(SimpleString.of("wbxt.broker.expired")));
-        broker = new EmbeddedActiveMQ();
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         if (external != null) {
             external.apply(cfg);
-            broker.setSecurityManager(external.securityManager());
+            server.setSecurityManager(external.securityManager());
         }
-        broker.setConfiguration(cfg);
-        broker.start();
+        server.setConfiguration(cfg);
+        server.start();
+        broker = server;
     }
 
     @Override
     protected void doStop() throws Exception {
+        try {
+            starting.join(); // a stop during the start stops what was started
+        } catch (CompletionException notStarted) {
+            // nothing to stop
+        }
         if (broker != null) {
             broker.stop();
             queues.clear();
