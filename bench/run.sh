@@ -6,7 +6,9 @@
 # Installs what it needs with apt-get (as root), builds the jar if it is missing, and writes everything into
 # bench/results/<UTC time>/ (results.md is the table; results.json the figures; logs, JFR profile beside them).
 # Knobs (environment): DURATION WARMUP CONNS THREADS RATE LAT_SECONDS STARTS BODIES SOAK_RATE PORT_BASE JAVA_OPTS
+#   ANCHOR_JAVA_OPTS (the raw Vert.x receiver's)
 #   MAX_DRAIN (longest wait, in s, for the service's backlog to be replied before the next phase)
+#   SERVICE_WARMUP WARM_RATE (the service's JIT warm-up: WARM_RATE/s for SERVICE_WARMUP s before it is measured)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -24,11 +26,14 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$QUICK" = 1 ]; then
-  : "${DURATION:=5}" "${WARMUP:=3}" "${LAT_SECONDS:=5}" "${STARTS:=1}" "${BODIES:=40000}"
+  : "${DURATION:=5}" "${WARMUP:=3}" "${LAT_SECONDS:=5}" "${STARTS:=1}" "${BODIES:=40000}" "${SERVICE_WARMUP:=10}"
 else
-  : "${DURATION:=30}" "${WARMUP:=10}" "${LAT_SECONDS:=30}" "${STARTS:=3}" "${BODIES:=300000}"
+  : "${DURATION:=30}" "${WARMUP:=10}" "${LAT_SECONDS:=30}" "${STARTS:=3}" "${BODIES:=300000}" "${SERVICE_WARMUP:=60}"
 fi
-: "${CONNS:=64}" "${THREADS:=2}" "${RATE:=1000}" "${SOAK_RATE:=200}" "${PORT_BASE:=19000}" "${JAVA_OPTS:=}" "${MAX_DRAIN:=300}"
+: "${CONNS:=64}" "${THREADS:=2}" "${RATE:=1000}" "${SOAK_RATE:=200}" "${PORT_BASE:=19000}" "${MAX_DRAIN:=300}" "${WARM_RATE:=300}"
+# The JVM options the README recommends for a small machine (2 cores): see "Running it in production" there.
+: "${JAVA_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m}"
+: "${ANCHOR_JAVA_OPTS=}"   # the raw Vert.x ceiling runs on the JVM's defaults (C2 included): its best
 SECRET=bench-webhook-secret
 SVC_PORT=$((PORT_BASE + 6)); RAW_PORT=$((PORT_BASE + 10)); FLASK_PORT=$((PORT_BASE + 20)); NGINX_PORT=$((PORT_BASE + 30))
 PATH_EV=/api/v1/wbxt/events
@@ -90,7 +95,7 @@ CP="$JAR:$OUT/classes"       # the service's own jar brings Vert.x, Jackson and 
   echo "flask=$($PY -c 'import importlib.metadata as m; print(m.version("flask"))')"
   echo "git=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)$(cd "$ROOT" && git diff --quiet HEAD -- src routes 2>/dev/null || echo '+dirty')"
   echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "settings=DURATION=$DURATION WARMUP=$WARMUP CONNS=$CONNS THREADS=$THREADS RATE=$RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE JAVA_OPTS=$JAVA_OPTS"
+  echo "settings=DURATION=$DURATION WARMUP=$WARMUP SERVICE_WARMUP=$SERVICE_WARMUP@$WARM_RATE/s CONNS=$CONNS THREADS=$THREADS RATE=$RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE JAVA_OPTS=$JAVA_OPTS ANCHOR_JAVA_OPTS=$ANCHOR_JAVA_OPTS"
 } > "$OUT/machine.env"
 ps -eo pcpu,comm --sort=-pcpu | head -8 > "$OUT/busy-at-start.txt"
 
@@ -116,8 +121,8 @@ wrk_run() { # out-name seconds bodies-file url: closed loop, CONNS connections, 
   [ -s "$OUT/$name.json" ] || { log "wrk produced no summary for $name"; cat "$OUT/$name.wrk.txt" >&2; exit 1; }
   log "$name: $(cat "$OUT/$name.json")"
 }
-fixed_run() { # out-name rate seconds namespace url: open model, latency from the scheduled send time, after a warm-up
-  java -Xmx768m -cp "$CP" FixedRate "$5" "$SECRET" "$2" "$3" "$4" 256 "$WARMUP" > "$OUT/$1.fixed.txt" 2>&1 || true
+fixed_run() { # out-name rate seconds namespace url [warm-up s]: open model, latency from the scheduled send time
+  java -Xmx768m -cp "$CP" FixedRate "$5" "$SECRET" "$2" "$3" "$4" 256 "${6:-$WARMUP}" > "$OUT/$1.fixed.txt" 2>&1 || true
   sed -n 's/^FIXEDJSON //p' "$OUT/$1.fixed.txt" > "$OUT/$1.json"
   [ -s "$OUT/$1.json" ] || { log "FixedRate produced no summary for $1"; cat "$OUT/$1.fixed.txt" >&2; exit 1; }
   log "$1: $(cat "$OUT/$1.json")"
@@ -164,7 +169,7 @@ API=http://127.0.0.1:$NGINX_PORT/v1
 log "stand-in on $API"
 
 # ---- 2. anchor (a): raw Vert.x receiver -------------------------------------------------------------------------
-start_bg raw-vertx "http://127.0.0.1:$RAW_PORT/" 0 "$ROOT" java $JAVA_OPTS -cp "$CP" RawVertxReceiver "$RAW_PORT" "$SECRET"
+start_bg raw-vertx "http://127.0.0.1:$RAW_PORT/" 0 "$ROOT" java $ANCHOR_JAVA_OPTS -cp "$CP" RawVertxReceiver "$RAW_PORT" "$SECRET"
 RAW_PID=$BG_PID
 wrk_run raw-warmup "$WARMUP" "$OUT/bodies-warm.txt" "http://127.0.0.1:$RAW_PORT$PATH_EV"
 c0=$(cpu_secs "$RAW_PID")
@@ -176,7 +181,7 @@ stop_pid "$RAW_PID"
 
 # ---- 3. the service ------------------------------------------------------------------------------------------------
 SVC_URL=http://127.0.0.1:$SVC_PORT$PATH_EV
-start_service() {
+start_service() { # [extra JVM options]
   local data; data=$(mktemp -d "${TMPDIR:-/tmp}/wbxt-bench-data.XXXXXX")
   DATA_DIRS+=("$data")
   # shellcheck disable=SC2086
@@ -184,22 +189,34 @@ start_service() {
   # the per-room reply limit (a Webex rule, not a limit of the service) is lifted for the benchmark.
   start_bg service "http://127.0.0.1:$SVC_PORT/observe/health" 200 "$ROOT" \
     env WEBEX_BOT_TOKEN=bench WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$data" SERVER_PORT="$SVC_PORT" \
-    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=1000000 java $JAVA_OPTS -jar "$JAR"
+    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=1000000 java $JAVA_OPTS "$@" -jar "$JAR"
 }
 : > "$OUT/service-start.txt"
 for i in $(seq "$STARTS"); do
   start_service
-  SVC_PID=$BG_PID
   echo "$BG_MS" >> "$OUT/service-start.txt"
-  log "service start $i: healthy after $BG_MS ms (pid $SVC_PID)"
+  log "service start $i: healthy after $BG_MS ms (pid $BG_PID)"
+  stop_pid "$BG_PID"
+done
+# The same with an application class-data archive (AppCDS, JDK 17): one start writes it at exit, the next ones map it.
+CDS=$OUT/service.jsa
+start_service "-XX:ArchiveClassesAtExit=$CDS"
+stop_pid "$BG_PID"
+: > "$OUT/service-start-cds.txt"
+for i in $(seq "$STARTS"); do
+  start_service "-XX:SharedArchiveFile=$CDS"
+  SVC_PID=$BG_PID
+  echo "$BG_MS" >> "$OUT/service-start-cds.txt"
+  log "service start $i with AppCDS: healthy after $BG_MS ms (pid $SVC_PID)"
   if [ "$i" -lt "$STARTS" ]; then stop_pid "$SVC_PID"; fi
 done
 rss_sampler "$SVC_PID" 1 "$OUT/service-rss.txt"
 RSS_PID=$SAMPLER_PID
 
+# JIT warm-up at a rate the service keeps up with, so that what follows measures compiled code, not the compiler
 r0=$(replies)
-wrk_run service-warmup "$WARMUP" "$OUT/bodies-warm.txt" "$SVC_URL"
-wait_replies $((r0 + $(accepted "$OUT/service-warmup.json"))) || true
+fixed_run service-warmup "$WARM_RATE" "$SERVICE_WARMUP" 0x11 "$SVC_URL" 0
+wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/service-warmup.json"))) || true
 
 # ingest at full speed, profiled; processing runs at the same time (as in production); then the backlog drains
 r0=$(replies)
