@@ -339,4 +339,103 @@ class WebexComponentTest {
             assertThrows(IllegalArgumentException.class, () -> client.getMessage("../x"));
         }
     }
+
+    // ---- rooms and people are reused for webex.client.cache-millis ------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> getRoom(String id) {
+        return template.requestBodyAndHeader("direct:getRoom", null, "WebexId", id, Map.class);
+    }
+
+    /** A client of its own, on the component's settings with another cache time. */
+    private WebexClient clientCaching(long cacheMillis) {
+        WebexConfiguration cfg = componentConfig();
+        cfg.setCacheMillis(cacheMillis);
+        return new WebexClient(context, cfg);
+    }
+
+    @Test
+    void aRoomOrPersonIsFetchedOnceWithinTheCacheTime() {
+        String room = sim.groupRoom("cached room");
+        String other = sim.groupRoom("another cached room");
+        for (int i = 0; i < 3; i++) {
+            assertEquals("cached room", getRoom(room).get("title"));
+        }
+        assertEquals(1, calls("GET", "/rooms/" + room), "the same room within the cache time: one call");
+        assertEquals("another cached room", getRoom(other).get("title"));
+        assertEquals(1, calls("GET", "/rooms/" + other), "another room is fetched");
+        assertEquals(2, calls("GET", "/rooms/"));
+        String frank = (String) sim.person("frank@example.com").get("id");
+        for (int i = 0; i < 2; i++) {
+            Map<?, ?> p = template.requestBodyAndHeader("direct:getPerson", null, "WebexId", frank, Map.class);
+            assertEquals("Frank", p.get("displayName"));
+        }
+        assertEquals(1, calls("GET", "/people/" + frank), "people are cached the same way");
+    }
+
+    @Test
+    void aRoomIsFetchedAgainOnceTheCacheTimeHasPassed() throws Exception {
+        // The simulator cannot rename a room, so a changed title is not checked here: a new call is what shows it.
+        String room = sim.groupRoom("short-lived room");
+        try (WebexClient client = clientCaching(300)) {
+            long started = System.nanoTime();
+            assertEquals("short-lived room", client.getRoom(room).get("title"));
+            assertEquals("short-lived room", client.getRoom(room).get("title"));
+            if (System.nanoTime() - started < 300_000_000L) { // only known to be within the cache time if it was
+                assertEquals(1, calls("GET", "/rooms/" + room), "reused within 300 ms");
+            }
+            Thread.sleep(450); // a bit more than the cache time
+            assertEquals("short-lived room", client.getRoom(room).get("title"));
+            assertEquals(2, calls("GET", "/rooms/" + room), "fetched again after the cache time");
+        }
+    }
+
+    @Test
+    void cacheMillisZeroSendsEveryGet() {
+        String room = sim.groupRoom("never cached room");
+        String grace = (String) sim.person("grace@example.com").get("id");
+        try (WebexClient client = clientCaching(0)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals("never cached room", client.getRoom(room).get("title"));
+                assertEquals("Grace", client.getPerson(grace).get("displayName"));
+            }
+        }
+        assertEquals(3, calls("GET", "/rooms/" + room));
+        assertEquals(3, calls("GET", "/people/" + grace));
+    }
+
+    @Test
+    void aFailedGetIsNotCached() {
+        String unknown = "Y2lzY29zcGFyazovL3VzL1JPT00vbWlzc2luZw";
+        for (int i = 1; i <= 2; i++) {
+            WebexApiException e = failure(WebexApiException.class, () -> getRoom(unknown));
+            assertEquals(404, e.getStatus());
+            assertEquals(i, calls("GET", "/rooms/" + unknown), "every call for an unknown room reaches Webex");
+        }
+        // a room Webex did not find a moment ago (its lag behind a webhook) is found on the next call
+        String room = sim.groupRoom("found later");
+        sim.failNext("GET", "/rooms/" + room, 404, 1, null);
+        assertEquals(404, failure(WebexApiException.class, () -> getRoom(room)).getStatus());
+        assertEquals("found later", getRoom(room).get("title"));
+        assertEquals(2, calls("GET", "/rooms/" + room));
+    }
+
+    @Test
+    void changingTheMapOfACachedRoomDoesNotChangeTheNextAnswer() {
+        String room = sim.groupRoom("untouchable room");
+        Map<String, Object> first = getRoom(room); // fetched
+        first.put("title", "changed by a route");
+        first.remove("type");
+        first.put("extra", 1);
+        Map<String, Object> second = getRoom(room); // cached
+        assertEquals("untouchable room", second.get("title"));
+        assertEquals("group", second.get("type"));
+        assertFalse(second.containsKey("extra"));
+        second.put("title", "changed again");
+        second.clear();
+        Map<String, Object> third = getRoom(room); // cached
+        assertEquals("untouchable room", third.get("title"));
+        assertEquals(sim.rooms().stream().filter(r -> room.equals(r.get("id"))).findFirst().orElseThrow(), third);
+        assertEquals(1, calls("GET", "/rooms/" + room), "the second and third answers came from the cache");
+    }
 }
