@@ -77,7 +77,7 @@ for port in $SVC_PORT $RAW_PORT $FLASK_PORT $NGINX_PORT; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "bench: port $port is in use (set PORT_BASE)" >&2; exit 1; fi
 done
 mkdir -p "$OUT/classes"
-javac -d "$OUT/classes" -cp "$JAR" "$LIB/FixedRate.java" "$LIB/RawVertxReceiver.java"
+javac -d "$OUT/classes" -cp "$JAR" "$LIB/FixedRate.java" "$LIB/RawVertxReceiver.java" "$LIB/BrokerCeiling.java"
 CP="$JAR:$OUT/classes"       # the service's own jar brings Vert.x, Jackson and HdrHistogram
 
 # The machine, and how busy it is (other processes' CPU makes every absolute figure noisy)
@@ -179,6 +179,11 @@ fixed_run raw-latency "$RATE" "$LAT_SECONDS" 0x31 "http://127.0.0.1:$RAW_PORT$PA
 echo "{\"rss_kb\": $(ps -o rss= -p "$RAW_PID" | tr -d ' ')}" > "$OUT/raw-rss.json"
 stop_pid "$RAW_PID"
 
+# ---- 2b. anchor (c): the embedded broker alone, 20 senders (the receiver's Vert.x worker pool) -----------------
+java $JAVA_OPTS -cp "$CP" BrokerCeiling 20 "$DURATION" "$WARMUP" > "$OUT/broker-ceiling.txt" 2>&1 || true
+sed -n 's/^BROKERJSON //p' "$OUT/broker-ceiling.txt" > "$OUT/broker-ceiling.json"
+log "broker alone: $(cat "$OUT/broker-ceiling.json")"
+
 # ---- 3. the service ------------------------------------------------------------------------------------------------
 SVC_URL=http://127.0.0.1:$SVC_PORT$PATH_EV
 start_service() { # [extra JVM options]
@@ -189,7 +194,7 @@ start_service() { # [extra JVM options]
   # the per-room reply limit (a Webex rule, not a limit of the service) is lifted for the benchmark.
   start_bg service "http://127.0.0.1:$SVC_PORT/observe/health" 200 "$ROOT" \
     env WEBEX_BOT_TOKEN=bench WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$data" SERVER_PORT="$SVC_PORT" \
-    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=1000000 java $JAVA_OPTS "$@" -jar "$JAR"
+    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 java $JAVA_OPTS "$@" -jar "$JAR"
 }
 : > "$OUT/service-start.txt"
 for i in $(seq "$STARTS"); do

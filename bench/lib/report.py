@@ -17,6 +17,7 @@ def lines(name):
 
 env = dict(l.split("=", 1) for l in open(os.path.join(d, "machine.env")).read().splitlines() if "=" in l)
 raw, svc, flask = j("raw-ingest"), j("service-ingest"), j("flask-ingest")
+broker = j("broker-ceiling")
 raw_lat, svc_lat = j("raw-latency"), j("service-latency")
 svc_e2e, flask_e2e = j("service-e2e"), j("flask-e2e")
 svc_cpu, raw_cpu, flask_cpu = j("service-cpu"), j("raw-cpu"), j("flask-cpu")
@@ -39,7 +40,9 @@ def accepted(w):
 res = {
     "machine": env,
     "ingest_rps": {"service": svc and svc["rps"], "raw_vertx": raw and raw["rps"],
-                   "ratio": ratio(svc and svc["rps"], raw and raw["rps"]), "target_ratio": 0.5},
+                   "ratio": ratio(svc and svc["rps"], raw and raw["rps"]), "target_ratio": 0.5,
+                   "broker_alone": broker and broker["per_s"],
+                   "ratio_to_broker_alone": ratio(svc and svc["rps"], broker and broker["per_s"])},
     "ack_latency_at_rate": {"rate": svc_lat and svc_lat["offered_rps"], "service": svc_lat, "raw_vertx": raw_lat,
                             "target_p99_ms": 10},
     "e2e_replies_per_s": {"service": svc_e2e and svc_e2e["replies_per_s"], "flask": flask_e2e and flask_e2e["replies_per_s"],
@@ -88,6 +91,10 @@ print("| figure | service | anchor | ratio | target | met |")
 print("| --- | ---: | ---: | ---: | --- | --- |")
 print(f"| ingest: signed webhooks acked 2xx per s, {env.get('settings','').split()[2]} | {f(svc and svc['rps'])} | "
       f"raw Vert.x {f(raw and raw['rps'])} | {f(ir, '{:.2f}')}× | ≥ 0.5× | {ok(ir and ir >= 0.5)} |")
+if broker:
+    print(f"| ingest, against the embedded broker alone (durable sends, {broker['threads']} senders, no HTTP) | "
+          f"{f(svc and svc['rps'])} | broker {f(broker['per_s'])} | "
+          f"{f(res['ingest_rps']['ratio_to_broker_alone'], '{:.2f}')}× | | |")
 print(f"| ack latency at {f(svc_lat and svc_lat['offered_rps'])}/s offered, p50 / p99 / p99.9 ms | "
       f"{f(svc_lat and svc_lat['p50_ms'], '{:.2f}')} / {f(p99, '{:.2f}')} / {f(svc_lat and svc_lat['p999_ms'], '{:.2f}')} | "
       f"raw Vert.x {f(raw_lat and raw_lat['p50_ms'], '{:.2f}')} / {f(raw_lat and raw_lat['p99_ms'], '{:.2f}')} / "

@@ -86,7 +86,7 @@ public class RouterConfiguration implements CamelConfiguration {
         }
 
         BrokerConnection broker = BrokerConnection.start(context, settings.brokerUrl(), settings.dataDir(),
-                settings.duplicateCacheSize());
+                settings.duplicateCacheSize(), settings.queueMemoryMb());
         context.addComponent("jms", jms(broker.connectionFactory()));
         HealthCheckRegistry.get(context).register(new BrokerHealthCheck(broker.connectionFactory()));
         RouterMetrics metrics = new RouterMetrics(meters, broker::queueDepth);

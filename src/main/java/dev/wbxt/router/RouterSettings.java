@@ -15,7 +15,7 @@ import org.apache.camel.spi.PropertiesComponent;
 public record RouterSettings(String botToken, String apiUrl, String webhookSecret, int serverPort,
                              String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
                              Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
-                             String routesDir, String routesReload, int duplicateCacheSize, Retries retries,
+                             String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
                              int maxQueueDepth, int minFreeDiskMb) {
 
     public static RouterSettings read(CamelContext context) {
@@ -36,6 +36,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                 routesDir(p, "routes.dir"),
                 text(p, "routes.reload"),
                 number(p, "broker.duplicate-cache-size"),
+                number(p, "broker.queue-memory-mb"),
                 new Retries(number(p, "processing.max-attempts"),
                         number(p, "processing.retry-delay-ms"),
                         Double.parseDouble(text(p, "processing.retry-multiplier")),

@@ -24,12 +24,12 @@ public final class BrokerConnection {
         this.embedded = embedded;
     }
 
-    public static BrokerConnection start(CamelContext context, String brokerUrl, Path dataDir, int duplicateCacheSize)
-            throws Exception {
+    public static BrokerConnection start(CamelContext context, String brokerUrl, Path dataDir, int duplicateCacheSize,
+                                         int queueMemoryMb) throws Exception {
         String url = brokerUrl;
         EmbeddedBroker embedded = null;
         if (url.isEmpty()) {
-            embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, ExternalAccess.read(context));
+            embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, queueMemoryMb, ExternalAccess.read(context));
             embedded.start(); // opens the journal in the background
             context.addService(embedded, true, false);
             context.addStartupListener(new BrokerStarted(embedded)); // ... and the routes start once it is open

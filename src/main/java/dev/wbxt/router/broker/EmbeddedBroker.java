@@ -16,6 +16,7 @@ import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -30,15 +31,20 @@ import org.apache.camel.support.service.ServiceSupport;
 public class EmbeddedBroker extends ServiceSupport {
     private final Path dataDir;
     private final int duplicateCacheSize;
+    private final long queueMemoryBytes;
     private final ExternalAccess external;
     private volatile EmbeddedActiveMQ broker;
     private volatile CompletableFuture<Void> starting = CompletableFuture.completedFuture(null);
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
-    /** @param external the network acceptor for topic subscribers ({@code broker.external.*}); null: in-VM only */
-    public EmbeddedBroker(Path dataDir, int duplicateCacheSize, ExternalAccess external) {
+    /**
+     * @param queueMemoryMb how much of each queue is held in memory; beyond it, messages are paged to disk
+     * @param external the network acceptor for topic subscribers ({@code broker.external.*}); null: in-VM only
+     */
+    public EmbeddedBroker(Path dataDir, int duplicateCacheSize, int queueMemoryMb, ExternalAccess external) {
         this.dataDir = dataDir.resolve("broker");
         this.duplicateCacheSize = duplicateCacheSize;
+        this.queueMemoryBytes = queueMemoryMb * 1024L * 1024L;
         this.external = external;
     }
 
@@ -103,7 +109,11 @@ public class EmbeddedBroker extends ServiceSupport {
         // A rolled-back event goes straight back to the head of its queue: a broker-side redelivery delay would let
         // the room's next events overtake it. The consumer waits before rolling back instead (processing.Retries),
         // and takes the dead-letter decision itself, with the reason, so the broker never gives up on its own.
+        // A backlog beyond queueMemoryBytes per queue is paged to DATA_DIR/broker/paging (as durable, read back in
+        // order): the heap stays bounded (a 30,000-event backlog otherwise filled a 256 MB heap, full GCs back to back).
         cfg.addAddressSetting("#", new AddressSettings()
+                .setMaxSizeBytes(queueMemoryBytes)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                 .setMaxDeliveryAttempts(-1)
                 .setRedeliveryDelay(0)
                 .setDeadLetterAddress(SimpleString.of("wbxt.broker.dlq"))
