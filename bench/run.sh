@@ -9,6 +9,7 @@
 #   ANCHOR_JAVA_OPTS (the raw Vert.x receiver's)
 #   MAX_DRAIN (longest wait, in s, for the service's backlog to be replied before the next phase)
 #   SERVICE_WARMUP WARM_RATE (the service's JIT warm-up: WARM_RATE/s for SERVICE_WARMUP s before it is measured)
+#   LOW_RATE (a second ack-latency phase at a rate the service keeps up with, 100/s)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +31,7 @@ if [ "$QUICK" = 1 ]; then
 else
   : "${DURATION:=30}" "${WARMUP:=10}" "${LAT_SECONDS:=30}" "${STARTS:=3}" "${BODIES:=300000}" "${SERVICE_WARMUP:=60}"
 fi
-: "${CONNS:=64}" "${THREADS:=2}" "${RATE:=1000}" "${SOAK_RATE:=200}" "${PORT_BASE:=19000}" "${MAX_DRAIN:=300}" "${WARM_RATE:=300}"
+: "${CONNS:=64}" "${THREADS:=2}" "${RATE:=1000}" "${LOW_RATE:=100}" "${SOAK_RATE:=200}" "${PORT_BASE:=19000}" "${MAX_DRAIN:=300}" "${WARM_RATE:=300}"
 # The JVM options the README recommends for a small machine (2 cores): see "Running it in production" there.
 : "${JAVA_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m}"
 : "${ANCHOR_JAVA_OPTS=}"   # the raw Vert.x ceiling runs on the JVM's defaults (C2 included): its best
@@ -95,7 +96,7 @@ CP="$JAR:$OUT/classes"       # the service's own jar brings Vert.x, Jackson and 
   echo "flask=$($PY -c 'import importlib.metadata as m; print(m.version("flask"))')"
   echo "git=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)$(cd "$ROOT" && git diff --quiet HEAD -- src routes 2>/dev/null || echo '+dirty')"
   echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "settings=DURATION=$DURATION WARMUP=$WARMUP SERVICE_WARMUP=$SERVICE_WARMUP@$WARM_RATE/s CONNS=$CONNS THREADS=$THREADS RATE=$RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE JAVA_OPTS=$JAVA_OPTS ANCHOR_JAVA_OPTS=$ANCHOR_JAVA_OPTS"
+  echo "settings=DURATION=$DURATION WARMUP=$WARMUP SERVICE_WARMUP=$SERVICE_WARMUP@$WARM_RATE/s CONNS=$CONNS THREADS=$THREADS RATE=$RATE LOW_RATE=$LOW_RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE JAVA_OPTS=$JAVA_OPTS ANCHOR_JAVA_OPTS=$ANCHOR_JAVA_OPTS"
 } > "$OUT/machine.env"
 ps -eo pcpu,comm --sort=-pcpu | head -8 > "$OUT/busy-at-start.txt"
 
@@ -236,12 +237,15 @@ drain=$(awk -v a="$t_end" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
 echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$SVC_PID")" 'BEGIN{print b-a}'), \"backlog_at_end\": $backlog, \"drain_s\": $drain}" > "$OUT/service-cpu.json"
 e2e_json service-e2e "$r0"
 
-# ack latency at a fixed offered rate (coordinated-omission-safe)
+# ack latency at a fixed offered rate (coordinated-omission-safe), then at LOW_RATE, a rate the service keeps up with
 r0=$(replies)
 fixed_run service-latency "$RATE" "$LAT_SECONDS" 0x30 "$SVC_URL"
+wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/service-latency.json") + RATE * WARMUP)) || true
+r0=$(replies)
+fixed_run service-latency-low "$LOW_RATE" "$LAT_SECONDS" 0x32 "$SVC_URL"
 
 if [ "$SOAK_MIN" != 0 ]; then
-  wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/service-latency.json") + RATE * WARMUP)) || true
+  wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/service-latency-low.json") + LOW_RATE * WARMUP)) || true
   log "soak: $SOAK_MIN min at $SOAK_RATE/s, RSS every 10 s"
   rss_sampler "$SVC_PID" 10 "$OUT/soak-rss.txt"
   SOAK_SAMPLER=$SAMPLER_PID

@@ -122,8 +122,8 @@ class HotReloadTest {
     @Test
     @Order(4)
     void anUnknownFieldIsReportedAndTheLastGoodRoutesKeepAnswering() throws Exception {
-        brokenSaveIsReportedAndEchoStillWorks("20-messages.yaml", "            simple: \"${variable.event[event]} == 'created'\"",
-                "            simple: \"${variable.event[event]} == 'created'\"\n            colour: blue", "colour");
+        brokenSaveIsReportedAndEchoStillWorks("20-messages.yaml", "            simple: \"${header.WbxtEvent} == 'created'\"",
+                "            simple: \"${header.WbxtEvent} == 'created'\"\n            colour: blue", "colour");
     }
 
     @Test

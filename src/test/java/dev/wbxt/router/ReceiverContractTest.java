@@ -139,6 +139,11 @@ class ReceiverContractTest {
         HttpResponse<String> withCharset = router.send(post(body).header("Content-Type", "application/json; charset=utf-8")
                 .header("X-Spark-Signature", router.sign(body + "x")));
         assertEquals(401, withCharset.statusCode(), "JSON with a charset parameter is JSON");
+        for (String type : List.of("APPLICATION/JSON", "Application/Json; Charset=UTF-8")) { // media types ignore case
+            HttpResponse<String> rsp = router.send(post(body).header("Content-Type", type)
+                    .header("X-Spark-Signature", router.sign(body + "x")));
+            assertEquals(401, rsp.statusCode(), type + " is JSON: it reaches the signature check");
+        }
     }
 
     @Test

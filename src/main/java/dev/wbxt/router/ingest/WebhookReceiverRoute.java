@@ -9,7 +9,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * The front door: {@code POST {webhook.path}}. Verify, then store durably, then acknowledge; nothing else happens
  * inside the request, so Webex gets its 2xx in milliseconds and an acknowledged event survives a crash.
- * Size (413), content type (415) and method (405) are enforced by the HTTP server before this route runs.
+ * Size (413) and method (405) are enforced by the HTTP server before this route runs; the content type (415) here,
+ * because the server's own check compares media types case-sensitively (RFC 9110: they are case-insensitive).
  */
 public class WebhookReceiverRoute extends RouteBuilder {
     /** Headers the processing routes read; everything else from the HTTP request is dropped before the queue. */
@@ -35,7 +36,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
         // The broker could not take the event (stopped, disk full...): say so, Webex will deliver again.
         onException(Exception.class).handled(true).process(this::unavailable);
 
-        from("platform-http:{{webhook.path}}?httpMethodRestrict=POST&consumes=application/json")
+        from("platform-http:{{webhook.path}}?httpMethodRestrict=POST")
                 .routeId("webhook-receiver")
                 .process(this::verify)
                 .to(ExchangePattern.InOnly, "jms:queue:{{queue.events}}?jmsMessageType=Text") // store, no reply awaited
@@ -68,10 +69,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
         }
     }
 
-    /**
-     * The HTTP server only routes JSON here ({@code consumes}), but it also lets wildcards and a bare {@code json}
-     * through: the media type itself must be application/json (parameters such as a charset are fine).
-     */
+    /** The media type must be application/json, in any case; parameters such as a charset are fine. */
     static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
