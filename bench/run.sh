@@ -6,7 +6,7 @@
 # Installs what it needs with apt-get (as root), builds the jar if it is missing, and writes everything into
 # bench/results/<UTC time>/ (results.md is the table; results.json the figures; logs, JFR profile beside them).
 # Knobs (environment): DURATION WARMUP CONNS THREADS RATE LAT_SECONDS STARTS BODIES SOAK_RATE PORT_BASE JAVA_OPTS
-#   ANCHOR_JAVA_OPTS (the raw Vert.x receiver's)
+#   ANCHOR_JAVA_OPTS (the raw Vert.x receiver's) SERVICE_ENV (environment of the service's JVM)
 #   MAX_DRAIN (longest wait, in s, for the service's backlog to be replied before the next phase)
 #   SERVICE_WARMUP WARM_RATE (the service's JIT warm-up: WARM_RATE/s for SERVICE_WARMUP s before it is measured)
 #   LOW_RATE (a second ack-latency phase at a rate the service keeps up with, 100/s)
@@ -34,6 +34,7 @@ fi
 : "${CONNS:=64}" "${THREADS:=2}" "${RATE:=1000}" "${LOW_RATE:=100}" "${SOAK_RATE:=200}" "${PORT_BASE:=19000}" "${MAX_DRAIN:=300}" "${WARM_RATE:=300}"
 # The JVM options the README recommends for a small machine (2 cores): see "Running it in production" there.
 : "${JAVA_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m}"
+: "${SERVICE_ENV=MALLOC_ARENA_MAX=2}" # glibc: fewer malloc arenas, a smaller RSS (README, same section)
 : "${ANCHOR_JAVA_OPTS=}"   # the raw Vert.x ceiling runs on the JVM's defaults (C2 included): its best
 SECRET=bench-webhook-secret
 SVC_PORT=$((PORT_BASE + 6)); RAW_PORT=$((PORT_BASE + 10)); FLASK_PORT=$((PORT_BASE + 20)); NGINX_PORT=$((PORT_BASE + 30))
@@ -96,7 +97,7 @@ CP="$JAR:$OUT/classes"       # the service's own jar brings Vert.x, Jackson and 
   echo "flask=$($PY -c 'import importlib.metadata as m; print(m.version("flask"))')"
   echo "git=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)$(cd "$ROOT" && git diff --quiet HEAD -- src routes 2>/dev/null || echo '+dirty')"
   echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "settings=DURATION=$DURATION WARMUP=$WARMUP SERVICE_WARMUP=$SERVICE_WARMUP@$WARM_RATE/s CONNS=$CONNS THREADS=$THREADS RATE=$RATE LOW_RATE=$LOW_RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE JAVA_OPTS=$JAVA_OPTS ANCHOR_JAVA_OPTS=$ANCHOR_JAVA_OPTS"
+  echo "settings=DURATION=$DURATION WARMUP=$WARMUP SERVICE_WARMUP=$SERVICE_WARMUP@$WARM_RATE/s CONNS=$CONNS THREADS=$THREADS RATE=$RATE LOW_RATE=$LOW_RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE JAVA_OPTS=$JAVA_OPTS SERVICE_ENV=$SERVICE_ENV ANCHOR_JAVA_OPTS=$ANCHOR_JAVA_OPTS"
 } > "$OUT/machine.env"
 ps -eo pcpu,comm --sort=-pcpu | head -8 > "$OUT/busy-at-start.txt"
 
@@ -195,7 +196,7 @@ start_service() { # [extra JVM options]
   # the per-room reply limit (a Webex rule, not a limit of the service) is lifted for the benchmark.
   start_bg service "http://127.0.0.1:$SVC_PORT/observe/health" 200 "$ROOT" \
     env WEBEX_BOT_TOKEN=bench WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$data" SERVER_PORT="$SVC_PORT" \
-    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 java $JAVA_OPTS "$@" -jar "$JAR"
+    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 $SERVICE_ENV java $JAVA_OPTS "$@" -jar "$JAR"
 }
 : > "$OUT/service-start.txt"
 for i in $(seq "$STARTS"); do
