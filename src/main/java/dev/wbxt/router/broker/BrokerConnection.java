@@ -18,10 +18,12 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 public final class BrokerConnection {
     private final ConnectionFactory connectionFactory;
     private final EmbeddedBroker embedded;
+    private final String url;
 
-    private BrokerConnection(ConnectionFactory connectionFactory, EmbeddedBroker embedded) {
+    private BrokerConnection(ConnectionFactory connectionFactory, EmbeddedBroker embedded, String url) {
         this.connectionFactory = connectionFactory;
         this.embedded = embedded;
+        this.url = url;
     }
 
     public static BrokerConnection start(CamelContext context, String brokerUrl, Path dataDir, int duplicateCacheSize,
@@ -41,7 +43,7 @@ public final class BrokerConnection {
         cached.setSessionCacheSize(64);
         cached.setCacheConsumers(false); // the listener containers keep their own consumers
         StopHook.register(context, cached::destroy); // added after the broker, so closed before it stops
-        return new BrokerConnection(cached, embedded);
+        return new BrokerConnection(cached, embedded, url);
     }
 
     /** Holds the routes back until the embedded broker is open; a broker that could not start stops the start-up. */
@@ -54,6 +56,16 @@ public final class BrokerConnection {
         @Override
         public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         }
+    }
+
+    /** The broker's URL for an Artemis core client ({@code ServerLocator}): {@code vm://0} for the embedded one. */
+    public String url() {
+        return url;
+    }
+
+    /** The embedded broker, or null when the broker is external. */
+    public EmbeddedBroker embedded() {
+        return embedded;
     }
 
     public ConnectionFactory connectionFactory() {
