@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark of webex-event-router, in one command (see bench/README.md):
-#   bench/run.sh            full run (about 6 minutes)
-#   bench/run.sh --quick    short run to check the harness (about 1.5 minutes; figures are indicative only)
+#   bench/run.sh            full run (about 10-15 minutes)
+#   bench/run.sh --quick    short run to check the harness (about 5 minutes; figures are indicative only)
 #   bench/run.sh --soak 10  also a soak of 10 minutes at SOAK_RATE/s, RSS sampled every 10 s
 # Installs what it needs with apt-get (as root), builds the jar if it is missing, and writes everything into
-# bench/results/<UTC time>/ (results.md is the table; results.json the figures; logs, JFR profile beside them).
+# bench/results/<UTC time>/ (results.md is the table; results.json the figures; profile.md the CPU budget per
+# stage and the JFR profile; logs beside them).
 # Knobs (environment): DURATION WARMUP CONNS THREADS RATE LAT_SECONDS STARTS BODIES SOAK_RATE PORT_BASE
 #   SERVICE_JVM (default: java -jar on the JVM's defaults; c1: -XX:TieredStopAtLevel=1; small: the README's options
 #   for a small machine) or JAVA_OPTS / SERVICE_ENV themselves (the service's JVM options and environment)
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --soak) SOAK_MIN=${2:-10}; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^{/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
