@@ -21,7 +21,8 @@ the stages in proportion to their samples.
 """
 
 # A durable send through the broker, from the client's call to the journal's write: "store" on the receiver's
-# threads, "forward" on a processing thread (the topic and the destinations' queues).
+# threads (Vert.x's) and the broker's own, "forward" on any other thread (processing sends to the topic and to the
+# destinations' queues). By thread, not by queue: no frame says which queue a send is for.
 BROKER_SEND = (
     "org.apache.camel.component.jms.JmsProducer",
     "org.springframework.jms.core.JmsTemplate.send",
@@ -76,8 +77,8 @@ STAGES = [
         "org.slf4j.",
     )),
     ("forward", "processing", None, ("dev.wbxt.router.forward.",)),
-    ("forward", "processing", r"JmsConsumer\[", BROKER_SEND),
-    ("store", "ingest", None, BROKER_SEND),
+    ("store", "ingest", r"(?i)vert\.x|activemq", BROKER_SEND),
+    ("forward", "processing", None, BROKER_SEND),
     ("receive", "ingest", None, (
         "dev.wbxt.router.ingest.",
         "org.apache.camel.component.platform.http.",
