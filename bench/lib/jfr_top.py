@@ -114,7 +114,9 @@ def budget(a, by_stage, sides, total, leaf_by_stage, unmatched_leaf, unmatched_f
         else:
             java_cpu += delta
     ended = max(0.0, proc_cpu - seen)  # threads that ended in the window (their time is in the process's total)
-    per = {"ingest": a.acked, "processing": a.processed}
+    # wrk does not count the requests still in flight when it stops, but the service stored and replied to them:
+    # when the backlog drained, the replies are the better count of the events received too.
+    per = {"ingest": max(a.acked, a.processed), "processing": a.processed}
     rows = []
     for stage, count in sorted(by_stage.items(), key=lambda kv: -kv[1]):
         side = sides[stage]
