@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # The benchmark of webex-event-router, in one command (see bench/README.md):
-#   bench/run.sh            full run (about 6 minutes)
-#   bench/run.sh --quick    short run to check the harness (about 1.5 minutes; figures are indicative only)
+#   bench/run.sh            full run (about 10-15 minutes)
+#   bench/run.sh --quick    short run to check the harness (about 5 minutes; figures are indicative only)
 #   bench/run.sh --soak 10  also a soak of 10 minutes at SOAK_RATE/s, RSS sampled every 10 s
 # Installs what it needs with apt-get (as root), builds the jar if it is missing, and writes everything into
-# bench/results/<UTC time>/ (results.md is the table; results.json the figures; logs, JFR profile beside them).
-# Knobs (environment): DURATION WARMUP CONNS THREADS RATE LAT_SECONDS STARTS BODIES SOAK_RATE PORT_BASE JAVA_OPTS
-#   ANCHOR_JAVA_OPTS (the raw Vert.x receiver's) SERVICE_ENV (environment of the service's JVM)
+# bench/results/<UTC time>/ (results.md is the table; results.json the figures; profile.md the CPU budget per
+# stage and the JFR profile; logs beside them).
+# Knobs (environment): DURATION WARMUP CONNS THREADS RATE LAT_SECONDS STARTS BODIES SOAK_RATE PORT_BASE
+#   SERVICE_JVM (default: java -jar on the JVM's defaults; c1: -XX:TieredStopAtLevel=1; small: the README's options
+#   for a small machine) or JAVA_OPTS / SERVICE_ENV themselves (the service's JVM options and environment)
+#   ANCHOR_JAVA_OPTS (the raw Vert.x receiver's and echo bot's) ROOMS (rooms of the webhooks, 256)
+#   ONE_ROOM_SECONDS (the service's one-room end-to-end phase, 0: none) FLASK_WORKERS FLASK_THREADS (gunicorn gthread)
 #   MAX_DRAIN (longest wait, in s, for the service's backlog to be replied before the next phase)
 #   SERVICE_WARMUP WARM_RATE (the service's JIT warm-up: WARM_RATE/s for SERVICE_WARMUP s before it is measured)
 #   LOW_RATE (a second ack-latency phase at a rate the service keeps up with, 100/s)
+{ # bash reads this group whole before it runs it: editing run.sh during a run cannot change that run
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +26,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --soak) SOAK_MIN=${2:-10}; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^{/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -32,12 +37,24 @@ else
   : "${DURATION:=30}" "${WARMUP:=10}" "${LAT_SECONDS:=30}" "${STARTS:=3}" "${BODIES:=300000}" "${SERVICE_WARMUP:=60}"
 fi
 : "${CONNS:=64}" "${THREADS:=2}" "${RATE:=1000}" "${LOW_RATE:=100}" "${SOAK_RATE:=200}" "${PORT_BASE:=19000}" "${MAX_DRAIN:=300}" "${WARM_RATE:=300}"
-# The JVM options the README recommends for a small machine (2 cores): see "Running it in production" there.
-: "${JAVA_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m}"
-: "${SERVICE_ENV=MALLOC_ARENA_MAX=2}" # glibc: fewer malloc arenas, a smaller RSS (README, same section)
-: "${ANCHOR_JAVA_OPTS=}"   # the raw Vert.x ceiling runs on the JVM's defaults (C2 included): its best
+: "${ROOMS:=256}"                          # the service processes a room's events in order, rooms in parallel
+: "${ONE_ROOM_SECONDS:=$(( DURATION / 3 > 5 ? DURATION / 3 : 5 ))}"  # every webhook in one room: one lane
+: "${FLASK_WORKERS:=2}" "${FLASK_THREADS:=8}"  # the Flask bot at its best: gunicorn's threaded worker
+# The service's JVM: by default what the README's command runs (java -jar, the JVM's defaults, C2 included).
+: "${SERVICE_JVM:=default}"
+case "$SERVICE_JVM" in
+  default) jvm_opts=""; jvm_env="" ;;
+  c1) jvm_opts="-XX:TieredStopAtLevel=1"; jvm_env="" ;;      # C1 only, to compare with C2 (BENCHMARKS.md)
+  small) jvm_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m"; jvm_env="MALLOC_ARENA_MAX=2" ;;  # README
+  *) echo "bench: SERVICE_JVM is default, c1 or small" >&2; exit 2 ;;
+esac
+: "${JAVA_OPTS=$jvm_opts}" "${SERVICE_ENV=$jvm_env}"  # when set, even empty, they win over SERVICE_JVM
+: "${ANCHOR_JAVA_OPTS=}"   # the JVM anchors run on the JVM's defaults (C2 included): their best
+# Read only while JFR records (the CPU budget): Camel's deep stacks would lose their bottom frames (default 64).
+JFR_OPTS="-XX:FlightRecorderOptions:stackdepth=256"
 SECRET=bench-webhook-secret
-SVC_PORT=$((PORT_BASE + 6)); RAW_PORT=$((PORT_BASE + 10)); FLASK_PORT=$((PORT_BASE + 20)); NGINX_PORT=$((PORT_BASE + 30))
+SVC_PORT=$((PORT_BASE + 6)); RAW_PORT=$((PORT_BASE + 10)); ECHO_PORT=$((PORT_BASE + 12)); FLASK_PORT=$((PORT_BASE + 20))
+NGINX_PORT=$((PORT_BASE + 30))
 PATH_EV=/api/v1/wbxt/events
 JAR=$ROOT/target/webex-event-router.jar
 PY=/usr/bin/python3        # Debian's python, where python3-flask and python3-requests are installed
@@ -75,11 +92,12 @@ if [ ! -s "$JAR" ]; then
   log "building the jar"
   (cd "$ROOT" && mvn -B -q package -DskipTests)
 fi
-for port in $SVC_PORT $RAW_PORT $FLASK_PORT $NGINX_PORT; do
+for port in $SVC_PORT $RAW_PORT $ECHO_PORT $FLASK_PORT $NGINX_PORT; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "bench: port $port is in use (set PORT_BASE)" >&2; exit 1; fi
 done
 mkdir -p "$OUT/classes"
-javac -d "$OUT/classes" -cp "$JAR" "$LIB/FixedRate.java" "$LIB/RawVertxReceiver.java" "$LIB/BrokerCeiling.java"
+javac -d "$OUT/classes" -cp "$JAR" "$LIB/FixedRate.java" "$LIB/WebhookSignature.java" "$LIB/RawVertxReceiver.java" \
+  "$LIB/RawVertxEchoBot.java" "$LIB/BrokerCeiling.java"
 CP="$JAR:$OUT/classes"       # the service's own jar brings Vert.x, Jackson and HdrHistogram
 
 # The machine, and how busy it is (other processes' CPU makes every absolute figure noisy)
@@ -97,13 +115,19 @@ CP="$JAR:$OUT/classes"       # the service's own jar brings Vert.x, Jackson and 
   echo "flask=$($PY -c 'import importlib.metadata as m; print(m.version("flask"))')"
   echo "git=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)$(cd "$ROOT" && git diff --quiet HEAD -- src routes 2>/dev/null || echo '+dirty')"
   echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "settings=DURATION=$DURATION WARMUP=$WARMUP SERVICE_WARMUP=$SERVICE_WARMUP@$WARM_RATE/s CONNS=$CONNS THREADS=$THREADS RATE=$RATE LOW_RATE=$LOW_RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE JAVA_OPTS=$JAVA_OPTS SERVICE_ENV=$SERVICE_ENV ANCHOR_JAVA_OPTS=$ANCHOR_JAVA_OPTS"
+  echo "settings=DURATION=$DURATION WARMUP=$WARMUP SERVICE_WARMUP=$SERVICE_WARMUP@$WARM_RATE/s CONNS=$CONNS THREADS=$THREADS RATE=$RATE LOW_RATE=$LOW_RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES ROOMS=$ROOMS ONE_ROOM_SECONDS=$ONE_ROOM_SECONDS SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE FLASK_WORKERS=$FLASK_WORKERS FLASK_THREADS=$FLASK_THREADS ANCHOR_JAVA_OPTS=$ANCHOR_JAVA_OPTS"
+  echo "service_jvm=$SERVICE_JVM"
+  echo "java_opts=$JAVA_OPTS"
+  echo "service_env=$SERVICE_ENV"
 } > "$OUT/machine.env"
 ps -eo pcpu,comm --sort=-pcpu | head -8 > "$OUT/busy-at-start.txt"
 
 log "generating $BODIES signed bodies (+ warm-up set)"
-$PY "$LIB/gen_bodies.py" --secret "$SECRET" --count "$BODIES" --namespace 0x20 --out "$OUT/bodies.txt"
-$PY "$LIB/gen_bodies.py" --secret "$SECRET" --count $((BODIES / 5)) --namespace 0x10 --out "$OUT/bodies-warm.txt"
+$PY "$LIB/gen_bodies.py" --secret "$SECRET" --count "$BODIES" --rooms "$ROOMS" --namespace 0x20 --out "$OUT/bodies.txt"
+$PY "$LIB/gen_bodies.py" --secret "$SECRET" --count $((BODIES / 5)) --rooms "$ROOMS" --namespace 0x10 --out "$OUT/bodies-warm.txt"
+if [ "$ONE_ROOM_SECONDS" != 0 ]; then
+  $PY "$LIB/gen_bodies.py" --secret "$SECRET" --count $((BODIES / 2)) --rooms 1 --namespace 0x21 --out "$OUT/bodies-1room.txt"
+fi
 
 # ---- helpers ------------------------------------------------------------------------------------------------------
 start_bg() { # name url status cwd cmd...: starts, waits until ready; sets BG_PID and BG_MS
@@ -124,7 +148,7 @@ wrk_run() { # out-name seconds bodies-file url: closed loop, CONNS connections, 
   log "$name: $(cat "$OUT/$name.json")"
 }
 fixed_run() { # out-name rate seconds namespace url [warm-up s]: open model, latency from the scheduled send time
-  java -Xmx768m -cp "$CP" FixedRate "$5" "$SECRET" "$2" "$3" "$4" 256 "${6:-$WARMUP}" > "$OUT/$1.fixed.txt" 2>&1 || true
+  java -Xmx768m -cp "$CP" FixedRate "$5" "$SECRET" "$2" "$3" "$4" "$ROOMS" "${6:-$WARMUP}" > "$OUT/$1.fixed.txt" 2>&1 || true
   sed -n 's/^FIXEDJSON //p' "$OUT/$1.fixed.txt" > "$OUT/$1.json"
   [ -s "$OUT/$1.json" ] || { log "FixedRate produced no summary for $1"; cat "$OUT/$1.fixed.txt" >&2; exit 1; }
   log "$1: $(cat "$OUT/$1.json")"
@@ -151,13 +175,21 @@ rss_sampler() { # pid interval file: "epoch rss_kb" lines until the process ends
   SAMPLER_PID=$!
   STARTED+=("$SAMPLER_PID")
 }
-e2e_json() { # name from-line: replies/s counted at the stand-in, from its own timestamps
-  $PY - "$OUT/nginx/replies.log" "$2" > "$OUT/$1.json" <<'EOF'
+now() { date +%s.%N; }
+e2e_json() { # name from-line wrk-name load-end: replies/s counted at the stand-in, from its own timestamps
+  # replies_per_s: while the webhooks arrived (the wrk run's last <its duration> s, after it read its bodies);
+  # with_drain: from the first to the last reply
+  $PY - "$OUT/nginx/replies.log" "$2" "$OUT/$3.json" "$4" > "$OUT/$1.json" <<'EOF'
 import json, sys
 ts = [float(l) for l in open(sys.argv[1]).read().split()[int(sys.argv[2]):]]
+t1 = float(sys.argv[4])
+t0 = t1 - json.load(open(sys.argv[3]))["seconds"]
 n = len(ts)
 span = ts[-1] - ts[0] if n > 1 else 0
-print(json.dumps({"replies": n, "seconds": round(span, 3), "replies_per_s": round((n - 1) / span, 1) if span else None}))
+during = sum(1 for t in ts if t0 <= t <= t1)
+print(json.dumps({"replies_per_s": round(during / (t1 - t0), 1), "replies_during_load": during,
+                  "load_seconds": round(t1 - t0, 3), "replies": n, "seconds": round(span, 3),
+                  "replies_per_s_with_drain": round((n - 1) / span, 1) if span else None}))
 EOF
   log "$1: $(cat "$OUT/$1.json")"
 }
@@ -181,7 +213,20 @@ fixed_run raw-latency "$RATE" "$LAT_SECONDS" 0x31 "http://127.0.0.1:$RAW_PORT$PA
 echo "{\"rss_kb\": $(ps -o rss= -p "$RAW_PID" | tr -d ' ')}" > "$OUT/raw-rss.json"
 stop_pid "$RAW_PID"
 
-# ---- 2b. anchor (c): the embedded broker alone, 20 senders (the receiver's Vert.x worker pool) -----------------
+# ---- 2b. anchor (d): raw Vert.x echo bot, the end-to-end ceiling of a JVM bot ----------------------------------
+start_bg echo-bot "http://127.0.0.1:$ECHO_PORT/" 0 "$ROOT" \
+  java $ANCHOR_JAVA_OPTS -cp "$CP" RawVertxEchoBot "$ECHO_PORT" "$SECRET" "$API" bench
+ECHO_PID=$BG_PID
+wrk_run echo-warmup "$WARMUP" "$OUT/bodies-warm.txt" "http://127.0.0.1:$ECHO_PORT$PATH_EV"
+r0=$(replies); c0=$(cpu_secs "$ECHO_PID")
+wrk_run echo-ingest "$DURATION" "$OUT/bodies.txt" "http://127.0.0.1:$ECHO_PORT$PATH_EV"
+t1=$(now)
+echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$ECHO_PID")" 'BEGIN{print b-a}')}" > "$OUT/echo-cpu.json"
+e2e_json echo-e2e "$r0" echo-ingest "$t1"
+echo "{\"rss_kb\": $(ps -o rss= -p "$ECHO_PID" | tr -d ' ')}" > "$OUT/echo-rss.json"
+stop_pid "$ECHO_PID"
+
+# ---- 2c. anchor (c): the embedded broker alone, 20 senders (the receiver's Vert.x worker pool) -----------------
 java $JAVA_OPTS -cp "$CP" BrokerCeiling 20 "$DURATION" "$WARMUP" > "$OUT/broker-ceiling.txt" 2>&1 || true
 sed -n 's/^BROKERJSON //p' "$OUT/broker-ceiling.txt" > "$OUT/broker-ceiling.json"
 log "broker alone: $(cat "$OUT/broker-ceiling.json")"
@@ -192,11 +237,11 @@ start_service() { # [extra JVM options]
   local data; data=$(mktemp -d "${TMPDIR:-/tmp}/wbxt-bench-data.XXXXXX")
   DATA_DIRS+=("$data")
   # shellcheck disable=SC2086
-  # The stand-in answers every GET /messages/<id> with the same canned message, so every reply goes to one room:
-  # the per-room reply limit (a Webex rule, not a limit of the service) is lifted for the benchmark.
+  # The per-room reply limit (5/s, a Webex rule, not a limit of the service) is lifted for the benchmark: the
+  # stand-in answers without limits, and the one-room phase would otherwise measure the limit.
   start_bg service "http://127.0.0.1:$SVC_PORT/observe/health" 200 "$ROOT" \
     env WEBEX_BOT_TOKEN=bench WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$data" SERVER_PORT="$SVC_PORT" \
-    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 $SERVICE_ENV java $JAVA_OPTS "$@" -jar "$JAR"
+    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 $SERVICE_ENV java $JAVA_OPTS $JFR_OPTS "$@" -jar "$JAR"
 }
 : > "$OUT/service-start.txt"
 for i in $(seq "$STARTS"); do
@@ -206,6 +251,7 @@ for i in $(seq "$STARTS"); do
   stop_pid "$BG_PID"
 done
 # The same with an application class-data archive (AppCDS, JDK 17): one start writes it at exit, the next ones map it.
+# The last one is measured below (the archive changes where classes are loaded from, not the code that runs).
 CDS=$OUT/service.jsa
 start_service "-XX:ArchiveClassesAtExit=$CDS"
 stop_pid "$BG_PID"
@@ -225,18 +271,33 @@ r0=$(replies)
 fixed_run service-warmup "$WARM_RATE" "$SERVICE_WARMUP" 0x11 "$SVC_URL" 0
 wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/service-warmup.json"))) || true
 
-# ingest at full speed, profiled; processing runs at the same time (as in production); then the backlog drains
+# Ingest and end to end at full speed; processing runs at the same time (as in production), then the backlog
+# drains. JFR records from the first webhook to the last reply, so that every event of the window is both
+# received and processed in it: the CPU budget per event (profile.md) covers the whole of each event.
 r0=$(replies)
 c0=$(cpu_secs "$SVC_PID")
+$PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$OUT/service-threads-0.json"
 jcmd "$SVC_PID" JFR.start name=bench settings=profile > /dev/null
+t0=$(now)
 wrk_run service-ingest "$DURATION" "$OUT/bodies.txt" "$SVC_URL"
-jcmd "$SVC_PID" JFR.stop name=bench filename="$OUT/service-ingest.jfr" > /dev/null
+t1=$(now)
 backlog=$(( r0 + $(accepted "$OUT/service-ingest.json") - $(replies) ))
-t_end=$(date +%s.%N)
 wait_replies $((r0 + $(accepted "$OUT/service-ingest.json"))) || true
-drain=$(awk -v a="$t_end" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
-echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$SVC_PID")" 'BEGIN{print b-a}'), \"backlog_at_end\": $backlog, \"drain_s\": $drain}" > "$OUT/service-cpu.json"
-e2e_json service-e2e "$r0"
+t2=$(now)
+jcmd "$SVC_PID" JFR.stop name=bench filename="$OUT/service-e2e.jfr" > /dev/null
+$PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$OUT/service-threads-1.json"
+drain=$(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.1f", b-a}')
+echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$SVC_PID")" 'BEGIN{print b-a}'), \"backlog_at_end\": $backlog, \"drain_s\": $drain, \"replies_in_window\": $(( $(replies) - r0 )), \"window\": [$t0, $t2]}" > "$OUT/service-cpu.json"
+e2e_json service-e2e "$r0" service-ingest "$t1"
+
+# One room: every webhook in the same room, which the service processes in order (one lane); then it drains
+if [ "$ONE_ROOM_SECONDS" != 0 ]; then
+  r0=$(replies)
+  wrk_run service-1room-ingest "$ONE_ROOM_SECONDS" "$OUT/bodies-1room.txt" "$SVC_URL"
+  t1=$(now)
+  wait_replies $((r0 + $(accepted "$OUT/service-1room-ingest.json"))) || true
+  e2e_json service-1room-e2e "$r0" service-1room-ingest "$t1"
+fi
 
 # ack latency at a fixed offered rate (coordinated-omission-safe), then at LOW_RATE, a rate the service keeps up with
 r0=$(replies)
@@ -254,31 +315,38 @@ if [ "$SOAK_MIN" != 0 ]; then
   stop_pid "$SOAK_SAMPLER"
 fi
 stop_pid "$RSS_PID"
-t0=$(date +%s.%N)
+t0=$(now)
 kill -TERM "$SVC_PID"; rc=0; for _ in $(seq 600); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
-echo "{\"stop_s\": $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')}" > "$OUT/service-stop.json"
+echo "{\"stop_s\": $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')}" > "$OUT/service-stop.json"
 stop_pid "$SVC_PID"
 log "service stopped: $(cat "$OUT/service-stop.json"); dead letters / errors in log: $(grep -c -E ' ERROR |dead-letter' "$OUT/service.log" || true)"
 
-# ---- 4. anchor (b): Flask echo bot under gunicorn ---------------------------------------------------------------
-WORKERS=$(( 2 * $(nproc) + 1 ))   # gunicorn's documented rule of thumb
+# ---- 4. anchor (b): Flask echo bot under gunicorn, threaded workers (its best) ----------------------------------
 start_bg flask "http://127.0.0.1:$FLASK_PORT/" 0 "$LIB" \
-  env WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" WEBEX_BOT_TOKEN=bench \
-  gunicorn -w "$WORKERS" -b "127.0.0.1:$FLASK_PORT" --backlog 2048 --log-level warning flask_bot:app
+  env WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" WEBEX_BOT_TOKEN=bench FLASK_THREADS="$FLASK_THREADS" \
+  gunicorn -k gthread -w "$FLASK_WORKERS" --threads "$FLASK_THREADS" -b "127.0.0.1:$FLASK_PORT" --backlog 2048 \
+  --log-level warning flask_bot:app
 FLASK_PID=$BG_PID
-r0=$(replies)
 wrk_run flask-warmup "$WARMUP" "$OUT/bodies-warm.txt" "http://127.0.0.1:$FLASK_PORT$PATH_EV"
 r0=$(replies)
 c0=$(cpu_secs "$FLASK_PID" $(pgrep -P "$FLASK_PID"))
 wrk_run flask-ingest "$DURATION" "$OUT/bodies.txt" "http://127.0.0.1:$FLASK_PORT$PATH_EV"
-echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$FLASK_PID" $(pgrep -P "$FLASK_PID"))" 'BEGIN{print b-a}'), \"workers\": $WORKERS}" > "$OUT/flask-cpu.json"
-e2e_json flask-e2e "$r0"
+t1=$(now)
+echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$FLASK_PID" $(pgrep -P "$FLASK_PID"))" 'BEGIN{print b-a}'), \"workers\": $FLASK_WORKERS, \"threads\": $FLASK_THREADS}" > "$OUT/flask-cpu.json"
+e2e_json flask-e2e "$r0" flask-ingest "$t1"
 stop_pid "$FLASK_PID"
 
 # ---- 5. report -------------------------------------------------------------------------------------------------------
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.env"
-$PY "$LIB/jfr_top.py" "$OUT/service-ingest.jfr" 25 > "$OUT/profile.md" || log "JFR summary failed"
-rm -f "$OUT/bodies.txt" "$OUT/bodies-warm.txt"
+read -r w0 w2 < <($PY -c 'import json,sys; w=json.load(open(sys.argv[1]))["window"]; print(w[0], w[1])' "$OUT/service-cpu.json")
+$PY "$LIB/jfr_top.py" "$OUT/service-e2e.jfr" 25 --budget --before "$OUT/service-threads-0.json" \
+  --after "$OUT/service-threads-1.json" --acked "$(accepted "$OUT/service-ingest.json")" \
+  --processed "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["replies_in_window"])' "$OUT/service-cpu.json")" \
+  --calls "$OUT/nginx/calls.log" --window "$w0" "$w2" --json "$OUT/budget.json" > "$OUT/profile.md" \
+  || log "JFR summary failed"
+rm -f "$OUT/bodies.txt" "$OUT/bodies-warm.txt" "$OUT/bodies-1room.txt"
 $PY "$LIB/report.py" "$OUT" > "$OUT/results.md"
 cat "$OUT/results.md"
 log "all files in $OUT"
+exit 0
+}

@@ -24,7 +24,7 @@ import org.HdrHistogram.Histogram;
  * Open-model load generator: sends distinct, correctly signed messages/created webhooks at a fixed rate and records
  * each ack's latency from the moment the request was SCHEDULED to be sent (not from when it actually went out),
  * so a stall in the server shows up in every request it delayed (no coordinated omission, as wrk2 does it).
- * Bodies are the same as gen_bodies.py (namespace keeps ids of two runs apart). Prints one line "FIXEDJSON {...}".
+ * Bodies and ids are made as gen_bodies.py makes them (namespace keeps ids of two runs apart). Prints one line "FIXEDJSON {...}".
  * The client is Vert.x's (from the service's jar): up to 256 keep-alive connections, requests beyond that wait in
  * its queue, which the latency includes. The first [warm-up] seconds run at the same rate but are not recorded.
  * Usage: java -cp webex-event-router.jar:classes FixedRate <url> <secret> <rate/s> <seconds> [namespace] [rooms] [warm-up s]
@@ -36,16 +36,27 @@ public class FixedRate {
     static final String APP = "Y2lzY29zcGFyazovL3VzL0FQUExJQ0FUSU9OL0MyNzljYjMwYzAyOTE4MGJiNGJkYWViYjA2MWI3OTY1Y2RhMzliNjAyOTdjODUwM2YyNjZhYmY2NmM5OTllYzFm";
     static final String HOOK = "Y2lzY29zcGFyazovL3VzL1dFQkhPT0svZjRlNjA1NjAtNjYwMi00ZmIwLWEyNWEtOTQ5ODgxNjA5NDk3";
 
-    static String wid(String kind, long n, long ns) {
-        String s = "ciscospark://us/" + kind + "/" + new UUID(ns << 32, n);
+    static String wid(String kind, UUID uuid) {
+        String s = "ciscospark://us/" + kind + "/" + uuid;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** As gen_bodies.py: 0xB and the room in the first 80 bits, zeros in the last 48. */
+    static UUID roomUuid(long room) {
+        return new UUID((0xBL << 32) | (room >>> 16), room << 48);
+    }
+
+    /** The room's uuid with the message's namespace (16 bits) and number (32 bits) in its last 48 bits. */
+    static UUID messageUuid(long n, long room, long ns) {
+        UUID r = roomUuid(room);
+        return new UUID(r.getMostSignificantBits(), r.getLeastSignificantBits() | (ns & 0xFFFF) << 32 | (n & 0xFFFFFFFFL));
     }
 
     static String body(long n, long rooms, long ns) {
         return "{\"id\":\"" + HOOK + "\",\"name\":\"router webhook\",\"targetUrl\":\"https://bot.example.com/api/v1/wbxt/events\","
                 + "\"resource\":\"messages\",\"event\":\"created\",\"orgId\":\"" + ORG + "\",\"createdBy\":\"" + BOT + "\",\"appId\":\"" + APP + "\","
                 + "\"ownedBy\":\"creator\",\"status\":\"active\",\"created\":\"2026-11-20T09:00:00.000Z\",\"actorId\":\"" + USER + "\","
-                + "\"data\":{\"id\":\"" + wid("MESSAGE", n, ns) + "\",\"roomId\":\"" + wid("ROOM", n % rooms, 0xB) + "\",\"roomType\":\"group\","
+                + "\"data\":{\"id\":\"" + wid("MESSAGE", messageUuid(n, n % rooms, ns)) + "\",\"roomId\":\"" + wid("ROOM", roomUuid(n % rooms)) + "\",\"roomType\":\"group\","
                 + "\"personId\":\"" + USER + "\",\"personEmail\":\"matt@example.com\",\"created\":\"2026-11-27T14:26:16.000Z\"}}";
     }
 

@@ -1,9 +1,4 @@
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,24 +21,14 @@ public class RawVertxReceiver extends AbstractVerticle {
     static int port;
     static byte[] secret;
 
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(secret, "HmacSHA1"));
-            return mac;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    });
+    private final WebhookSignature signature = new WebhookSignature(secret);
 
     @Override
     public void start() {
         vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("127.0.0.1"))
                 .requestHandler(req -> req.body().onSuccess(buf -> {
                     byte[] body = buf.getBytes();
-                    String given = req.getHeader("X-Spark-Signature");
-                    byte[] expected = HexFormat.of().formatHex(macs.get().doFinal(body)).getBytes(StandardCharsets.US_ASCII);
-                    if (given == null || !MessageDigest.isEqual(expected, given.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
+                    if (!signature.matches(body, req.getHeader("X-Spark-Signature"))) {
                         req.response().setStatusCode(401).end();
                         return;
                     }

@@ -5,13 +5,27 @@ The shape is /work/shared/webex/samples/messages-created.json, compact as Webex 
 its own data.id (so the service's dedupe never drops one) and one of --rooms rooms (the service processes a room's
 events in order, rooms in parallel). Ids are real Webex ids: unpadded base64url of ciscospark://us/KIND/uuid.
 Standard library only (run with /usr/bin/python3).
+
+The message's uuid carries its room: its first 24 characters (80 bits: 0xB, then the room number) are those of the
+room's uuid, whose last 12 are zeros; the last 12 are the message's own (namespace, 16 bits; number, 32 bits).
+"ciscospark://us/MESSAGE/" (24 characters) and "ciscospark://us/ROOM/" (21) are whole base64 groups, and so are
+24 characters of uuid, so the stand-in (nginx.conf) copies 32 base64 characters of the message id into the room id
+of the message it answers: the reply goes to the webhook's room, as with Webex. FixedRate.java makes the same ids.
 """
 import argparse, base64, hashlib, hmac, json, sys, uuid
 
 
-def wid(kind, n, ns):
-    u = uuid.UUID(int=(ns << 96) | n)
+def wid(kind, u):
     return base64.urlsafe_b64encode(f"ciscospark://us/{kind}/{u}".encode()).decode().rstrip("=")
+
+
+def room_uuid(room):
+    return uuid.UUID(int=(0xB << 96) | (room << 48))
+
+
+def message_uuid(n, room, ns):
+    assert 0 <= ns < 1 << 16 and 0 <= n < 1 << 32 and 0 <= room < 1 << 48
+    return uuid.UUID(int=room_uuid(room).int | (ns << 32) | n)
 
 
 BOT = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib3QtMDAwMS0wMDAwLTAwMDAtMDAwMDAwMDAwMDAx"
@@ -27,7 +41,7 @@ def body(n, rooms, ns):
         "id": HOOK, "name": "router webhook", "targetUrl": "https://bot.example.com/api/v1/wbxt/events",
         "resource": "messages", "event": "created", "orgId": ORG, "createdBy": BOT, "appId": APP,
         "ownedBy": "creator", "status": "active", "created": "2026-11-20T09:00:00.000Z", "actorId": USER,
-        "data": {"id": wid("MESSAGE", n, ns), "roomId": wid("ROOM", n % rooms, 0xB), "roomType": "group",
+        "data": {"id": wid("MESSAGE", message_uuid(n, n % rooms, ns)), "roomId": wid("ROOM", room_uuid(n % rooms)), "roomType": "group",
                  "personId": USER, "personEmail": "matt@example.com", "created": "2026-11-27T14:26:16.000Z"},
     }
 

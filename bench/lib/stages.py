@@ -1,0 +1,121 @@
+"""The stage table of the per-event CPU budget (jfr_top.py --budget): which sampled stack is which stage.
+
+Edit this table, nothing else, when classes are renamed or the engine changes. jfr_top.py prints, under the
+budget, the top frames of the samples no row matched and of each stage, so a wrong or missing row shows there.
+
+Each JFR execution sample (a Java thread running Java code) goes to the FIRST row that matches it, so the order
+is the priority: stages whose frames sit deep in a stack inside another stage (a reply's Webex call inside the
+processing route, a broker send inside the receiver) come before the stages whose frames are at the bottom of
+every stack of a thread (the HTTP server, the queue's consumer loop). A row matches a sample when its thread
+pattern (a regex searched in the Java thread's name; None: any thread) matches, and one of its frame prefixes
+begins one frame of the stack. A frame is "package.Class.method" ("...Outer$Inner.lambda$run$0"), so a prefix
+can be a package ("dev.wbxt.router.ingest."), a class or one method. The prefix "" matches any frame.
+
+side: which events a stage's CPU is divided by, in µs per event: "ingest" (webhooks acknowledged 2xx in the
+window) or "processing" (replies counted at the stand-in in the window). When the backlog drains inside the
+window, as bench/run.sh records it, both counts are the same events.
+
+CPU outside Java code is not sampled: the JVM's own threads are measured from /proc per thread (GC, JIT, other
+JVM threads: see JVM_THREADS), and a Java thread's time in the kernel (socket and journal writes) is spread over
+the stages in proportion to their samples.
+"""
+
+# A durable send through the broker, from the client's call to the journal's write: "store" on the receiver's
+# threads (Vert.x's) and the broker's own, "forward" on any other thread (processing sends to the topic and to the
+# destinations' queues). By thread, not by queue: no frame says which queue a send is for.
+BROKER_SEND = (
+    "org.apache.camel.component.jms.JmsProducer",
+    "org.springframework.jms.core.JmsTemplate.send",
+    "org.apache.activemq.artemis.jms.client.ActiveMQMessageProducer",
+    "org.apache.activemq.artemis.core.client.impl.ClientProducerImpl",
+    "org.apache.activemq.artemis.core.server.impl.ServerSessionImpl.send",
+    "org.apache.activemq.artemis.core.postoffice.",
+    "org.apache.activemq.artemis.core.persistence.",
+    "org.apache.activemq.artemis.core.paging.",
+    "org.apache.activemq.artemis.core.journal.",
+    "org.apache.activemq.artemis.core.io.",
+)
+
+# (stage, side, thread regex or None, frame prefixes), in priority order.
+STAGES = [
+    ("ack: queue commit", "processing", None, (
+        "org.springframework.jms.listener.AbstractMessageListenerContainer.commitIfNecessary",
+        "org.springframework.jms.support.JmsUtils.commitIfNecessary",
+        "org.apache.activemq.artemis.jms.client.ActiveMQSession.commit",
+        "org.apache.activemq.artemis.jms.client.ActiveMQMessage.acknowledge",
+        "org.apache.activemq.artemis.core.client.impl.ClientSessionImpl.commit",
+        "org.apache.activemq.artemis.core.client.impl.ClientSessionImpl.acknowledge",
+        "org.apache.activemq.artemis.core.client.impl.ClientMessageImpl.acknowledge",
+        "org.apache.activemq.artemis.core.client.impl.ClientConsumerImpl.acknowledge",
+        "org.apache.activemq.artemis.core.server.impl.ServerSessionImpl.commit",
+        "org.apache.activemq.artemis.core.server.impl.ServerConsumerImpl.acknowledge",
+        "org.apache.activemq.artemis.core.server.impl.ServerConsumerImpl.individualAcknowledge",
+    )),
+    ("ack: 2xx to Webex", "ingest", None, (
+        "io.vertx.core.http.impl.Http1xServerResponse.end",
+        "org.apache.camel.component.platform.http.vertx.VertxPlatformHttpSupport.writeResponse",
+    )),
+    # The reply: its once-only guard and per-room limit (90-fan-out.yaml), the reply's text, its createMessage call.
+    ("reply", "processing", None, (
+        "org.apache.camel.processor.idempotent.IdempotentConsumer",
+        "org.apache.camel.processor.AbstractThrottler",
+        "org.apache.camel.processor.TotalRequestsThrottler",
+        "org.apache.camel.processor.ConcurrentRequestsThrottler",
+        "dev.wbxt.router.processing.AppendOnlyIdempotentRepository",
+        "dev.wbxt.router.bot.EchoReplies",
+        "dev.wbxt.router.toolkit.",
+    )),
+    # Every other Webex call (me, getMessage, getRoom, getPerson): per kind, the stand-in counts them (calls.log).
+    ("webex calls", "processing", None, (
+        "dev.wbxt.router.webex.",
+        "org.apache.camel.component.http.",
+        "org.apache.hc.",
+    )),
+    ("log", "processing", None, (
+        "dev.wbxt.router.processing.EventLog",
+        "org.apache.logging.",
+        "org.slf4j.",
+    )),
+    ("forward", "processing", None, ("dev.wbxt.router.forward.",)),
+    ("store", "ingest", r"(?i)vert\.x|activemq", BROKER_SEND),
+    ("forward", "processing", None, BROKER_SEND),
+    ("receive", "ingest", None, (
+        "dev.wbxt.router.ingest.",
+        "org.apache.camel.component.platform.http.",
+        "io.vertx.core.http.",
+        "io.vertx.ext.web.",
+        "javax.crypto.",
+        "com.sun.crypto.provider.",
+    )),
+    ("receive", "ingest", r"^vert\.x-(eventloop|worker)-thread", ("",)),  # the rest of the HTTP server's threads
+    # Taking the message off the queue: the broker's delivery threads, the consumer's receive, the JMS message read.
+    ("consume", "processing", None, (
+        "org.springframework.jms.listener.AbstractPollingMessageListenerContainer.receiveMessage",
+        "org.apache.activemq.artemis.jms.client.ActiveMQMessageConsumer",
+        "org.apache.activemq.artemis.core.client.impl.ClientConsumerImpl",
+        "org.apache.activemq.artemis.core.server.",
+        "org.apache.camel.component.jms.JmsBinding",
+        "org.apache.camel.component.jms.JmsMessage",  # JmsMessage, JmsMessageHelper: reading the JMS message
+        "dev.wbxt.router.processing.PlainMessage",
+    )),
+    # The YAML routes: Camel's routing engine, the dispatch's JSON parse, the loop guard, the resource routes.
+    ("dispatch", "processing", None, (
+        "org.apache.camel.",
+        "dev.wbxt.router.",
+        "com.fasterxml.jackson.",
+    )),
+    ("consume", "processing", r"JmsConsumer\[", ("",)),  # the rest of the queue consumers' threads
+    # The embedded broker's own threads ("Thread-N (activemq-wbxt-broker)", in-VM connector...) when no row above
+    # matched: packet handling, executors waking up.
+    ("broker threads, other", "processing", r"(?i)activemq", ("",)),
+]
+
+# Threads of the JVM itself (no Java samples): CPU from /proc/<pid>/task/*/stat, by the thread's name (comm, 15
+# characters at most). Any other thread is a Java thread, whose CPU the samples above divide.
+JVM_THREADS = [
+    ("GC (GC threads, VM thread)", r"^(GC Thread|G1 |VM Thread|ZGC|Shenandoah|GC )"),
+    ("JIT compiler", r"^C[12] CompilerThre"),
+    # "Attach Listener" is a Java thread, but it runs jcmd's JFR.start/JFR.stop: the measurement's, not the service's.
+    ("JVM: other (JFR, jcmd, service threads)",
+     r"^(JFR |Attach Listener|VM Periodic|Service Thread|Monitor Deflati|Sweeper|Notification Th)"),
+]
