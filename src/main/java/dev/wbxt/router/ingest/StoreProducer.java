@@ -7,6 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -18,6 +19,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.SendAcknowledgementHandler;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.api.core.client.SessionFailureListener;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -43,7 +45,10 @@ import org.apache.camel.support.DefaultAsyncProducer;
  * <li>A duplicate ({@code _AMQ_DUPL_ID} seen before) is dropped by the broker and acknowledged all the same: the
  *     event is already stored.</li>
  * <li>When the connection fails, the client fails every send still awaiting its response
- *     ({@code ChannelImpl}: {@code responseAsyncCache.errorAll}): {@code sendFailed}, never an acknowledgement.</li>
+ *     ({@code ChannelImpl.returnBlocking}: {@code responseAsyncCache.errorAll}): {@code sendFailed}, never an
+ *     acknowledgement. A send made into a connection that has just died would never be answered at all
+ *     ({@code InVMConnection.write} drops it once the broker's executor is gone): each lane's failure listener fails
+ *     its pending sends itself, and a send made meanwhile sees the failure.</li>
  * </ul>
  * {@code blockOnDurableSend} is off and producer flow control is off ({@code producerWindowSize} -1), so
  * {@code send} never waits for the broker: it only encodes the packet and hands it to the connection (the in-VM
@@ -110,20 +115,35 @@ class StoreProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        Confirmation confirmation = new Confirmation(exchange, callback);
-        Lane lane = null;
+        Lane lane;
         try {
             lane = lane();
+        } catch (Exception e) {
+            inFlight.release();
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        Confirmation confirmation = new Confirmation(exchange, callback, lane);
+        lane.pending.add(confirmation);
+        try {
             ClientMessage message = lane.session.createMessage(ClientMessage.TEXT_TYPE, true);
             write(exchange.getMessage(), message);
             lane.producer.send(message, confirmation);
-            return false;
         } catch (Exception e) {
-            if (lane != null && lane.session.isClosed()) {
+            if (lane.session.isClosed()) {
                 drop(lane);
             }
             return confirmation.failNow(e);
         }
+        // The connection failed while this send was made: its failure listener may have run before the send was
+        // pending, and a send into a dead connection is never answered. (The listener sets the failure before it
+        // fails the pending sends, this thread adds the send before it reads the failure: one of them sees the other.)
+        Exception failure = lane.failure;
+        if (failure != null) {
+            confirmation.sendFailed(null, failure);
+        }
+        return false;
     }
 
     /** Fills the core message as Artemis' JMS client fills a TextMessage (see {@link StoreComponent}). */
@@ -147,7 +167,7 @@ class StoreProducer extends DefaultAsyncProducer {
     /** This thread's lane; opened on first use, or again after its connection failed. */
     private Lane lane() throws Exception {
         Lane lane = lanes.get();
-        if (lane != null && !lane.session.isClosed()) {
+        if (lane != null && lane.failure == null && !lane.session.isClosed()) {
             return lane;
         }
         if (lane != null) {
@@ -174,16 +194,19 @@ class StoreProducer extends DefaultAsyncProducer {
         lane.close();
     }
 
-    /** One thread's connection, session and producer. */
-    private static final class Lane {
+    /** One thread's connection, session and producer, and its sends awaiting the broker's answer. */
+    private static final class Lane implements SessionFailureListener {
         final ClientSessionFactory factory;
         final ClientSession session;
         final ClientProducer producer;
+        final Set<Confirmation> pending = ConcurrentHashMap.newKeySet();
+        volatile Exception failure;
 
         Lane(ClientSessionFactory factory, SimpleString address) throws Exception {
             this.factory = factory;
             try {
                 session = factory.createSession(true, true); // each send commits on its own
+                session.addFailureListener(this);
                 // As the JMS client does before its first send to a queue: create it if it does not exist yet.
                 if (!session.queueQuery(address).isExists()) {
                     try {
@@ -200,8 +223,31 @@ class StoreProducer extends DefaultAsyncProducer {
             }
         }
 
+        @Override
+        public void connectionFailed(ActiveMQException e, boolean failedOver) {
+            failAll(e);
+        }
+
+        @Override
+        public void connectionFailed(ActiveMQException e, boolean failedOver, String scaleDownTargetNodeID) {
+            failAll(e);
+        }
+
+        @Override
+        public void beforeReconnect(ActiveMQException e) {
+        }
+
+        /** Every send still awaiting its answer fails (503): an answer may never come. */
+        void failAll(Exception e) {
+            failure = e;
+            for (Confirmation confirmation : pending) {
+                confirmation.sendFailed(null, e);
+            }
+        }
+
         void close() {
             factory.close(); // closes the session and its producer
+            failAll(new IllegalStateException("the store's connection was closed"));
         }
     }
 
@@ -209,15 +255,18 @@ class StoreProducer extends DefaultAsyncProducer {
     private final class Confirmation extends AtomicBoolean implements SendAcknowledgementHandler {
         private final transient Exchange exchange;
         private final transient AsyncCallback callback;
+        private final transient Lane lane;
 
-        Confirmation(Exchange exchange, AsyncCallback callback) {
+        Confirmation(Exchange exchange, AsyncCallback callback, Lane lane) {
             this.exchange = exchange;
             this.callback = callback;
+            this.lane = lane;
         }
 
         @Override
         public void sendAcknowledged(org.apache.activemq.artemis.api.core.Message message) {
             if (compareAndSet(false, true)) {
+                lane.pending.remove(this);
                 inFlight.release();
                 callback.done(false);
             }
@@ -226,6 +275,7 @@ class StoreProducer extends DefaultAsyncProducer {
         @Override
         public void sendFailed(org.apache.activemq.artemis.api.core.Message message, Exception e) {
             if (compareAndSet(false, true)) {
+                lane.pending.remove(this);
                 inFlight.release();
                 exchange.setException(e);
                 callback.done(false);
@@ -237,6 +287,7 @@ class StoreProducer extends DefaultAsyncProducer {
             if (!compareAndSet(false, true)) {
                 return false;
             }
+            lane.pending.remove(this);
             inFlight.release();
             exchange.setException(e);
             callback.done(true);

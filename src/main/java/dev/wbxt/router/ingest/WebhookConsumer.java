@@ -97,6 +97,9 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     private void respond(RoutingContext ctx, Exchange exchange) {
         try {
             HttpServerResponse response = ctx.response();
+            if (response.closed()) {
+                return; // the caller has gone: nothing to answer (what was stored stays stored)
+            }
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("webhook: the route failed", exchange, exchange.getException());
                 response.setStatusCode(500).end();
