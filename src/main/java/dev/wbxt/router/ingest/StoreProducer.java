@@ -61,7 +61,9 @@ import org.apache.camel.support.DefaultAsyncProducer;
  * (session factory, session, producer), used by that thread only: no lock on the hot path, and the sends of a
  * thread stay in order. Each lane has its own connection, which the broker serves on its own ordered executor, so
  * the event loops' sends are handled in parallel. The handlers run on the client's thread pool, which touches only
- * the exchange and the permit.
+ * the exchange and the permit. A lane is opened by the first send of its thread, on that thread: a short blocking
+ * call to the in-VM broker (for an external {@code BROKER_URL}, a TCP connect), once per event loop, and again only
+ * after its connection failed, at most once a second while the broker cannot be reached.
  */
 class StoreProducer extends DefaultAsyncProducer {
     /** Bytes of sends kept for a resend until the broker confirms them; any value &ge; 0 enables confirmations. */
