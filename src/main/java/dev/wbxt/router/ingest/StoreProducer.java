@@ -70,7 +70,6 @@ class StoreProducer extends DefaultAsyncProducer {
     private static final int CONFIRMATION_WINDOW_BYTES = 1024 * 1024;
     /** A broker that could not be reached is tried again at most this often, not on every webhook. */
     private static final long RETRY_CONNECT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final String GROUP_ID_HEADER = "JMSXGroupID";
 
     private final String brokerUrl;
     private final SimpleString address;
@@ -158,7 +157,7 @@ class StoreProducer extends DefaultAsyncProducer {
             if (value == null) {
                 continue;
             }
-            if (GROUP_ID_HEADER.equalsIgnoreCase(header.getKey())) {
+            if (StoreComponent.GROUP_ID.equalsIgnoreCase(header.getKey())) {
                 to.setGroupID(value.toString());
             } else {
                 to.putObjectProperty(header.getKey(), value); // String, Long, Integer, Boolean...: the same type

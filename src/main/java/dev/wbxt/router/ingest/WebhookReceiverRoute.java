@@ -69,7 +69,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
         in.setHeader("_AMQ_DUPL_ID", notification.dedupeKey());
         if (notification.roomId() != null) {
             // One message group per room: events of a room are processed in order, rooms in parallel.
-            in.setHeader("JMSXGroupID", notification.roomId());
+            in.setHeader(StoreComponent.GROUP_ID, notification.roomId());
         }
     }
 
