@@ -18,6 +18,8 @@ import dev.wbxt.router.admin.AdminAuth;
 import dev.wbxt.router.forward.EnrichedEvent;
 import dev.wbxt.router.ingest.Admission;
 import dev.wbxt.router.ingest.SignatureVerifier;
+import dev.wbxt.router.ingest.StoreComponent;
+import dev.wbxt.router.ingest.WebhookComponent;
 import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import dev.wbxt.router.ops.GuardedRouteReload;
 import dev.wbxt.router.ops.ObserveRoutes;
@@ -126,6 +128,8 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
         Admission admission = new Admission(events, settings.maxQueueDepth(), settings.dataDir(),
                 settings.minFreeDiskMb() * 1024L * 1024L, broker::queueDepth);
+        context.addComponent("webhook", new WebhookComponent());
+        context.addComponent("artemis-store", new StoreComponent(broker.url(), settings.maxInFlight()));
         context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
         context.addRoutes(new ObserveRoutes(meters));
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), metrics, webexComponent::isWebexAnswering));

@@ -16,7 +16,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                              String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
                              Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
                              String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
-                             int maxQueueDepth, int minFreeDiskMb) {
+                             int maxQueueDepth, int minFreeDiskMb, int maxInFlight) {
 
     public static RouterSettings read(CamelContext context) {
         PropertiesComponent p = context.getPropertiesComponent();
@@ -45,7 +45,8 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                         number(p, "processing.outage-retry-delay-ms"),
                         number(p, "processing.webex-patience-ms")),
                 number(p, "ingest.max-queue-depth"),
-                number(p, "ingest.min-free-disk-mb"));
+                number(p, "ingest.min-free-disk-mb"),
+                number(p, "ingest.max-in-flight"));
     }
 
     public boolean simulatorMode() {

@@ -229,6 +229,9 @@ class CrashRecoveryIT {
                 "PROCESSING_MAX_RETRY_DELAY_MS", "500"));
         processes.add(process);
         process.awaitHealthy(port, Duration.ofSeconds(90));
+        // Issue 11: the acknowledgements under test come from the asynchronous ack path (webhook: on the event
+        // loop, artemis-store: answering from the broker's confirmation), not from a blocking JMS send.
+        process.awaitLine("Started webhook-receiver \\(webhook:", Duration.ofSeconds(10));
         return process;
     }
 

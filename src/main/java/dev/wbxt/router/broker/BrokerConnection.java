@@ -31,7 +31,8 @@ public final class BrokerConnection {
         String url = brokerUrl;
         EmbeddedBroker embedded = null;
         if (url.isEmpty()) {
-            embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, queueMemoryMb, ExternalAccess.read(context));
+            embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, queueMemoryMb, ExternalAccess.read(context),
+                    context.getPropertiesComponent().resolveProperty("broker.journal-buffer-timeout-us").orElse(""));
             embedded.start(); // opens the journal in the background
             context.addService(embedded, true, false);
             context.addStartupListener(new BrokerStarted(embedded)); // ... and the routes start once it is open

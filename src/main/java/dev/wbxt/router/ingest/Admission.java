@@ -1,23 +1,32 @@
 package dev.wbxt.router.ingest;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 
 /**
  * Whether the receiver may take one more event: not when the queue already holds more than it should, not when the
  * disk is nearly full. Refusing with 503 is safer than a silent loss: Webex delivers again, and disables a webhook
- * only after 100 failures in 5 minutes. (While the service stops, Camel's graceful shutdown has already stopped the
+ * only after 100 failures in 5 minutes. (While the service stops, Camel's graceful shutdown has already suspended the
  * receiver's consumer, which answers 503 by itself.)
+ * <p>
+ * The free disk is sampled at most once a second: {@code Files.getFileStore} resolves the real path, stats the parent
+ * folders and reads {@code /proc/mounts} on every call (issue 11), and a second-old figure is as good a guard against
+ * a filling disk. The file store is found once; only its free space is read again.
  */
 public class Admission {
+    private static final long DISK_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final String queue;
     private final long maxQueueDepth;
     private final Path dataDir;
     private final long minFreeDiskBytes;
     private final ToDoubleFunction<String> queueDepth;
+    private volatile FileStore store;
+    private volatile DiskSample disk = new DiskSample(0, System.nanoTime() - DISK_SAMPLE_NANOS);
 
     public Admission(String queue, long maxQueueDepth, Path dataDir, long minFreeDiskBytes,
                      ToDoubleFunction<String> queueDepth) {
@@ -40,10 +49,27 @@ public class Admission {
     }
 
     private long freeDisk() {
-        try {
-            return Files.getFileStore(dataDir).getUsableSpace();
-        } catch (IOException e) {
-            return 0; // cannot tell: do not promise to keep what may not be written
+        DiskSample sample = disk;
+        long now = System.nanoTime();
+        if (now - sample.at() < DISK_SAMPLE_NANOS) {
+            return sample.free();
         }
+        // Two threads may both sample at the turn of a second: harmless, and cheaper than a lock on every webhook.
+        long free;
+        try {
+            FileStore fs = store;
+            if (fs == null) {
+                store = fs = Files.getFileStore(dataDir);
+            }
+            free = fs.getUsableSpace();
+        } catch (IOException e) {
+            store = null;
+            free = 0; // cannot tell: do not promise to keep what may not be written
+        }
+        disk = new DiskSample(free, now);
+        return free;
+    }
+
+    private record DiskSample(long free, long at) {
     }
 }

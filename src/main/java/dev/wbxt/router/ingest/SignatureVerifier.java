@@ -12,26 +12,36 @@ import javax.crypto.spec.SecretKeySpec;
  * Checks {@code X-Spark-Signature}: the lowercase hex HMAC-SHA1 of the raw request bytes, keyed with the webhook
  * secret. Raw bytes, never re-serialised JSON (that is the bug of the Node framework and Botkit), compared in
  * constant time.
+ * <p>
+ * One {@link Mac} per thread, keyed once: {@code Mac.getInstance} + {@code init} on every webhook walked the security
+ * providers and expanded the key each time (issue 11). A {@code Mac} is not thread-safe, and {@code doFinal} resets it
+ * to its keyed state, so a thread's instance is reused as is.
  */
 public final class SignatureVerifier {
     private static final String ALGORITHM = "HmacSHA1";
-    private final SecretKeySpec key;
+    private final ThreadLocal<Mac> macs;
 
     public SignatureVerifier(String secret) {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("the webhook secret is empty");
         }
-        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+        SecretKeySpec key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+        newMac(key); // fails here, at start, rather than on the first webhook
+        this.macs = ThreadLocal.withInitial(() -> newMac(key));
     }
 
-    public String sign(byte[] body) {
+    private static Mac newMac(SecretKeySpec key) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return HexFormat.of().formatHex(mac.doFinal(body));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA1 is not available", e);
         }
+    }
+
+    public String sign(byte[] body) {
+        return HexFormat.of().formatHex(macs.get().doFinal(body));
     }
 
     public boolean verify(byte[] body, String signature) {

@@ -2,15 +2,19 @@ package dev.wbxt.router.ingest;
 
 import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The front door: {@code POST {webhook.path}}. Verify, then store durably, then acknowledge; nothing else happens
  * inside the request, so Webex gets its 2xx in milliseconds and an acknowledged event survives a crash.
+ * <p>
+ * The route runs on the HTTP server's event loop ({@code webhook:}, see {@link WebhookComponent}) and its last step
+ * stores the event over Artemis' core client ({@code artemis-store:}, see {@link StoreComponent}), which completes
+ * the exchange from the broker's confirmation that the event is on disk: no thread waits for the journal's sync,
+ * and the 200 is written from that confirmation. A send the broker did not confirm is answered 503.
  * Size (413) and method (405) are enforced by the HTTP server before this route runs; the content type (415) here,
- * because the server's own check compares media types case-sensitively (RFC 9110: they are case-insensitive).
+ * because the HTTP server's own check compares media types case-sensitively (RFC 9110: they are case-insensitive).
  */
 public class WebhookReceiverRoute extends RouteBuilder {
     /** Headers the processing routes read; everything else from the HTTP request is dropped before the queue. */
@@ -36,10 +40,10 @@ public class WebhookReceiverRoute extends RouteBuilder {
         // The broker could not take the event (stopped, disk full...): say so, Webex will deliver again.
         onException(Exception.class).handled(true).process(this::unavailable);
 
-        from("platform-http:{{webhook.path}}?httpMethodRestrict=POST")
+        from("webhook:{{webhook.path}}")
                 .routeId("webhook-receiver")
                 .process(this::verify)
-                .to(ExchangePattern.InOnly, "jms:queue:{{queue.events}}?jmsMessageType=Text") // store, no reply awaited
+                .to("artemis-store:{{queue.events}}") // continues once the broker has the event on disk
                 .process(this::accepted);
     }
 
@@ -65,7 +69,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
         in.setHeader("_AMQ_DUPL_ID", notification.dedupeKey());
         if (notification.roomId() != null) {
             // One message group per room: events of a room are processed in order, rooms in parallel.
-            in.setHeader("JMSXGroupID", notification.roomId());
+            in.setHeader(StoreComponent.GROUP_ID, notification.roomId());
         }
     }
 
@@ -87,9 +91,6 @@ public class WebhookReceiverRoute extends RouteBuilder {
         RejectedWebhook rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedWebhook.class);
         metrics.rejected(rejected.reason());
         respond(exchange, rejected.status(), error(rejected.reason(), rejected.getMessage()));
-        if (rejected.status() == 503) {
-            exchange.getMessage().setHeader("Retry-After", "10");
-        }
     }
 
     private void unavailable(Exchange exchange) {
@@ -101,10 +102,13 @@ public class WebhookReceiverRoute extends RouteBuilder {
 
     private static void respond(Exchange exchange, int status, String json) {
         Message out = exchange.getMessage();
-        out.removeHeaders("*"); // platform-http would echo every header back otherwise
+        out.removeHeaders("*"); // the request's headers are not the answer's (webhook: writes only two anyway)
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(json);
+        if (status == 503) { // not kept: when to deliver it again
+            out.setHeader(WebhookComponent.RETRY_AFTER, WebhookComponent.RETRY_AFTER_SECONDS);
+        }
     }
 
     private static String error(String reason, String message) {

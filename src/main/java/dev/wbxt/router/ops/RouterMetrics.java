@@ -24,7 +24,7 @@ public class RouterMetrics {
         received.increment();
     }
 
-    /** reason: content_type, signature, invalid_json, not_a_notification, invalid_id, backlog, disk_full, unavailable. */
+    /** reason: content_type, signature, invalid_json, not_a_notification, invalid_id, backlog, disk_full, busy, unavailable. */
     public void rejected(String reason) {
         Counter.builder("wbxt_events_rejected").description("Webhook POSTs refused, by reason (nothing stored)")
                 .tag("reason", reason).register(registry).increment();
