@@ -99,14 +99,24 @@ final class Lanes<E> {
     }
 
     /**
-     * Stops taking events and starting queued ones, then waits until no event runs any more (or the time is up).
-     * Events not started, or waiting for a retry, are left unacknowledged: the broker delivers them again.
+     * Stops taking events and starting queued ones; the events running go on to their end. Events not started, or
+     * waiting for a retry, are left unacknowledged: the broker delivers them again.
      *
-     * @return the number of events still running when the time was up
+     * @return false when they had already been stopped
      */
-    synchronized int stop(long timeout, TimeUnit unit) throws InterruptedException {
+    synchronized boolean stop() {
+        boolean first = !stopping;
         stopping = true;
         notifyAll();
+        return first;
+    }
+
+    /**
+     * Waits until no event runs any more, or the time is up.
+     *
+     * @return the number of events still running
+     */
+    synchronized int awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (running > 0) {
             long left = deadline - System.nanoTime();
@@ -115,6 +125,11 @@ final class Lanes<E> {
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        return running;
+    }
+
+    /** Events running now (started and not yet settled). */
+    synchronized int running() {
         return running;
     }
 

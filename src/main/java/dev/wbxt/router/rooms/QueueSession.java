@@ -2,6 +2,7 @@ package dev.wbxt.router.rooms;
 
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.activemq.artemis.api.core.ActiveMQException;
@@ -78,7 +79,7 @@ final class QueueSession implements AutoCloseable {
 
     /** Acknowledges this event, later, on the session's thread. */
     void acknowledge(ClientMessage message) {
-        ops.execute(() -> {
+        onSession(message, () -> {
             try {
                 message.individualAcknowledge();
             } catch (ActiveMQException e) {
@@ -94,7 +95,7 @@ final class QueueSession implements AutoCloseable {
      * which would make the broker drop it when it is replayed.
      */
     void deadLetter(ClientMessage message, String text, String dlq, Map<String, Object> properties) {
-        ops.execute(() -> {
+        onSession(message, () -> {
             try {
                 ensureQueue(dlq);
                 ClientMessage copy = session.createMessage(Message.TEXT_TYPE, true);
@@ -113,6 +114,16 @@ final class QueueSession implements AutoCloseable {
                         e.getMessage());
             }
         });
+    }
+
+    /** Runs a call on the session's thread; after the close (an event that outran the stop) the broker has the event. */
+    private void onSession(ClientMessage message, Runnable call) {
+        try {
+            ops.execute(call);
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("Event {} settled after the stop: delivered again at the next start",
+                    message.getStringProperty("WbxtEventKey"));
+        }
     }
 
     /** A durable anycast queue of that name, created if missing (core clients do not create queues on send). */

@@ -9,6 +9,9 @@ import dev.wbxt.router.processing.FailureRules;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.ShutdownRunningTask;
+import org.apache.camel.Suspendable;
+import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * a call in flight holds no thread), the thread is free at once; a blocking producer (camel-http) holds it until
  * the call returns, so {@code workerThreads} then bounds the Webex calls in flight.
  */
-final class RoomsConsumer extends DefaultConsumer {
+final class RoomsConsumer extends DefaultConsumer implements Suspendable, ShutdownAware {
     private static final Logger LOG = LoggerFactory.getLogger(RoomsConsumer.class);
 
     private final RoomsEndpoint endpoint;
@@ -104,28 +107,61 @@ final class RoomsConsumer extends DefaultConsumer {
     }
 
     /**
-     * Graceful stop: no new event is taken, the events running finish (within the context's shutdown timeout) and
-     * are acknowledged; what is queued in a lane or waits for a retry is left to the broker, which delivers it again
-     * at the next start.
+     * Graceful stop, in Camel's order: the shutdown strategy suspends this consumer (no new event is taken, the events
+     * running go on), waits while {@link #getPendingExchangesSize} events still run (within the context's shutdown
+     * timeout), then stops it: the acknowledgements are sent and the session closed. What was queued in a lane or
+     * waited for a retry was never acknowledged: the broker delivers it again at the next start.
      */
+    @Override
+    protected void doSuspend() {
+        if (lanes != null && lanes.stop()) {
+            LOG.info("Stopped taking events from {}: {} held, {} running to their end, the rest is delivered again "
+                    + "at the next start", endpoint.getQueue(), lanes.inFlight(), lanes.running());
+        }
+    }
+
+    /** A suspended consumer has left its queued events behind: it resumes as a fresh one. */
+    @Override
+    protected void doResume() throws Exception {
+        doStop();
+        doStart();
+    }
+
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {
+        return false;
+    }
+
+    @Override
+    public int getPendingExchangesSize() {
+        return lanes == null ? 0 : lanes.running();
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        doSuspend();
+    }
+
     @Override
     protected void doStop() throws Exception {
         if (lanes != null) {
-            long timeout = getEndpoint().getCamelContext().getShutdownStrategy().getTimeout();
-            TimeUnit unit = getEndpoint().getCamelContext().getShutdownStrategy().getTimeUnit();
-            int held = lanes.inFlight();
-            int unfinished = lanes.stop(timeout, unit);
-            LOG.info("Stopped taking events from {}: {} held, {} still running at the stop (delivered again at the next start)",
-                    endpoint.getQueue(), held, unfinished);
+            lanes.stop();
+            int unfinished = lanes.awaitStopped(getEndpoint().getCamelContext().getShutdownStrategy().getTimeout(),
+                    getEndpoint().getCamelContext().getShutdownStrategy().getTimeUnit());
+            if (unfinished > 0) {
+                LOG.warn("{} event(s) of {} still running at the stop: delivered again at the next start", unfinished,
+                        endpoint.getQueue());
+            }
         }
+        ExecutorServiceManager threads = getEndpoint().getCamelContext().getExecutorServiceManager();
         if (timers != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(timers);
+            threads.shutdownNow(timers);
         }
         if (session != null) {
             session.close(); // the acknowledgements asked for are sent first
         }
         if (workers != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(workers);
+            threads.shutdown(workers);
         }
         super.doStop();
     }
