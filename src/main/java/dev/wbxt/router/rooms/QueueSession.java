@@ -58,9 +58,12 @@ final class QueueSession implements AutoCloseable {
     QueueSession(String brokerUrl, String queue, ExecutorService ops, MessageHandler handler) throws Exception {
         this.ops = ops;
         this.locator = ActiveMQClient.createServerLocator(brokerUrl);
-        // an external broker that restarts is reconnected to (the session's unacknowledged events are redelivered)
-        locator.setReconnectAttempts(-1);
-        locator.setRetryInterval(1000);
+        if (!brokerUrl.startsWith("vm:")) {
+            // an external broker that restarts is reconnected to (the session's unacknowledged events are redelivered);
+            // the embedded one stops only with the service, and waiting for it to come back would hold the stop
+            locator.setReconnectAttempts(-1);
+            locator.setRetryInterval(1000);
+        }
         try {
             factory = locator.createSessionFactory();
             // autoCommitSends: each dead letter is on disk before its event is acknowledged; autoCommitAcks: no
