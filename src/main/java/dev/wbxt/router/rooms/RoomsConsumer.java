@@ -2,6 +2,7 @@ package dev.wbxt.router.rooms;
 
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -74,15 +75,22 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         }
     }
 
-    /** The route is done with the event: acknowledge it, try it again later, or dead-letter it. */
+    /** The route is done with the event: acknowledge it, or judge its failure. */
     private void settle(RoomEvent event, Exchange exchange) {
         Throwable failure = exchange.getException();
         releaseExchange(exchange, false);
         if (failure == null) {
             session.acknowledge(event.message());
             lanes.done(event.room());
-            return;
+        } else {
+            // The callback may run on an asynchronous producer's I/O thread, and judging a Webex failure may ask
+            // Webex whether it answers (a blocking call): judged on a lane thread instead.
+            workers.execute(() -> judge(event, failure));
         }
+    }
+
+    /** The event failed: try it again when a timer fires, or dead-letter it (FailureRules). */
+    private void judge(RoomEvent event, Throwable failure) {
         long now = System.currentTimeMillis();
         RoomsComponent component = endpoint.getComponent();
         FailureRules.Verdict verdict = component.getRules().decide(component.getRetries(), failure, event.attempt(),
@@ -98,12 +106,16 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         component.getReport().retried(queue, event.key(), event.attempt(), component.getRetries().maxAttempts(),
                 verdict.delayMillis(), verdict.reason());
         event.failed(now);
-        lanes.waiting();
-        timers.schedule(() -> {
-            if (lanes.resume()) {
-                workers.execute(() -> run(event));
-            }
-        }, verdict.delayMillis(), TimeUnit.MILLISECONDS);
+        try {
+            timers.schedule(() -> {
+                if (lanes.resume()) {
+                    workers.execute(() -> run(event));
+                }
+            }, verdict.delayMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // the consumer has stopped meanwhile: the event is left to the broker, like every waiting one
+        }
+        lanes.waiting(); // after the timer is set, so that a stop cannot close the timers in between
     }
 
     /**
