@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -71,7 +72,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     /** Decides once per failure; the verdict is kept for {@link #annotate} or {@link #rollBack}. */
     private boolean giveUp(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Long firstFailure = firstFailures.get(received(exchange).getHeader("WbxtEventKey"));
+        Long firstFailure = firstFailures.get(received(exchange).getHeader(WebhookReceiverRoute.EVENT_KEY));
         FailureRules.Verdict verdict = rules.decide(retriesOf(exchange), failure, attempt(exchange),
                 firstFailure == null ? 0 : firstFailure, System.currentTimeMillis());
         exchange.setProperty(VERDICT, verdict);
@@ -80,7 +81,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
 
     private void annotate(Exchange exchange) {
         Message message = exchange.getMessage();
-        Object key = message.getHeader("WbxtEventKey");
+        Object key = message.getHeader(WebhookReceiverRoute.EVENT_KEY);
         // The duplicate id would make the broker drop the event when it is replayed from the dead letters.
         message.removeHeaders("_AMQ_*");
         Long firstFailure = firstFailures.remove(key);
@@ -90,7 +91,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
 
     private void rollBack(Exchange exchange) throws InterruptedException {
         FailureRules.Verdict verdict = verdictOf(exchange);
-        Object key = received(exchange).getHeader("WbxtEventKey");
+        Object key = received(exchange).getHeader(WebhookReceiverRoute.EVENT_KEY);
         firstFailures.putIfAbsent(key, System.currentTimeMillis());
         report.retried(queueOf(exchange), key, attempt(exchange), retriesOf(exchange).maxAttempts(),
                 verdict.delayMillis(), verdict.reason());

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.Message;
@@ -87,7 +88,7 @@ final class QueueSession implements AutoCloseable {
                 message.individualAcknowledge();
             } catch (ActiveMQException e) {
                 // the session broke: the event is delivered again (to this consumer after a reconnection, or later)
-                LOG.warn("Could not acknowledge event {}: {}", message.getStringProperty("WbxtEventKey"), e.getMessage());
+                LOG.warn("Could not acknowledge event {}: {}", message.getStringProperty(WebhookReceiverRoute.EVENT_KEY), e.getMessage());
             }
         });
     }
@@ -113,7 +114,7 @@ final class QueueSession implements AutoCloseable {
                 producer.send(dlq, copy);
                 message.individualAcknowledge();
             } catch (ActiveMQException e) {
-                LOG.warn("Could not dead-letter event {}: {}; it is delivered again", message.getStringProperty("WbxtEventKey"),
+                LOG.warn("Could not dead-letter event {}: {}; it is delivered again", message.getStringProperty(WebhookReceiverRoute.EVENT_KEY),
                         e.getMessage());
             }
         });
@@ -125,7 +126,7 @@ final class QueueSession implements AutoCloseable {
             ops.execute(call);
         } catch (RejectedExecutionException closed) {
             LOG.debug("Event {} settled after the stop: delivered again at the next start",
-                    message.getStringProperty("WbxtEventKey"));
+                    message.getStringProperty(WebhookReceiverRoute.EVENT_KEY));
         }
     }
 

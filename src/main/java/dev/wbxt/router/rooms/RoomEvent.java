@@ -3,6 +3,7 @@ package dev.wbxt.router.rooms;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
@@ -67,7 +68,7 @@ final class RoomEvent {
     }
 
     Object key() {
-        return message.getStringProperty("WbxtEventKey");
+        return message.getStringProperty(WebhookReceiverRoute.EVENT_KEY);
     }
 
     /** The attempt now running (1-based). */
