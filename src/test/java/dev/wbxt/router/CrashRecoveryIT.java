@@ -217,19 +217,57 @@ class CrashRecoveryIT {
         assertOrder(ackedPerRoom, outcome);
     }
 
+    /**
+     * (c) An event that fails on every attempt, tried once per run (its next attempt is 10 minutes away), the service
+     * killed after each failure: the attempts count on across the restarts (the broker persists the delivery count
+     * before each delivery), as JMSXDeliveryCount did, so an event that keeps failing, or keeps crashing the service,
+     * reaches processing.max-attempts.
+     */
+    @Test
+    void anEventsAttemptsCountAcrossKillMinus9() throws Exception {
+        dataDir = RouterProcess.freshDir("crash-c");
+        Map<String, String> oneAttemptPerRun = Map.of(
+                "PROCESSING_MAX_ATTEMPTS", "3",
+                "PROCESSING_RETRY_DELAY_MS", "600000",
+                "PROCESSING_MAX_RETRY_DELAY_MS", "600000",
+                "PROCESSING_OUTAGE_RETRY_DELAY_MS", "600000",
+                "WEBEX_CLIENT_INITIAL_BACKOFF_MILLIS", "10",
+                "WEBEX_CLIENT_MAX_BACKOFF_MILLIS", "20");
+        RouterProcess run = startRouter("CrashRecoveryIT-c-1", oneAttemptPerRun);
+        RouterHarness.registerWebhooks(webex, webhookUrl());
+        String room = webex.directRoom(user(0));
+        webex.failNext("GET", "/messages/", 500, 1_000_000, null); // the event's message can never be read
+        assertEquals(200, webex.say(user(0), room, "crash-c-r0-m0").get(0).status());
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            if (attempt > 1) {
+                run = startRouter("CrashRecoveryIT-c-" + attempt, oneAttemptPerRun); // same DATA_DIR
+            }
+            run.awaitLine("failed on attempt " + attempt + "/3", Duration.ofSeconds(60));
+            run.kill();
+            run.awaitExit(Duration.ofSeconds(10));
+        }
+        System.out.println("[CrashRecoveryIT] c: one failing event, killed after each attempt: attempts 1/3, 2/3, 3/3 "
+                + "in three runs");
+    }
+
     // ---- the service --------------------------------------------------------------------------------------
 
     private RouterProcess startRouter(String name) throws Exception {
-        RouterProcess process = RouterProcess.startInProject(name, RouterProcess.env(
+        // Webex may be down for a while: never dead-letter here, and retry soon
+        return startRouter(name, Map.of("PROCESSING_MAX_ATTEMPTS", "1000",
+                "PROCESSING_RETRY_DELAY_MS", "100",
+                "PROCESSING_MAX_RETRY_DELAY_MS", "500"));
+    }
+
+    private RouterProcess startRouter(String name, Map<String, String> settings) throws Exception {
+        Map<String, String> env = RouterProcess.env(
                 "WEBEX_BOT_TOKEN", TOKEN,
                 "WEBEX_API_URL", webex.apiUrl(),
                 "WEBEX_WEBHOOK_SECRET", SECRET,
                 "DATA_DIR", dataDir.toString(),
-                "SERVER_PORT", String.valueOf(port),
-                // Webex may be down for a while: never dead-letter here, and retry soon
-                "PROCESSING_MAX_ATTEMPTS", "1000",
-                "PROCESSING_RETRY_DELAY_MS", "100",
-                "PROCESSING_MAX_RETRY_DELAY_MS", "500"));
+                "SERVER_PORT", String.valueOf(port));
+        env.putAll(settings);
+        RouterProcess process = RouterProcess.startInProject(name, env);
         processes.add(process);
         process.awaitHealthy(port, Duration.ofSeconds(90));
         return process;
