@@ -57,7 +57,10 @@ class LanesTest {
         assertFalse(started.contains("b1"), "B is not taken while the bound is full");
         lanes.done("A"); // a1 settled: a2 starts, and there is room for b1
         assertTrue(next.get(10, TimeUnit.SECONDS));
-        assertEquals(List.of("a1", "a2", "b1"), started);
+        // a2 and b1 start on different threads: between rooms there is no order
+        assertEquals(3, started.size(), started.toString());
+        assertTrue(started.containsAll(List.of("a1", "a2", "b1")), started.toString());
+        assertTrue(started.indexOf("a1") < started.indexOf("a2"), started.toString());
         assertEquals(3, lanes.inFlight());
     }
 
