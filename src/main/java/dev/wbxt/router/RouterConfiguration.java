@@ -28,7 +28,10 @@ import dev.wbxt.router.ops.StopHook;
 import dev.wbxt.router.processing.AppendOnlyIdempotentRepository;
 import dev.wbxt.router.processing.DeadLetterPolicy;
 import dev.wbxt.router.processing.EventLog;
+import dev.wbxt.router.processing.FailureReport;
+import dev.wbxt.router.processing.FailureRules;
 import dev.wbxt.router.processing.PlainMessage;
+import dev.wbxt.router.rooms.RoomsComponent;
 import dev.wbxt.router.simulator.WebexSimulator;
 import dev.wbxt.router.webex.WebexComponent;
 import dev.wbxt.router.webex.WebexConfiguration;
@@ -51,7 +54,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires what YAML should not hold: the broker, the Webex client, signature verification, the receiver and the
- * ops endpoints. The routes in {@code routes/} only refer to the names bound here ({@code jms:}, {@code webex:},
+ * ops endpoints. The routes in {@code routes/} only refer to the names bound here ({@code rooms:}, {@code jms:}, {@code webex:},
  * {@code echoReplies}, {@code eventLog}, {@code repliedEvents}).
  */
 @Configuration
@@ -124,7 +127,8 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("repliedEvents", repliedEvents);
 
         // Routes without their own error handling (the resource routes of routes/) let failures go back to their
-        // caller: the queue consumer, whose transaction and dead-letter policy decide what happens.
+        // caller: the queue consumer (rooms: for the events, a JMS consumer for the forward destinations), whose
+        // failure rules decide what happens.
         context.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
         Admission admission = new Admission(events, settings.maxQueueDepth(), settings.dataDir(),
                 settings.minFreeDiskMb() * 1024L * 1024L, broker::queueDepth);
@@ -132,7 +136,12 @@ public class RouterConfiguration implements CamelConfiguration {
         context.addComponent("artemis-store", new StoreComponent(broker.url(), settings.maxInFlight()));
         context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
         context.addRoutes(new ObserveRoutes(meters));
-        context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), metrics, webexComponent::isWebexAnswering));
+        // One set of failure rules and reports for every queue consumer: the room lanes of the events queue and
+        // the JMS consumers of the forward destinations.
+        FailureRules failureRules = new FailureRules(webexComponent::isWebexAnswering);
+        FailureReport failureReport = new FailureReport(metrics);
+        context.addComponent("rooms", new RoomsComponent(broker.url(), settings.retries(), failureRules, failureReport));
+        context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), failureRules, failureReport));
         if (!settings.adminToken().isEmpty()) {
             context.addRoutes(new DeadLetterAdminRoutes(new AdminAuth(settings.adminToken()), deadLetters));
         }
@@ -143,8 +152,8 @@ public class RouterConfiguration implements CamelConfiguration {
 
     private static JmsComponent jms(ConnectionFactory connectionFactory) {
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
-        // Local JMS transactions on the consuming session, with one long-lived consumer per thread: message groups
-        // (one per room) stay on their consumer, and a rollback hands the event back to the broker.
+        // The forward destinations' consumers: local JMS transactions on the consuming session, one long-lived
+        // consumer per thread: message groups (one per room) stay on their consumer, a rollback hands the event back.
         jms.getConfiguration().setLazyCreateTransactionManager(false);
         jms.getConfiguration().setCacheLevelName("CACHE_CONSUMER");
         jms.getConfiguration().setIncludeAllJMSXProperties(true);

@@ -117,6 +117,12 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setIDCacheSize(duplicateCacheSize)
                 .setPersistIDCache(true)
                 .setSecurityEnabled(false)
+                // The events' consumer (rooms:) retries an event in memory, and counts its attempts from the broker's
+                // delivery count: persisted before each delivery, that count goes up with every restart an event
+                // was in flight at, so an event that crashes the service is dead-lettered in the end instead of
+                // crashing it again and again. Without it the count is written only when an event is handed back.
+                // Cost: one small journal update (no sync) per delivery.
+                .setPersistDeliveryCountBeforeDelivery(true)
                 .setJMXManagementEnabled(false)
                 .addAcceptorConfiguration(new TransportConfiguration(InVMAcceptorFactory.class.getName()));
         // A rolled-back event goes straight back to the head of its queue: a broker-side redelivery delay would let

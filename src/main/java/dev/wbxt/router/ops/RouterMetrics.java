@@ -59,7 +59,7 @@ public class RouterMetrics {
     }
 
     public void retried(String queue) {
-        Counter.builder("wbxt_events_retried").description("Failed processing attempts handed back for redelivery")
+        Counter.builder("wbxt_events_retried").description("Failed processing attempts, each tried again later")
                 .tag("queue", queue).register(registry).increment();
     }
 

@@ -1,0 +1,91 @@
+package dev.wbxt.router.rooms;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.wbxt.router.ingest.WebhookReceiverRoute;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+
+/**
+ * One stored event as a lane holds it: the broker's message (to acknowledge it), its text, its room, and how it
+ * fared so far. The attempt starts at the broker's delivery count, so attempts before a restart count (the embedded
+ * broker persists the count before each delivery); retries within this run add to it.
+ */
+final class RoomEvent {
+    /** The Camel header with the event's room: JMS's name for the message group, which the forward route keeps. */
+    static final String ROOM_HEADER = "JMSXGroupID";
+    /** The broker's own properties (duplicate id, group, routing): not the event's. */
+    static final SimpleString BROKER_PREFIX = SimpleString.of("_AMQ_");
+    private final ClientMessage message;
+    private final String text;
+    private final Object room;
+    private int attempt;
+    private long firstFailedAt;
+
+    private RoomEvent(ClientMessage message, String text, Object room) {
+        this.message = message;
+        this.text = text;
+        this.room = room;
+        this.attempt = Math.max(1, message.getDeliveryCount());
+    }
+
+    /** Reads the message as the receiver stores it: a text body written as JMS does, the room as the message group. */
+    static RoomEvent of(ClientMessage message) {
+        SimpleString body = message.getBodyBuffer().readNullableSimpleString();
+        SimpleString group = message.getSimpleStringProperty(Message.HDR_GROUP_ID);
+        // an event without a room has a lane of its own
+        return new RoomEvent(message, body == null ? null : body.toString(),
+                group != null ? group.toString() : message.getMessageID());
+    }
+
+    /** The event's properties as Camel headers, as the JMS consumer gave them: Wbxt*, and the room as JMSXGroupID. */
+    Map<String, Object> headers() {
+        Map<String, Object> headers = new HashMap<>();
+        for (SimpleString name : message.getPropertyNames()) {
+            if (!name.startsWith(BROKER_PREFIX)) {
+                Object value = message.getObjectProperty(name);
+                headers.put(name.toString(), value instanceof SimpleString s ? s.toString() : value);
+            }
+        }
+        if (room instanceof String group) {
+            headers.put(ROOM_HEADER, group);
+        }
+        return headers;
+    }
+
+    ClientMessage message() {
+        return message;
+    }
+
+    String text() {
+        return text;
+    }
+
+    Object room() {
+        return room;
+    }
+
+    Object key() {
+        return message.getStringProperty(WebhookReceiverRoute.EVENT_KEY);
+    }
+
+    /** The attempt now running (1-based). */
+    int attempt() {
+        return attempt;
+    }
+
+    /** When this event first failed, 0 if it has not. */
+    long firstFailedAt() {
+        return firstFailedAt;
+    }
+
+    /** The attempt failed and the event is tried again. */
+    void failed(long now) {
+        if (firstFailedAt == 0) {
+            firstFailedAt = now;
+        }
+        attempt++;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.wbxt.router.rooms;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.wbxt.router.processing.FailureRules;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ShutdownRunningTask;
+import org.apache.camel.Suspendable;
+import org.apache.camel.spi.ShutdownAware;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the events queue room by room: each event goes to its room's lane ({@link Lanes}), runs through the
+ * route on Camel's asynchronous routing engine, and is acknowledged on its own once its route has finished
+ * ({@link QueueSession}). A failed event is judged by {@link FailureRules}: tried again when a timer fires (no
+ * thread waits; its room's later events wait in the lane), or dead-lettered to {@code <queue>.dlq} with the reason.
+ * <p>
+ * A thread of the lane pool starts each event. When the route completes asynchronously (an asynchronous producer:
+ * a call in flight holds no thread), the thread is free at once; a blocking producer (camel-http) holds it until
+ * the call returns, so {@code workerThreads} then bounds the Webex calls in flight.
+ */
+final class RoomsConsumer extends DefaultConsumer implements Suspendable, ShutdownAware {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomsConsumer.class);
+
+    private final RoomsEndpoint endpoint;
+    private ExecutorService workers;
+    private ScheduledExecutorService timers;
+    private Lanes<RoomEvent> lanes;
+    private QueueSession session;
+
+    RoomsConsumer(RoomsEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        ExecutorServiceManager threads = getEndpoint().getCamelContext().getExecutorServiceManager();
+        workers = threads.newFixedThreadPool(this, "rooms-lane", endpoint.getWorkerThreads());
+        timers = threads.newSingleThreadScheduledExecutor(this, "rooms-retry");
+        lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)));
+        session = new QueueSession(endpoint.getComponent().getBrokerUrl(), endpoint.getQueue(),
+                threads.newSingleThreadExecutor(this, "rooms-ack"), this::take);
+    }
+
+    /** On the session's delivery thread: hands the event to its lane, waiting while the lanes are full. */
+    private void take(ClientMessage message) {
+        try {
+            RoomEvent event = RoomEvent.of(message);
+            lanes.add(event.room(), event); // false when stopping: not acknowledged, delivered again after the start
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(RoomEvent event) {
+        Exchange exchange = createExchange(false);
+        exchange.getMessage().setBody(event.text());
+        exchange.getMessage().setHeaders(event.headers());
+        try {
+            getAsyncProcessor().process(exchange, doneSync -> settle(event, exchange));
+        } catch (Throwable unexpected) {
+            exchange.setException(unexpected);
+            settle(event, exchange);
+        }
+    }
+
+    /** The route is done with the event: acknowledge it, or judge its failure. */
+    private void settle(RoomEvent event, Exchange exchange) {
+        Throwable failure = exchange.getException();
+        releaseExchange(exchange, false);
+        if (failure == null) {
+            session.acknowledge(event.message());
+            lanes.done(event.room());
+        } else {
+            // The callback may run on an asynchronous producer's I/O thread, and judging a Webex failure may ask
+            // Webex whether it answers (a blocking call): judged on a lane thread instead.
+            workers.execute(() -> judge(event, failure));
+        }
+    }
+
+    /** The event failed: try it again when a timer fires, or dead-letter it (FailureRules). */
+    private void judge(RoomEvent event, Throwable failure) {
+        long now = System.currentTimeMillis();
+        RoomsComponent component = endpoint.getComponent();
+        FailureRules.Verdict verdict = component.getRules().decide(component.getRetries(), failure, event.attempt(),
+                event.firstFailedAt(), now);
+        String queue = endpoint.getQueue();
+        if (verdict.deadLetter()) {
+            Map<String, Object> properties = component.getReport().deadLettered(queue, event.key(), event.attempt(),
+                    event.firstFailedAt(), verdict.reason());
+            session.deadLetter(event.message(), event.text(), queue + ".dlq", properties);
+            lanes.done(event.room());
+            return;
+        }
+        component.getReport().retried(queue, event.key(), event.attempt(), component.getRetries().maxAttempts(),
+                verdict.delayMillis(), verdict.reason());
+        event.failed(now);
+        try {
+            timers.schedule(() -> {
+                if (lanes.resume()) {
+                    workers.execute(() -> run(event));
+                }
+            }, verdict.delayMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // the consumer has stopped meanwhile: the event is left to the broker, like every waiting one
+        }
+        lanes.waiting(); // after the timer is set, so that a stop cannot close the timers in between
+    }
+
+    /**
+     * Graceful stop, in Camel's order: the shutdown strategy suspends this consumer (no new event is taken, the events
+     * running go on), waits while {@link #getPendingExchangesSize} events still run (within the context's shutdown
+     * timeout), then stops it: the acknowledgements are sent and the session closed. What was queued in a lane or
+     * waited for a retry was never acknowledged: the broker delivers it again at the next start.
+     */
+    @Override
+    protected void doSuspend() {
+        if (lanes != null && lanes.stop()) {
+            LOG.info("Stopped taking events from {}: {} held, {} running to their end, the rest is delivered again "
+                    + "at the next start", endpoint.getQueue(), lanes.inFlight(), lanes.running());
+        }
+    }
+
+    /** A suspended consumer has left its queued events behind: it resumes as a fresh one. */
+    @Override
+    protected void doResume() throws Exception {
+        doStop();
+        doStart();
+    }
+
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {
+        return false;
+    }
+
+    @Override
+    public int getPendingExchangesSize() {
+        return lanes == null ? 0 : lanes.running();
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        doSuspend();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (lanes != null) {
+            lanes.stop();
+            int unfinished = lanes.awaitStopped(getEndpoint().getCamelContext().getShutdownStrategy().getTimeout(),
+                    getEndpoint().getCamelContext().getShutdownStrategy().getTimeUnit());
+            if (unfinished > 0) {
+                LOG.warn("{} event(s) of {} still running at the stop: delivered again at the next start", unfinished,
+                        endpoint.getQueue());
+            }
+        }
+        ExecutorServiceManager threads = getEndpoint().getCamelContext().getExecutorServiceManager();
+        if (timers != null) {
+            threads.shutdownNow(timers);
+        }
+        if (session != null) {
+            session.close(); // the acknowledgements asked for are sent first
+        }
+        if (workers != null) {
+            threads.shutdown(workers);
+        }
+        super.doStop();
+    }
+}

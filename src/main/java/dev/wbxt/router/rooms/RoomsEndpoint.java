@@ -1,0 +1,70 @@
+package dev.wbxt.router.rooms;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * {@code rooms:<queue>?maxInFlight=1000&workerThreads=16}: a consumer only (events are stored by the receiver).
+ */
+@UriEndpoint(scheme = "rooms", title = "Rooms", syntax = "rooms:queue", consumerOnly = true,
+        category = {Category.MESSAGING})
+public class RoomsEndpoint extends DefaultEndpoint {
+    @UriPath(description = "The durable queue to consume")
+    @Metadata(required = true)
+    private final String queue;
+    @UriParam(defaultValue = "1000", description = "Events held in memory at most (running, waiting for a retry, or "
+            + "queued in their room's lane); beyond it the broker keeps them")
+    private int maxInFlight = 1000;
+    @UriParam(defaultValue = "16", description = "Threads that run the lanes: with a blocking producer each Webex call "
+            + "in flight holds one, with an asynchronous one a thread is held only while the route computes")
+    private int workerThreads = 16;
+
+    RoomsEndpoint(String uri, RoomsComponent component, String queue) {
+        super(uri, component);
+        this.queue = queue;
+    }
+
+    @Override
+    public RoomsComponent getComponent() {
+        return (RoomsComponent) super.getComponent();
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        RoomsConsumer consumer = new RoomsConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("rooms: only consumes; the receiver stores the events");
+    }
+
+    public String getQueue() {
+        return queue;
+    }
+
+    public int getMaxInFlight() {
+        return maxInFlight;
+    }
+
+    public void setMaxInFlight(int maxInFlight) {
+        this.maxInFlight = maxInFlight;
+    }
+
+    public int getWorkerThreads() {
+        return workerThreads;
+    }
+
+    public void setWorkerThreads(int workerThreads) {
+        this.workerThreads = workerThreads;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.wbxt.router.processing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.wbxt.router.webex.WebexApiException;
+import dev.wbxt.router.webex.WebexUnavailableException;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.junit.jupiter.api.Test;
+
+/** The one set of failure rules, as a pure decision: failure, attempt, first failure time in; verdict out. */
+class FailureRulesTest {
+    private static final long PATIENCE = 60_000;
+    // 5 attempts, 1 s doubling up to 60 s, no jitter; Webex waits at most 5 s at a time
+    private final Retries retries = new Retries(5, 1000, 2, 60_000, 0, 5000, PATIENCE);
+    private final AtomicBoolean webexAnswers = new AtomicBoolean(true);
+    private final FailureRules rules = new FailureRules(webexAnswers::get);
+
+    @Test
+    void aFailureThatRetryingCannotFixIsDeadLetteredAtOnce() {
+        assertTrue(rules.decide(retries, new IllegalArgumentException("not a Webex id"), 1, 0, 0).deadLetter());
+        FailureRules.Verdict notFound = rules.decide(retries,
+                new WebexApiException("Webex GET /messages/x answered 404", 404, "t", "gone", false, null), 1, 0, 0);
+        assertTrue(notFound.deadLetter());
+        assertTrue(notFound.reason().startsWith("WebexApiException: Webex GET /messages/x answered 404"), notFound.reason());
+    }
+
+    @Test
+    void otherFailuresBackOffThenAreDeadLetteredAfterTheLastAttempt() {
+        IllegalStateException failure = new IllegalStateException("downstream broke");
+        assertEquals(1000, rules.decide(retries, failure, 1, 0, 0).delayMillis());
+        assertEquals(4000, rules.decide(retries, failure, 3, 0, 0).delayMillis());
+        assertFalse(rules.decide(retries, failure, 4, 0, 0).deadLetter());
+        assertTrue(rules.decide(retries, failure, 5, 0, 0).deadLetter());
+    }
+
+    @Test
+    void aRetryAfterIsHonouredUpToTheLongestDelay() {
+        assertEquals(30_000, rules.decide(retries, http(429, "30"), 1, 0, 0).delayMillis());
+        assertEquals(60_000, rules.decide(retries, http(503, "3600"), 1, 0, 0).delayMillis());
+        assertEquals(2000, rules.decide(retries, http(500, "30"), 2, 0, 0).delayMillis(), "only on 429 and 503");
+    }
+
+    @Test
+    void anEventIsNotBlamedWhileWebexRateLimitsOrLooksDown() {
+        for (WebexUnavailableException.Why why : new WebexUnavailableException.Why[] {
+                WebexUnavailableException.Why.RATE_LIMITED, WebexUnavailableException.Why.CIRCUIT_OPEN}) {
+            FailureRules.Verdict verdict = rules.decide(retries, unavailable(why), 100, 1, 10 * PATIENCE);
+            assertFalse(verdict.deadLetter(), why.name());
+            assertEquals(5000, verdict.delayMillis(), "at the outage pace");
+        }
+    }
+
+    @Test
+    void webexFailingOneEventBlamesItOnlyAfterThePatienceAndIfWebexAnswersOthers() {
+        WebexUnavailableException failed = unavailable(WebexUnavailableException.Why.FAILED);
+        long first = 1_000_000;
+        assertFalse(rules.decide(retries, failed, 5, first, first + PATIENCE - 1).deadLetter(), "patience not spent");
+        assertFalse(rules.decide(retries, failed, 4, first, first + PATIENCE).deadLetter(), "attempts left");
+        assertFalse(rules.decide(retries, failed, 5, 0, first + PATIENCE).deadLetter(), "first failure unknown");
+        webexAnswers.set(false);
+        assertFalse(rules.decide(retries, failed, 5, first, first + PATIENCE).deadLetter(), "Webex is down");
+        webexAnswers.set(true);
+        assertTrue(rules.decide(retries, failed, 5, first, first + PATIENCE).deadLetter());
+    }
+
+    private static HttpOperationFailedException http(int status, String retryAfter) {
+        return new HttpOperationFailedException("http://127.0.0.1/x", status, "status", null,
+                Map.of("Retry-After", retryAfter), "");
+    }
+
+    private static WebexUnavailableException unavailable(WebexUnavailableException.Why why) {
+        return new WebexUnavailableException("Webex GET /messages/x did not answer", 503, "t", null, why);
+    }
+}
