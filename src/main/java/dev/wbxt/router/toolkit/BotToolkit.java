@@ -34,6 +34,8 @@ import dev.wbxt.router.ops.RouteDerived;
 public class BotToolkit {
     public static final String COMMAND_PREFIX = "command-";
     private static final Pattern WORD = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
+    /** String.split("\\s+") compiles its regex on every call (only one-character separators have a fast path). */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Settings of the toolkit (the {@code bot.*} keys). */
@@ -84,7 +86,7 @@ public class BotToolkit {
                 return out;
             }
         }
-        String[] parts = text.split("\\s+", 2);
+        String[] parts = SPACES.split(text, 2);
         String word = parts[0].toLowerCase(Locale.ROOT);
         out.put("word", word);
         out.put("args", parts.length > 1 ? parts[1].trim() : "");
@@ -129,7 +131,7 @@ public class BotToolkit {
         if ("group".equals(message.get("roomType")) || !names.isEmpty()) {
             String display = String.valueOf(bot.getOrDefault("displayName", ""));
             names.add(display);
-            names.add(display.split("\\s+")[0]);
+            names.add(SPACES.split(display)[0]);
             if (bot.get("nickName") != null) {
                 names.add(String.valueOf(bot.get("nickName")));
             }
