@@ -326,6 +326,24 @@ class WebexComponentTest {
     }
 
     @Test
+    void aPostWithoutAnAnswerAfterItWasSentIsNotSentAgain() {
+        // Webex takes longer than the response timeout (400 ms) but does create the message: sending it again would
+        // post the reply twice. The call fails at once, not retryable (the event goes to the dead letters).
+        // A client of its own: its failure must not count in the component's circuit breaker, shared by the tests.
+        String room = sim.directRoom("henry@example.com");
+        sim.delay("POST", "/messages", Duration.ofMillis(700));
+        WebexApiException e;
+        try (WebexClient client = new WebexClient(context, componentConfig())) {
+            e = assertThrows(WebexApiException.class, () -> client.createMessage(Map.of("roomId", room, "text", "once")));
+        }
+        assertFalse(e.isRetryable(), e.getMessage());
+        assertEquals(0, e.getStatus());
+        assertTrue(e.getMessage().contains("not sent again"), e.getMessage());
+        assertEquals(1, sim.awaitBotMessages(room, 1, Duration.ofSeconds(10)).size(), "Webex did post it");
+        assertEquals(1, calls("POST", "/messages"), "sent once: the decision not to retry came before the failure");
+    }
+
+    @Test
     void javaClientWorksToo() {
         try (WebexClient client = new WebexClient(context, componentConfig())) {
             assertEquals("echo-bot@webex.bot", ((List<?>) client.me().get("emails")).get(0));
