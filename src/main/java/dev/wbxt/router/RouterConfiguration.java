@@ -115,6 +115,7 @@ public class RouterConfiguration implements CamelConfiguration {
         HealthCheckRegistry.get(context).register(new WebexHealthCheck(webexComponent.getAvailability()));
         metrics.webexAvailability(() -> !webexComponent.getAvailability().isOutage());
 
+        context.getRegistry().bind("brokerConnection", broker); // forwardDestinations asks it who subscribes to the topic
         context.getRegistry().bind("routerMetrics", metrics);
         context.getRegistry().bind("eventLog", new EventLog(metrics));
         context.getRegistry().bind("echoReplies", new EchoReplies());

@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
 
 /**
@@ -19,6 +20,16 @@ public class EchoReplies {
     public static final String CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String TRUNCATED = "\n… (truncated)";
+
+    /**
+     * A {@code bean:} step: sets {@code ${variable.reply}} to {@link #echo} of the exchange's variables (a
+     * {@code method:} expression would run it on a copy of the whole exchange).
+     */
+    @SuppressWarnings("unchecked")
+    public void replyEcho(Exchange exchange) {
+        exchange.setVariable("reply", echo(exchange.getVariable("event", Map.class), exchange.getVariable("message", Map.class),
+                exchange.getVariable("room", Map.class), exchange.getVariable("sender", Map.class)));
+    }
 
     /** A message whose text is an Adaptive Card comes back as that card; any other is echoed with its webhook. */
     public Map<String, Object> echo(@Variable("event") Map<String, Object> event,

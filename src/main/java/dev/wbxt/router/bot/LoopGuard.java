@@ -3,6 +3,7 @@ package dev.wbxt.router.bot;
 import java.util.Map;
 import java.util.Objects;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
 
 /**
@@ -11,6 +12,17 @@ import org.apache.camel.Variable;
  * {@code data.personId} is the bot is someone adding the bot to a room: that one is not the bot's own.)
  */
 public class LoopGuard {
+    /** The variable {@link #check} sets. */
+    public static final String VARIABLE = "ownEvent";
+
+    /**
+     * A {@code bean:} step: sets {@code ${variable.ownEvent}} to whether the event is the bot's own. (A {@code method:}
+     * expression would call {@link #isOwnEvent} on a copy of the whole exchange, once per event.)
+     */
+    @SuppressWarnings("unchecked")
+    public void check(Exchange exchange) {
+        exchange.setVariable(VARIABLE, isOwnEvent(exchange.getVariable("event", Map.class), exchange.getVariable("bot", Map.class)));
+    }
 
     @SuppressWarnings("unchecked")
     public boolean isOwnEvent(@Variable("event") Map<String, Object> event, @Variable("bot") Map<String, Object> bot) {

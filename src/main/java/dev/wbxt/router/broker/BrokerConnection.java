@@ -82,4 +82,9 @@ public final class BrokerConnection {
     public List<String> queueNames() {
         return embedded == null ? List.of() : embedded.queueNames();
     }
+
+    /** Whether a message sent to that topic now would reach a subscriber; true when the broker is external (unknown). */
+    public boolean hasSubscribers(String topic) {
+        return embedded == null || embedded.hasSubscribers(topic);
+    }
 }

@@ -12,6 +12,7 @@ import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.invm.InVMAcceptorFactory;
+import org.apache.activemq.artemis.core.postoffice.Bindings;
 import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.Queue;
@@ -62,6 +63,25 @@ public class EmbeddedBroker extends ServiceSupport {
         return broker == null ? List.of() : broker.getActiveMQServer().getPostOffice().getAllBindings()
                 .filter(b -> b instanceof LocalQueueBinding).map(b -> b.getUniqueName().toString()).toList();
     }
+
+    /**
+     * Whether a message sent to that address now would reach anyone: a queue is bound to it (a subscription of a
+     * topic, durable or not, its consumer connected or not). A message to an address without one is dropped.
+     */
+    public boolean hasSubscribers(String address) {
+        if (broker == null) {
+            return true;
+        }
+        try {
+            Bindings bindings = broker.getActiveMQServer().getPostOffice()
+                    .lookupBindingsForAddress(addresses.computeIfAbsent(address, SimpleString::of));
+            return bindings != null && bindings.size() > 0;
+        } catch (Exception e) {
+            return true; // cannot tell: send, as before
+        }
+    }
+
+    private final Map<String, SimpleString> addresses = new ConcurrentHashMap<>();
 
     /** Messages waiting in (or delivered and not yet acknowledged from) that queue; 0 when it does not exist. */
     public long messageCount(String queue) {

@@ -22,7 +22,8 @@ public class ForwardConfiguration implements CamelConfiguration {
         String queuePrefix = properties.resolveProperty("queue.forward").orElse("wbxt.forward").trim();
         context.getRegistry().bind("cloudEvents", new CloudEventEnvelope(source));
         context.getRegistry().bind("forwardDelivery", new ForwardDelivery());
-        context.getRegistry().bind("forwardDestinations", new ForwardDestinations(queuePrefix));
+        String topic = properties.resolveProperty("forward.topic").orElse("");
+        context.getRegistry().bind("forwardDestinations", new ForwardDestinations(context, queuePrefix, topic));
         // Load the CloudEvents SDK (service loader, JSON format) now rather than on the first event: a first event
         // should not pay for it, even after its reply.
         CloudEventEnvelope.format().serialize(CloudEventBuilder.v1().withId("warm-up").withSource(URI.create("urn:warm-up"))

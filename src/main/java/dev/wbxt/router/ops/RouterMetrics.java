@@ -1,5 +1,9 @@
 package dev.wbxt.router.ops;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
@@ -12,6 +16,11 @@ public class RouterMetrics {
     private final MeterRegistry registry;
     private final Counter received;
     private final ToDoubleFunction<String> queueDepth;
+    /**
+     * Counters by name and tags, registered once: {@code Counter.builder(...).register()} builds the id, sorts the
+     * tags and looks the meter up in the registry on every call, and these run once or more per event.
+     */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
     /** @param queueDepth messages waiting in a queue, by name (NaN when the broker cannot tell) */
     public RouterMetrics(MeterRegistry registry, ToDoubleFunction<String> queueDepth) {
@@ -26,24 +35,22 @@ public class RouterMetrics {
 
     /** reason: content_type, signature, invalid_json, not_a_notification, invalid_id, backlog, disk_full, busy, unavailable. */
     public void rejected(String reason) {
-        Counter.builder("wbxt_events_rejected").description("Webhook POSTs refused, by reason (nothing stored)")
-                .tag("reason", reason).register(registry).increment();
+        counter("wbxt_events_rejected", "Webhook POSTs refused, by reason (nothing stored)", "reason", reason).increment();
     }
 
     public void processed(String resource, String outcome) {
-        Counter.builder("wbxt_events_processed").description("Stored events processed to the end, by resource and outcome")
-                .tags("resource", label(resource), "outcome", outcome).register(registry).increment();
+        counter("wbxt_events_processed", "Stored events processed to the end, by resource and outcome",
+                "resource", label(resource), "outcome", outcome).increment();
     }
 
     public void deadLettered(String queue) {
-        Counter.builder("wbxt_events_dead_lettered").description("Events given up on and moved to a dead-letter queue")
-                .tag("queue", queue).register(registry).increment();
+        counter("wbxt_events_dead_lettered", "Events given up on and moved to a dead-letter queue", "queue", queue)
+                .increment();
         watchQueue(queue + ".dlq");
     }
 
     public void replayed(int count) {
-        Counter.builder("wbxt_dead_letters_replayed").description("Dead letters moved back to their queue by an operator")
-                .register(registry).increment(count);
+        counter("wbxt_dead_letters_replayed", "Dead letters moved back to their queue by an operator").increment(count);
     }
 
     /** Publishes {@code wbxt_webex_available}: 1 while Webex answers, 0 while it looks down (circuit open). */
@@ -59,8 +66,15 @@ public class RouterMetrics {
     }
 
     public void retried(String queue) {
-        Counter.builder("wbxt_events_retried").description("Failed processing attempts, each tried again later")
-                .tag("queue", queue).register(registry).increment();
+        counter("wbxt_events_retried", "Failed processing attempts, each tried again later", "queue", queue).increment();
+    }
+
+    /** The counter {@code name} with these tag key/value pairs, registered on first use. */
+    private Counter counter(String name, String description, String... tags) {
+        List<String> key = new java.util.ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(Arrays.asList(tags));
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 
     /** Resource names come from verified webhooks, but keep the label set bounded anyway. */

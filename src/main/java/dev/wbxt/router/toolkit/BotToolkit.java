@@ -22,6 +22,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.Variable;
+import dev.wbxt.router.ops.RouteDerived;
 
 /**
  * The bot toolkit for YAML routes, bound as {@code botKit}. A command is a route {@code from: direct:command-<word>}
@@ -33,6 +34,8 @@ import org.apache.camel.Variable;
 public class BotToolkit {
     public static final String COMMAND_PREFIX = "command-";
     private static final Pattern WORD = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
+    /** String.split("\\s+") compiles its regex on every call (only one-character separators have a fast path). */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Settings of the toolkit (the {@code bot.*} keys). */
@@ -44,14 +47,25 @@ public class BotToolkit {
     private final CamelContext context;
     private final Settings settings;
     private final JsonFileStore rooms;
+    private final RouteDerived<Commands> commands;
 
     public BotToolkit(CamelContext context, Settings settings, JsonFileStore rooms) {
         this.context = context;
         this.settings = settings;
         this.rooms = rooms;
+        this.commands = new RouteDerived<>(context, this::readCommands);
     }
 
     // ---- commands ------------------------------------------------------------------------------------------
+
+    /**
+     * A {@code bean:} step: sets {@code ${variable.command}} to {@link #command} of the exchange's {@code message} and
+     * {@code bot} (a {@code method:} expression would run it on a copy of the whole exchange).
+     */
+    @SuppressWarnings("unchecked")
+    public void readCommand(Exchange exchange) {
+        exchange.setVariable("command", command(exchange.getVariable("message", Map.class), exchange.getVariable("bot", Map.class)));
+    }
 
     /**
      * What the message asks: {@code word} (the command, lower case), {@code args} (the rest), {@code text} (the text
@@ -72,7 +86,7 @@ public class BotToolkit {
                 return out;
             }
         }
-        String[] parts = text.split("\\s+", 2);
+        String[] parts = SPACES.split(text, 2);
         String word = parts[0].toLowerCase(Locale.ROOT);
         out.put("word", word);
         out.put("args", parts.length > 1 ? parts[1].trim() : "");
@@ -86,6 +100,22 @@ public class BotToolkit {
         return out;
     }
 
+    /** The bot's leading mention in a message's html, compiled once per bot id (there is one bot). */
+    private static volatile Mention mention;
+
+    private record Mention(String botId, Pattern pattern) {
+    }
+
+    private static Pattern mentionOf(String botId) {
+        Mention m = mention;
+        if (m == null || !m.botId().equals(botId)) {
+            m = new Mention(botId, Pattern.compile("^(?:<p>)?\\s*<spark-mention[^>]*data-object-id=\""
+                    + Pattern.quote(botId) + "\"[^>]*>([^<]*)</spark-mention>"));
+            mention = m;
+        }
+        return m.pattern();
+    }
+
     /** The message text without the bot's leading mention (in group rooms Webex writes the bot's name first). */
     @SuppressWarnings("unchecked")
     static String withoutMention(Map<String, Object> message, Map<String, Object> bot) {
@@ -93,8 +123,7 @@ public class BotToolkit {
         String html = (String) message.get("html");
         List<String> names = new ArrayList<>();
         if (html != null && bot.get("id") != null) {
-            Matcher m = Pattern.compile("^(?:<p>)?\\s*<spark-mention[^>]*data-object-id=\"" + Pattern.quote((String) bot.get("id"))
-                    + "\"[^>]*>([^<]*)</spark-mention>").matcher(html.trim());
+            Matcher m = mentionOf((String) bot.get("id")).matcher(html.trim());
             if (m.find()) {
                 names.add(m.group(1));
             }
@@ -102,7 +131,7 @@ public class BotToolkit {
         if ("group".equals(message.get("roomType")) || !names.isEmpty()) {
             String display = String.valueOf(bot.getOrDefault("displayName", ""));
             names.add(display);
-            names.add(display.split("\\s+")[0]);
+            names.add(SPACES.split(display)[0]);
             if (bot.get("nickName") != null) {
                 names.add(String.valueOf(bot.get("nickName")));
             }
@@ -116,36 +145,44 @@ public class BotToolkit {
         return text;
     }
 
-    /** {@code bot.pattern.<word>} of each command route that has one (environment: BOT_PATTERN_<WORD>). */
-    private Map<String, Pattern> patterns() {
-        Map<String, Pattern> out = new LinkedHashMap<>(settings.patterns());
-        for (String word : commandRoutes().keySet()) {
-            context.getPropertiesComponent().resolveProperty("bot.pattern." + word).map(String::trim)
-                    .filter(v -> !v.isEmpty())
-                    .ifPresent(v -> out.put(word, compiled.computeIfAbsent(v, Pattern::compile)));
-        }
-        out.keySet().removeIf(word -> !hasCommand(word));
-        return out;
+    /**
+     * The commands as the running routes define them: word → help line (from the routes consuming
+     * {@code direct:command-<word>}), and the {@code bot.pattern.<word>} regex of each that has one (environment:
+     * BOT_PATTERN_<WORD>), compiled once. Read again after any route change (hot reload), not for every event.
+     */
+    private record Commands(Map<String, String> help, Map<String, Pattern> patterns) {
     }
 
-    private final Map<String, Pattern> compiled = new java.util.concurrent.ConcurrentHashMap<>();
+    private Commands readCommands(CamelContext camel) {
+        TreeMap<String, String> help = new TreeMap<>();
+        for (Route r : camel.getRoutes()) {
+            String uri = r.getEndpoint().getEndpointUri();
+            String path = uri.startsWith("direct://") ? uri.substring("direct://".length()) : null;
+            if (path != null && path.startsWith(COMMAND_PREFIX)) {
+                help.put(path.substring(COMMAND_PREFIX.length()), r.getDescription() == null ? "" : r.getDescription());
+            }
+        }
+        Map<String, Pattern> patterns = new LinkedHashMap<>(settings.patterns());
+        for (String word : help.keySet()) {
+            camel.getPropertiesComponent().resolveProperty("bot.pattern." + word).map(String::trim)
+                    .filter(v -> !v.isEmpty())
+                    .ifPresent(v -> patterns.put(word, Pattern.compile(v)));
+        }
+        patterns.keySet().removeIf(word -> !help.containsKey(word));
+        return new Commands(java.util.Collections.unmodifiableSortedMap(help), patterns);
+    }
+
+    private Map<String, Pattern> patterns() {
+        return commands.get().patterns();
+    }
 
     private boolean hasCommand(String word) {
-        return context.getRoute(COMMAND_PREFIX + word) != null || commandRoutes().containsKey(word);
+        return commandRoutes().containsKey(word) || context.getRoute(COMMAND_PREFIX + word) != null;
     }
 
     /** word → help line, from the routes consuming {@code direct:command-<word>}. */
     private Map<String, String> commandRoutes() {
-        Map<String, String> out = new TreeMap<>();
-        for (Route r : context.getRoutes()) {
-            String uri = r.getEndpoint().getEndpointUri();
-            String path = uri.startsWith("direct://") ? uri.substring("direct://".length()) : null;
-            if (path != null && path.startsWith(COMMAND_PREFIX)) {
-                String word = path.substring(COMMAND_PREFIX.length());
-                out.put(word, r.getDescription() == null ? "" : r.getDescription());
-            }
-        }
-        return out;
+        return commands.get().help();
     }
 
     /** The help reply: every command with its route description, generated from the routes that are running. */
@@ -229,6 +266,16 @@ public class BotToolkit {
                 || emails.stream().anyMatch(e -> settings.allowedPeople().contains(e)
                         || settings.allowedDomains().contains(e.substring(e.indexOf('@') + 1)));
         return !allowed;
+    }
+
+    /**
+     * A {@code bean:} step: sets {@code ${variable.refused}} to {@link #refused} of the exchange's {@code sender},
+     * {@code message} and {@code action}.
+     */
+    @SuppressWarnings("unchecked")
+    public void checkAccess(Exchange exchange) {
+        exchange.setVariable("refused", refused(exchange.getVariable("sender", Map.class),
+                exchange.getVariable("message", Map.class), exchange.getVariable("action", Map.class)));
     }
 
     /** The polite refusal, or null (no reply) when {@code bot.refusal=silent}. */

@@ -4,61 +4,65 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.component.http.HttpConstants;
-import org.apache.camel.component.http.HttpMethods;
-import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Webex REST client on camel-http: every request goes through one camel-http endpoint built from the configured
- * base URL (so http and https both work and the component's pooled connection manager is reused), with the
- * per-request path in {@code CamelHttpPath} (or the absolute next-page URL in {@code CamelHttpUri}).
- * Retries live here so every caller gets the same Webex-aware policy (429 Retry-After, 5xx/timeout back-off,
- * 404 lag on freshly notified messages).
+ * The Webex REST client: the operations of {@link WebexOperation}, asynchronous at the core
+ * ({@link #executeAsync}, used by the {@code webex:} producer) with a typed synchronous facade for Java callers
+ * (webhook management, backfill, tests). Its parts, one job each: {@link WebexHttp} sends one request,
+ * {@link WebexCallPolicy} decides what an answer means (done, retry after N ms, Webex unavailable, permanent),
+ * {@link WebexPager} follows the pages; this class runs the attempts (a retry is a timer, no thread sleeps), keeps
+ * the circuit-breaker bookkeeping ({@link WebexAvailability}), the caches (the bot's identity, rooms and people),
+ * the JSON, the token scrubbing and the retry counter.
  */
 public class WebexClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebexClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
-    private static final Pattern NEXT = Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"?next\"?");
-    /** Python SDK behaviour when Retry-After is missing or unreadable. */
-    static final long DEFAULT_RETRY_AFTER_MILLIS = 15_000;
+    private static final String RETRY_AFTER = "Retry-After";
 
-    /** One answer: HTTP status, tracking id, parsed JSON (Map, List for listWebhooks, or null). */
+    /** One answer: HTTP status, tracking id, parsed JSON (Map, List for list operations, or null). */
     public record WebexResponse(int status, String trackingId, Object body) {
         /** A route may change the map it was given: the cache keeps its own. */
         WebexResponse copy() {
-            return body instanceof Map<?, ?> map ? new WebexResponse(status, trackingId, new java.util.LinkedHashMap<>(map)) : this;
+            return body instanceof Map<?, ?> map ? new WebexResponse(status, trackingId, new LinkedHashMap<>(map)) : this;
         }
-
     }
 
-    private final CamelContext context;
+    /** A successful HTTP answer, parsed: keeps the Link header for paging. */
+    record Answer(int status, String trackingId, Object body, String link) {
+    }
+
     private final WebexConfiguration cfg;
-    private final String baseUrl;
-    private final ProducerTemplate template;
-    private final Endpoint http;
+    private final String basePath;
+    private final WebexHttp http;
+    private final WebexCallPolicy policy;
+    private final WebexPager pager;
     private final WebexAvailability availability;
+    private final CamelContext context;
     private volatile WebexResponse me;
     private final Cache<String, WebexResponse> recent; // rooms and people by path; null when the cache is off
+    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private volatile MeterRegistry meters;
     private volatile boolean metersLooked;
 
@@ -73,28 +77,22 @@ public class WebexClient implements AutoCloseable {
         if (cfg.getBotToken() == null || cfg.getBotToken().isBlank()) {
             throw new IllegalArgumentException("Webex bot token is not configured");
         }
-        this.baseUrl = stripSlash(cfg.getApiUrl());
+        String baseUrl = stripSlash(cfg.getApiUrl());
         URI base = URI.create(baseUrl);
-        if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
-            throw new IllegalArgumentException("Webex apiUrl must be http(s): " + baseUrl);
+        if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme()) || base.getHost() == null) {
+            throw new IllegalArgumentException("Webex apiUrl must be http(s)://host[:port][/path]: " + baseUrl);
         }
-        // The retry policy below is the only one: HttpClient would otherwise re-send a 429/503 once on its own,
-        // after its own fixed second, hiding Retry-After and doubling every count.
-        context.getComponent(base.getScheme(), HttpComponent.class).setAutomaticRetriesDisabled(true);
-        // throwExceptionOnFailure=false: Webex errors come back as answers, the retry policy below reads them.
-        this.http = context.getEndpoint(baseUrl + "?throwExceptionOnFailure=false"
-                + "&connectTimeout=" + cfg.getConnectTimeoutMillis()
-                + "&responseTimeout=" + cfg.getResponseTimeoutMillis()
-                + "&soTimeout=" + cfg.getResponseTimeoutMillis()
-                + "&followRedirects=false");
-        this.template = context.createProducerTemplate();
+        this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        this.http = new WebexHttp(SharedVertx.of(context), base, cfg.getBotToken(), cfg);
+        this.policy = new WebexCallPolicy(cfg);
+        this.pager = new WebexPager(baseUrl, basePath);
         this.recent = cfg.getCacheMillis() <= 0 ? null : Caffeine.newBuilder()
                 .expireAfterWrite(Duration.ofMillis(cfg.getCacheMillis()))
                 .maximumSize(cfg.getCacheSize())
                 .build();
     }
 
-    // ---- typed helpers for Java callers ------------------------------------------------------------------
+    // ---- typed helpers for Java callers (synchronous) ------------------------------------------------------
 
     /** The bot's own person; fetched once, the identity does not change while running. */
     public Map<String, Object> me() {
@@ -137,9 +135,8 @@ public class WebexClient implements AutoCloseable {
      * null). A bot must pass {@code mentionedPeople=me} in group rooms (Webex answers 403 otherwise).
      */
     @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> listMessages(Map<String, String> query, java.time.Instant since) {
-        return (List<Map<String, Object>>) listAll(WebexOperation.listMessages, WebexOperation.listMessages.path,
-                query, since).body();
+    public List<Map<String, Object>> listMessages(Map<String, String> query, Instant since) {
+        return (List<Map<String, Object>>) await(list(WebexOperation.listMessages, query, since)).body();
     }
 
     public Map<String, Object> createWebhook(Map<String, Object> webhook) {
@@ -154,137 +151,71 @@ public class WebexClient implements AutoCloseable {
         execute(WebexOperation.deleteWebhook, id, null);
     }
 
-    // ---- the one entry point -----------------------------------------------------------------------------
-
-    /**
-     * Runs one operation. {@code id} is validated before any URL is built (invalid → IllegalArgumentException,
-     * nothing sent); {@code body} is a Map or a JSON object string for POST/PUT.
-     */
+    /** As {@link #executeAsync}, waiting for the answer: for Java callers, never on a Vert.x event loop. */
     public WebexResponse execute(WebexOperation op, String id, Object body) {
         return execute(op, id, body, null);
     }
 
-    /** As {@link #execute(WebexOperation, String, Object)}; {@code pageSize} sets Webex's {@code max} on list operations. */
+    /** As above; {@code pageSize} sets Webex's {@code max} on list operations. */
     public WebexResponse execute(WebexOperation op, String id, Object body, Integer pageSize) {
         return execute(op, id, body, pageSize, Map.of());
     }
 
     /** As above, with the query parameters of a list operation ({@code roomId}, {@code mentionedPeople}, ...). */
     public WebexResponse execute(WebexOperation op, String id, Object body, Integer pageSize, Map<String, String> query) {
-        String path = op.path;
-        if (op.needsId) {
-            path = path + WebexIds.require("id", id);
-        }
-        String json = op.hasBody() ? toJson(body) : null;
+        return await(executeAsync(op, id, body, pageSize, query));
+    }
+
+    // ---- the one entry point ---------------------------------------------------------------------------------
+
+    /**
+     * Runs one operation; the future completes on a Vert.x event loop (do not block in what it triggers).
+     * {@code id} is validated before any URL is built (invalid → IllegalArgumentException thrown here, nothing sent);
+     * {@code body} is a Map or a JSON object string for POST/PUT. The future fails with a {@link WebexApiException}
+     * ({@link WebexUnavailableException} when Webex did not serve the call).
+     */
+    public CompletableFuture<WebexResponse> executeAsync(WebexOperation op, String id, Object body, Integer pageSize,
+                                                         Map<String, String> query) {
+        String path = op.needsId ? op.path + WebexIds.require("id", id) : op.path;
+        Buffer json = op.hasBody() ? toJson(body) : null;
         if (op == WebexOperation.me) {
             WebexResponse cached = me;
-            if (cached == null) {
-                Answer a = send(op, path, null, null);
-                cached = new WebexResponse(a.status(), a.trackingId(), a.body());
-                me = cached;
+            if (cached != null) {
+                return CompletableFuture.completedFuture(cached);
             }
-            return cached;
+            return call(op, basePath + path, null).thenApply(a -> {
+                WebexResponse fetched = new WebexResponse(a.status(), a.trackingId(), a.body());
+                me = fetched;
+                return fetched;
+            });
         }
         if (op.isList()) {
-            Map<String, String> q = new java.util.LinkedHashMap<>(query == null ? Map.of() : query);
+            Map<String, String> q = new LinkedHashMap<>(query == null ? Map.of() : query);
             if (pageSize != null) {
                 q.put("max", String.valueOf(Math.max(1, pageSize)));
             }
-            return listAll(op, path, q, null);
+            return list(op, q, null);
         }
         boolean cached = op.isCached() && recent != null;
         if (cached) {
             WebexResponse hit = recent.getIfPresent(path);
             if (hit != null) {
-                return hit.copy();
+                return CompletableFuture.completedFuture(hit.copy());
             }
         }
-        Answer r = send(op, path, null, json);
-        WebexResponse response = new WebexResponse(r.status(), r.trackingId(), r.status() == 204 ? Map.of() : r.body());
-        if (cached) {
-            recent.put(path, response.copy());
-        }
-        return response;
-    }
-
-    /**
-     * Follows RFC 5988 Link rel="next" until there is none (pages may be empty), or, with {@code since}, until an item
-     * was created before it. Query parameters a next link dropped are put back (a known Webex defect with
-     * {@code mentionedPeople}); values are URL-encoded, ids are checked before they reach a URL.
-     */
-    private WebexResponse listAll(WebexOperation op, String path, Map<String, String> query, java.time.Instant since) {
-        String encoded = encode(query);
-        List<Object> items = new ArrayList<>();
-        Answer page = send(op, encoded.isEmpty() ? path : path + "?" + encoded, null, null);
-        for (int pages = 1; ; pages++) {
-            boolean older = false;
-            if (page.body() instanceof Map<?, ?> m && m.get("items") instanceof List<?> l) {
-                for (Object item : l) {
-                    if (since != null && item instanceof Map<?, ?> i && i.get("created") instanceof String c
-                            && java.time.Instant.parse(c).isBefore(since)) {
-                        older = true;
-                        continue;
-                    }
-                    items.add(item);
-                }
+        return call(op, basePath + path, json).thenApply(a -> {
+            WebexResponse response = new WebexResponse(a.status(), a.trackingId(), a.status() == 204 ? Map.of() : a.body());
+            if (cached) {
+                recent.put(path, response.copy());
             }
-            String next = older ? null : withParams(nextLink(page.link()), query);
-            if (next == null) {
-                return new WebexResponse(page.status(), page.trackingId(), items);
-            }
-            if (pages >= 10_000) {
-                throw new WebexApiException("Webex pagination did not end", page.status(), page.trackingId(), null, false, null);
-            }
-            page = send(op, null, next, null);
-        }
-    }
-
-    private static String encode(Map<String, String> query) {
-        StringBuilder out = new StringBuilder();
-        if (query != null) {
-            query.forEach((k, v) -> {
-                if (v == null || v.isEmpty()) {
-                    return;
-                }
-                if (k.endsWith("Id") && !"me".equals(v)) {
-                    WebexIds.require(k, v); // roomId, parentId: Webex ids only
-                }
-                out.append(out.length() == 0 ? "" : "&").append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8))
-                        .append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
-            });
-        }
-        return out.toString();
-    }
-
-    /** The next link with every original parameter it lost put back. */
-    private static String withParams(String next, Map<String, String> query) {
-        if (next == null || query == null) {
-            return next;
-        }
-        StringBuilder url = new StringBuilder(next);
-        query.forEach((k, v) -> {
-            if (v != null && !v.isEmpty() && !next.matches(".*[?&]" + Pattern.quote(k) + "=.*")) {
-                url.append(url.indexOf("?") < 0 ? '?' : '&').append(encode(Map.of(k, v)));
-            }
+            return response;
         });
-        return url.toString();
     }
 
-    /** The next-page URL, only when it points at the configured API: the bearer token must not leave for another host. */
-    private String nextLink(String linkHeader) {
-        if (linkHeader == null) {
-            return null;
-        }
-        Matcher m = NEXT.matcher(linkHeader);
-        if (!m.find()) {
-            return null;
-        }
-        String next = m.group(1);
-        if (!next.startsWith(baseUrl + "/")) {
-            throw new WebexApiException("Webex returned a next-page link outside the configured API URL", 0, null, null,
-                    false, null);
-        }
-        return next;
+    private CompletableFuture<WebexResponse> list(WebexOperation op, Map<String, String> query, Instant since) {
+        String encoded = WebexPager.encode(query);
+        String first = basePath + op.path + (encoded.isEmpty() ? "" : "?" + encoded);
+        return pager.all(first, query, since, uri -> call(op, uri, null));
     }
 
     /**
@@ -294,8 +225,12 @@ public class WebexClient implements AutoCloseable {
      */
     public boolean isAnswering() {
         long started = System.nanoTime();
-        Exchange ex = template.send(http, e -> prepare(e.getIn(), "GET", WebexOperation.me.path, null, null));
-        int status = ex.getException() != null ? 0 : ex.getMessage().getHeader(HttpConstants.HTTP_RESPONSE_CODE, 0, Integer.class);
+        int status;
+        try {
+            status = await(http.send(HttpMethod.GET, basePath + WebexOperation.me.path, null)).status();
+        } catch (RuntimeException noAnswer) {
+            status = 0;
+        }
         if (status == 0 || status >= 500) {
             availability.failed(System.nanoTime() - started, new IOException("probe answered " + status));
             return false;
@@ -304,147 +239,93 @@ public class WebexClient implements AutoCloseable {
         return status < 300;
     }
 
-    // ---- one HTTP exchange with the retry policy -------------------------------------------------------------
+    // ---- the attempts of one call ------------------------------------------------------------------------------
 
-    /** An HTTP answer before it becomes a WebexResponse: keeps the Link header for paging. */
-    private record Answer(int status, String trackingId, Object body, String link) {
+    /** Sends {@code uri} until {@link WebexCallPolicy} says done or gives up; a retry waits on a timer. */
+    private CompletableFuture<Answer> call(WebexOperation op, String uri, Buffer json) {
+        CompletableFuture<Answer> result = new CompletableFuture<>();
+        attempt(new Call(op, uri, json, result), WebexCallPolicy.Attempts.NONE, null);
+        return result;
     }
 
-    /**
-     * Sends with retries. Exactly one of {@code path} (relative to the base URL) and {@code absoluteUrl} is set.
-     * 429 → sleep Retry-After (capped; too long → retryable failure); 5xx and I/O errors → exponential back-off
-     * up to maxAttempts; 404 on operations with a Webex sync lag → a few spaced retries; other 4xx → fail at once.
-     */
-    private Answer send(WebexOperation op, String path, String absoluteUrl, String json) {
-        String what = op.method + " " + (path != null ? path : URI.create(absoluteUrl).getRawPath());
-        int failures = 0;
-        int rateLimited = 0;
-        int notFound = 0;
-        String lastFailure = null;
-        while (true) {
-            if (!availability.tryCall()) {
-                // Not called at all: the event is not at fault. After failed calls of its own, it may be.
-                throw new WebexUnavailableException("Webex " + what + " not called: Webex looks down (circuit open)"
-                        + (failures > 0 ? " after " + failures + " failed attempt(s), the last: " + lastFailure : ""),
-                        0, null, null,
-                        failures > 0 ? WebexUnavailableException.Why.FAILED : WebexUnavailableException.Why.CIRCUIT_OPEN);
-            }
-            long started = System.nanoTime();
-            Exchange ex = template.send(http, e -> prepare(e.getIn(), op.method, path, absoluteUrl, json));
-            Exception error = ex.getException();
-            if (error != null) {
-                availability.failed(System.nanoTime() - started, error);
-                IOException io = findIo(error);
-                if (io == null) {
-                    throw new WebexApiException("Webex " + what + " failed: " + scrub(String.valueOf(error.getMessage())),
-                            0, null, null, false, null);
-                }
-                failures++;
-                lastFailure = "no answer (" + io.getClass().getSimpleName() + ")";
-                LOG.warn("Webex {} got no answer ({}: {}), attempt {}/{}", what, io.getClass().getSimpleName(),
-                        scrub(String.valueOf(io.getMessage())), failures, cfg.getMaxAttempts());
-                if (failures >= cfg.getMaxAttempts()) {
-                    throw new WebexUnavailableException("Webex " + what + " got no answer after " + failures
-                            + " attempts: " + io.getClass().getSimpleName(), 0, null, null, WebexUnavailableException.Why.FAILED);
-                }
-                retried("timeout");
-                pause(backoff(failures));
-                continue;
-            }
-            Message rsp = ex.getMessage();
-            int status = rsp.getHeader(HttpConstants.HTTP_RESPONSE_CODE, 0, Integer.class);
-            if (status >= 500) {
-                availability.failed(System.nanoTime() - started, new IOException("HTTP " + status));
-            } else {
-                availability.answered(System.nanoTime() - started);
-            }
-            String text = rsp.getBody(String.class);
-            Map<String, Object> errorBody = status >= 300 ? parseMap(text) : null;
-            String trackingId = trackingId(rsp, errorBody);
-            if (status >= 200 && status < 300) {
-                return new Answer(status, trackingId, parseJson(text), rsp.getHeader("Link", String.class));
-            }
-            String webexMessage = errorBody == null ? null : scrub(String.valueOf(errorBody.get("message")));
-            LOG.warn("Webex {} answered {} \"{}\" trackingId={}", what, status, webexMessage, trackingId);
-            String failure = "Webex " + what + " answered " + status + (webexMessage == null ? "" : " \"" + webexMessage + "\"")
-                    + " (trackingId=" + trackingId + ")";
-            if (status == 429) {
-                long wait = retryAfterMillis(rsp.getHeader("Retry-After", String.class));
-                rateLimited++;
-                if (wait > cfg.getMaxRetryAfterMillis() || rateLimited >= cfg.getMaxAttempts()) {
-                    // Webex asked us to wait: the event is not at fault, it waits rather than dead-letters
-                    throw new WebexUnavailableException(failure, status, trackingId, webexMessage,
-                            WebexUnavailableException.Why.RATE_LIMITED);
-                }
-                retried("429");
-                pause(wait);
-            } else if (status >= 500) {
-                failures++;
-                lastFailure = "answered " + status;
-                if (failures >= cfg.getMaxAttempts()) {
-                    throw new WebexUnavailableException(failure, status, trackingId, webexMessage,
-                            WebexUnavailableException.Why.FAILED);
-                }
-                retried("5xx");
-                pause(backoff(failures));
-            } else if (status == 404 && op.retriesNotFound && notFound < cfg.getNotFoundRetries()) {
-                notFound++;
-                retried("404");
-                pause(cfg.getNotFoundRetryDelayMillis());
-            } else {
-                throw new WebexApiException(failure, status, trackingId, webexMessage, false, null);
-            }
+    private record Call(WebexOperation op, String uri, Buffer json, CompletableFuture<Answer> result) {
+        String what() {
+            int q = uri.indexOf('?');
+            return op.method + " " + (q < 0 ? uri : uri.substring(0, q));
         }
     }
 
-    private void prepare(Message in, String method, String path, String absoluteUrl, String json) {
-        // The enum, not its name: camel-http converts a String method header by scanning every type converter
-        // (a cache miss each time), which was a sixth of the processing CPU.
-        in.setHeader(HttpConstants.HTTP_METHOD, HttpMethods.valueOf(method));
-        if (absoluteUrl != null) {
-            in.setHeader(HttpConstants.HTTP_URI, absoluteUrl);
+    private void attempt(Call call, WebexCallPolicy.Attempts done, String lastFailure) {
+        if (!availability.tryCall()) {
+            // Not called at all: the event is not at fault. After failed calls of its own, it may be.
+            call.result().completeExceptionally(new WebexUnavailableException("Webex " + call.what()
+                    + " not called: Webex looks down (circuit open)"
+                    + (done.failures() > 0 ? " after " + done.failures() + " failed attempt(s), the last: " + lastFailure : ""),
+                    0, null, null, done.failures() > 0 ? WebexUnavailableException.Why.FAILED
+                            : WebexUnavailableException.Why.CIRCUIT_OPEN));
+            return;
+        }
+        long started = System.nanoTime();
+        http.send(call.op().httpMethod, call.uri(), call.json()).whenComplete((answer, error) -> {
+            try {
+                answered(call, done, answer, error, System.nanoTime() - started);
+            } catch (RuntimeException e) {
+                call.result().completeExceptionally(e);
+            }
+        });
+    }
+
+    private void answered(Call call, WebexCallPolicy.Attempts done, WebexHttp.Answer answer, Throwable error, long nanos) {
+        String what = call.what();
+        WebexHttp.NoAnswer noAnswer = error instanceof WebexHttp.NoAnswer n ? n : null;
+        if (error != null && noAnswer == null) {
+            call.result().completeExceptionally(new WebexApiException("Webex " + what + " failed: "
+                    + scrub(String.valueOf(error.getMessage())), 0, null, null, false, error));
+            return;
+        }
+        int status = answer == null ? 0 : answer.status();
+        if (status == 0 || status >= 500) {
+            availability.failed(nanos, noAnswer != null ? noAnswer : new IOException("HTTP " + status));
         } else {
-            int q = path.indexOf('?');
-            in.setHeader(HttpConstants.HTTP_PATH, q < 0 ? path : path.substring(0, q));
-            if (q >= 0) {
-                in.setHeader(HttpConstants.HTTP_QUERY, path.substring(q + 1));
+            availability.answered(nanos);
+        }
+        WebexCallPolicy.Decision decision = policy.decide(call.op(), done, status, noAnswer != null && noAnswer.maybeSent,
+                answer == null ? null : answer.header(RETRY_AFTER), System.currentTimeMillis());
+        if (decision.kind() == WebexCallPolicy.Kind.DONE) {
+            call.result().complete(new Answer(status, trackingId(answer, null), parseJson(answer.body()),
+                    answer.header("Link")));
+            return;
+        }
+        String failure;
+        String trackingId = null;
+        String webexMessage = null;
+        String lastFailure;
+        if (noAnswer != null) {
+            lastFailure = "no answer (" + noAnswer.kind() + ")";
+            failure = "Webex " + what + " got no answer after " + decision.next().failures() + " attempts: " + noAnswer.kind();
+            LOG.warn("Webex {} got no answer ({}), attempt {}/{}", what, scrub(noAnswer.getMessage()),
+                    decision.next().failures(), cfg.getMaxAttempts());
+        } else {
+            Map<String, Object> errorBody = parseMap(answer.body());
+            trackingId = trackingId(answer, errorBody);
+            webexMessage = errorBody == null ? null : scrub(String.valueOf(errorBody.get("message")));
+            lastFailure = "answered " + status;
+            LOG.warn("Webex {} answered {} \"{}\" trackingId={}", what, status, webexMessage, trackingId);
+            failure = "Webex " + what + " answered " + status + (webexMessage == null ? "" : " \"" + webexMessage + "\"")
+                    + " (trackingId=" + trackingId + ")";
+        }
+        switch (decision.kind()) {
+            case RETRY -> {
+                retried(decision.reason());
+                http.later(decision.delayMillis(), () -> attempt(call, decision.next(), lastFailure));
             }
-        }
-        in.setHeader("Authorization", "Bearer " + cfg.getBotToken());
-        in.setHeader("Accept", "application/json");
-        if (json != null) {
-            in.setHeader(HttpConstants.CONTENT_TYPE, "application/json; charset=UTF-8");
-            in.setBody(json);
-        }
-    }
-
-    /** Seconds per Webex docs; missing or garbled → 15 s (Python SDK), 0 → 1 s. */
-    static long retryAfterMillis(String header) {
-        if (header == null) {
-            return DEFAULT_RETRY_AFTER_MILLIS;
-        }
-        try {
-            long seconds = Long.parseLong(header.trim());
-            if (seconds < 0) {
-                return DEFAULT_RETRY_AFTER_MILLIS;
-            }
-            return Math.max(1, seconds) * 1000L;
-        } catch (NumberFormatException e) {
-            return DEFAULT_RETRY_AFTER_MILLIS;
-        }
-    }
-
-    private long backoff(int failures) {
-        double millis = cfg.getInitialBackoffMillis() * Math.pow(cfg.getBackoffMultiplier(), failures - 1);
-        return (long) Math.min(millis, cfg.getMaxBackoffMillis());
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WebexApiException("Interrupted while waiting to retry a Webex call", 0, null, null, true, e);
+            case UNAVAILABLE -> call.result().completeExceptionally(
+                    new WebexUnavailableException(failure, status, trackingId, webexMessage, decision.why()));
+            default -> call.result().completeExceptionally(noAnswer != null
+                    ? new WebexApiException("Webex " + what + " got no answer after the request was sent ("
+                            + noAnswer.kind() + "): not sent again, Webex may have acted on it (a reply posted twice"
+                            + " is worse than one missing)", 0, null, null, false, null)
+                    : new WebexApiException(failure, status, trackingId, webexMessage, false, null));
         }
     }
 
@@ -455,19 +336,15 @@ public class WebexClient implements AutoCloseable {
         }
         MeterRegistry registry = meters;
         if (registry != null) {
-            registry.counter("wbxt_webex_retries_total", "reason", reason).increment();
+            retries.computeIfAbsent(reason, r -> registry.counter("wbxt_webex_retries_total", "reason", r)).increment();
         }
     }
 
-    private static String trackingId(Message rsp, Map<String, Object> errorBody) {
+    private static String trackingId(WebexHttp.Answer answer, Map<String, Object> errorBody) {
         if (errorBody != null && errorBody.get("trackingId") != null) {
             return String.valueOf(errorBody.get("trackingId"));
         }
-        return rsp.getHeader("TrackingId", String.class); // Camel headers are case-insensitive: Trackingid too
-    }
-
-    private static IOException findIo(Throwable t) {
-        return ObjectHelper.getException(IOException.class, t);
+        return answer.header("TrackingId"); // Vert.x headers are case-insensitive: Trackingid too
     }
 
     /** Defence in depth: whatever a server or library echoes, the token never leaves in a message. */
@@ -475,7 +352,23 @@ public class WebexClient implements AutoCloseable {
         return text == null ? null : text.replace(cfg.getBotToken(), "***");
     }
 
-    private static String toJson(Object body) {
+    /** Waits for a future on the caller's thread, failing with the client's own exceptions. */
+    private static <T> T await(CompletableFuture<T> future) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a synchronous Webex call on a Vert.x event loop would block it; use executeAsync");
+        }
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new WebexApiException("Webex call failed: " + cause, 0, null, null, false, cause);
+        }
+    }
+
+    private static Buffer toJson(Object body) {
         if (body == null) {
             throw new IllegalArgumentException("Webex request body is missing");
         }
@@ -484,10 +377,10 @@ public class WebexClient implements AutoCloseable {
                 if (!(JSON.readTree(s).isObject())) {
                     throw new IllegalArgumentException("Webex request body must be a JSON object");
                 }
-                return s;
+                return Buffer.buffer(s.getBytes(StandardCharsets.UTF_8));
             }
             if (body instanceof Map<?, ?>) {
-                return JSON.writeValueAsString(body);
+                return Buffer.buffer(JSON.writeValueAsBytes(body));
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("Webex request body is not valid JSON", e);
@@ -495,23 +388,23 @@ public class WebexClient implements AutoCloseable {
         throw new IllegalArgumentException("Webex request body must be a Map or a JSON string, not " + body.getClass().getName());
     }
 
-    private static Object parseJson(String text) {
-        if (text == null || text.isBlank()) {
+    private static Object parseJson(Buffer body) {
+        if (body == null || body.length() == 0) {
             return null;
         }
         try {
-            return JSON.readValue(text, Object.class);
+            return JSON.readValue(body.getBytes(), Object.class);
         } catch (IOException e) {
             throw new WebexApiException("Webex answered with invalid JSON", 0, null, null, false, e);
         }
     }
 
-    private static Map<String, Object> parseMap(String text) {
-        if (text == null || text.isBlank()) {
+    private static Map<String, Object> parseMap(Buffer body) {
+        if (body == null || body.length() == 0) {
             return null;
         }
         try {
-            return JSON.readValue(text, MAP);
+            return JSON.readValue(body.getBytes(), MAP);
         } catch (IOException e) {
             return null; // an error page that is not Webex JSON (a proxy, a load balancer)
         }
@@ -532,10 +425,6 @@ public class WebexClient implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            template.close();
-        } catch (IOException e) {
-            LOG.debug("closing producer template", e);
-        }
+        http.close();
     }
 }

@@ -4,6 +4,9 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import java.util.Map;
 
 /**
@@ -15,6 +18,7 @@ public class WebexComponent extends DefaultComponent {
     private final WebexConfiguration configuration;
     private final WebexAvailability availability;
     private WebexClient client;
+    private ExecutorService answers;
 
     public WebexComponent(WebexConfiguration configuration) {
         this.configuration = configuration.copy();
@@ -49,7 +53,7 @@ public class WebexComponent extends DefaultComponent {
         return endpoint;
     }
 
-    /** Created on first use: it needs the started CamelContext to reach camel-http. */
+    /** Created on first use: it needs the started CamelContext (its Vert.x instance, the meter registry). */
     public synchronized WebexClient client() {
         if (client == null) {
             client = new WebexClient(getCamelContext(), configuration, availability);
@@ -57,11 +61,29 @@ public class WebexComponent extends DefaultComponent {
         return client;
     }
 
+    /**
+     * Where a route goes on after a Webex answer: the answer arrives on a Vert.x event loop, which must not run route
+     * steps that may block (a broker send, a throttle). An unbounded queue: the event loop never runs them itself.
+     */
+    synchronized ExecutorService answers() {
+        if (answers == null) {
+            int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+            answers = getCamelContext().getExecutorServiceManager().newThreadPool(this, "WebexAnswers",
+                    new ThreadPoolProfileBuilder("WebexAnswers").poolSize(threads).maxPoolSize(threads)
+                            .maxQueueSize(-1).build());
+        }
+        return answers;
+    }
+
     @Override
     protected synchronized void doStop() throws Exception {
         if (client != null) {
             client.close();
             client = null;
+        }
+        if (answers != null) {
+            getCamelContext().getExecutorServiceManager().shutdownGraceful(answers);
+            answers = null;
         }
         super.doStop();
     }

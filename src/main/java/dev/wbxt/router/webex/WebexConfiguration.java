@@ -14,6 +14,10 @@ public class WebexConfiguration {
     private long initialBackoffMillis = 200;
     private double backoffMultiplier = 2.0;
     private long maxBackoffMillis = 5000;
+    /** Random share taken off each backoff (0-1), so the retries of many rooms against a failing Webex spread out. */
+    private double backoffJitter = 0.2;
+    /** Keep-alive connections to Webex at most; more calls at once wait for a free one (none is refused). */
+    private int maxConnections = 32;
     /** A 429 asking to wait longer than this is not slept on: it fails (retryable) so the caller can re-queue. */
     private long maxRetryAfterMillis = 60000;
     /** Extra GETs of a message / attachment action answering 404: Webex documents a lag behind the webhook. */
@@ -40,6 +44,8 @@ public class WebexConfiguration {
         c.initialBackoffMillis = initialBackoffMillis;
         c.backoffMultiplier = backoffMultiplier;
         c.maxBackoffMillis = maxBackoffMillis;
+        c.backoffJitter = backoffJitter;
+        c.maxConnections = maxConnections;
         c.maxRetryAfterMillis = maxRetryAfterMillis;
         c.notFoundRetries = notFoundRetries;
         c.notFoundRetryDelayMillis = notFoundRetryDelayMillis;
@@ -191,5 +197,21 @@ public class WebexConfiguration {
     @Override
     public String toString() { // never the token
         return "WebexConfiguration[apiUrl=" + apiUrl + ", botToken=" + (botToken == null ? "unset" : "***") + "]";
+    }
+
+    public double getBackoffJitter() {
+        return backoffJitter;
+    }
+
+    public void setBackoffJitter(double backoffJitter) {
+        this.backoffJitter = backoffJitter;
+    }
+
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
     }
 }

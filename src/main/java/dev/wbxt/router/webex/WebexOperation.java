@@ -16,6 +16,7 @@ public enum WebexOperation {
     deleteWebhook("DELETE", "/webhooks/", true, false);
 
     final String method;
+    final io.vertx.core.http.HttpMethod httpMethod;
     final String path;
     final boolean needsId;
     /** Webex documents a lag between a webhook and the REST resource: a 404 here may heal itself. */
@@ -23,6 +24,7 @@ public enum WebexOperation {
 
     WebexOperation(String method, String path, boolean needsId, boolean retriesNotFound) {
         this.method = method;
+        this.httpMethod = io.vertx.core.http.HttpMethod.valueOf(method);
         this.path = path;
         this.needsId = needsId;
         this.retriesNotFound = retriesNotFound;
@@ -40,6 +42,14 @@ public enum WebexOperation {
     /** Rooms and people change rarely and are read for every message: reused for a while (WebexClient). */
     public boolean isCached() {
         return this == getRoom || this == getPerson;
+    }
+
+    /**
+     * Whether sending it twice does no harm: every operation but a POST (a second createMessage is a second reply).
+     * A POST that got no answer after it was written is therefore not sent again (WebexCallPolicy).
+     */
+    public boolean isIdempotent() {
+        return !"POST".equals(method);
     }
 
     public boolean hasBody() {

@@ -1,14 +1,21 @@
 package dev.wbxt.router.webex;
 
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
- * Runs one Webex operation per exchange. The id comes from the {@code id} option of the endpoint (or of the
- * {@code toD} URI, see {@link WebexSendDynamicAware}), else from the {@code WebexId} header; the answer becomes the body (Map, or List for listWebhooks) with status and tracking id headers.
+ * Runs one Webex operation per exchange, asynchronously: no thread waits while the call (and its retries) are in
+ * flight; the route goes on when Webex has answered. A blocking caller (a transacted route, a ProducerTemplate) is
+ * handled by Camel, which waits for the callback. The id comes from the {@code id} option of the endpoint (or of
+ * the {@code toD} URI, see {@link WebexSendDynamicAware}), else from the {@code WebexId} header; the answer becomes
+ * the body (Map, or List for list operations) with status and tracking id headers.
  */
-public class WebexProducer extends DefaultProducer {
+public class WebexProducer extends DefaultAsyncProducer {
     public static final String HEADER_ID = "WebexId";
     /** The id of a {@code toD webex:...?id=} call, handed over by {@link WebexSendDynamicAware}. */
     static final String DYNAMIC_ID = "WebexDynamicId";
@@ -25,20 +32,62 @@ public class WebexProducer extends DefaultProducer {
     }
 
     @Override
-    public void process(Exchange exchange) {
-        WebexEndpoint endpoint = getEndpoint();
-        WebexOperation op = endpoint.getOperation();
-        Message in = exchange.getIn();
-        String id = null;
-        if (op.needsId()) {
-            String header = in.getHeader(HEADER_ID, String.class);
-            String dynamic = exchange.getProperty(DYNAMIC_ID, String.class);
-            String given = endpoint.getId() != null ? endpoint.getId() : dynamic != null ? dynamic : header;
-            id = WebexIds.require("id", given); // before any URL exists
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        CompletableFuture<WebexClient.WebexResponse> call;
+        try {
+            WebexEndpoint endpoint = getEndpoint();
+            WebexOperation op = endpoint.getOperation();
+            Message in = exchange.getIn();
+            String id = null;
+            if (op.needsId()) {
+                String dynamic = exchange.getProperty(DYNAMIC_ID, String.class);
+                String given = endpoint.getId() != null ? endpoint.getId()
+                        : dynamic != null ? dynamic : in.getHeader(HEADER_ID, String.class);
+                id = WebexIds.require("id", given); // before any URL exists
+            }
+            Object body = op.hasBody() ? bodyOf(in) : null;
+            call = endpoint.getComponent().client().executeAsync(op, id, body, endpoint.getMax(),
+                    op.isList() ? endpoint.query() : Map.of());
+        } catch (Exception e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
         }
-        Object body = op.hasBody() ? bodyOf(in) : null;
-        WebexClient.WebexResponse rsp = endpoint.getComponent().client().execute(op, id, body, endpoint.getMax(),
-                op.isList() ? endpoint.query() : java.util.Map.of());
+        if (call.isDone() || threadBound(exchange)) {
+            // Answered from a cache (the bot's identity, a room, a person): no thread hand-over at all. Or the route
+            // holds a transaction bound to this thread: it must go on here (see threadBound), so this thread waits.
+            complete(exchange, call);
+            callback.done(true);
+            return true;
+        }
+        // The answer arrives on a Vert.x event loop: the rest of the route (which may block on the broker or a
+        // throttle) goes on in the component's own threads, never on the event loop that serves every connection.
+        call.whenComplete((rsp, error) -> getEndpoint().getComponent().answers().execute(() -> {
+            complete(exchange, call);
+            callback.done(false);
+        }));
+        return false;
+    }
+
+    /**
+     * Whether the rest of the route must run on the calling thread: a transacted exchange, or one from a transacted
+     * JMS consumer. Spring's listener container binds that consumer's JMS session to its thread, and the route's
+     * broker sends (the forward topic and queues, the dead letters) join its transaction only from that thread; Camel
+     * waits for an asynchronous step there, but would run the following steps on the thread that called back.
+     */
+    private static boolean threadBound(Exchange exchange) {
+        return exchange.isTransacted()
+                || exchange.getFromEndpoint() instanceof org.apache.camel.component.jms.JmsEndpoint jms && jms.isTransacted();
+    }
+
+    private static void complete(Exchange exchange, CompletableFuture<WebexClient.WebexResponse> call) {
+        WebexClient.WebexResponse rsp;
+        try {
+            rsp = call.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            exchange.setException(e.getCause() != null ? e.getCause() : e);
+            return;
+        }
         Message out = exchange.getMessage();
         out.setBody(rsp.body());
         out.setHeader(HEADER_STATUS, rsp.status());
@@ -48,7 +97,7 @@ public class WebexProducer extends DefaultProducer {
     /** A Map goes as JSON; anything else is read as JSON text (String, bytes, stream). */
     private static Object bodyOf(Message in) {
         Object body = in.getBody();
-        if (body instanceof java.util.Map<?, ?> || body instanceof String || body == null) {
+        if (body instanceof Map<?, ?> || body instanceof String || body == null) {
             return body;
         }
         return in.getBody(String.class);
