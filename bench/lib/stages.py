@@ -24,6 +24,7 @@ the stages in proportion to their samples.
 # threads (Vert.x's) and the broker's own, "forward" on any other thread (processing sends to the topic and to the
 # destinations' queues). By thread, not by queue: no frame says which queue a send is for.
 BROKER_SEND = (
+    "dev.wbxt.router.ingest.StoreProducer",  # the receiver's asynchronous core-client send (artemis-store:)
     "org.apache.camel.component.jms.JmsProducer",
     "org.springframework.jms.core.JmsTemplate.send",
     "org.apache.activemq.artemis.jms.client.ActiveMQMessageProducer",
@@ -50,10 +51,17 @@ STAGES = [
         "org.apache.activemq.artemis.core.server.impl.ServerSessionImpl.commit",
         "org.apache.activemq.artemis.core.server.impl.ServerConsumerImpl.acknowledge",
         "org.apache.activemq.artemis.core.server.impl.ServerConsumerImpl.individualAcknowledge",
+        # the room lanes (rooms:): one individual acknowledgement per event, on the rooms-ack thread
+        "dev.wbxt.router.rooms.QueueSession.acknowledge",
+        "org.apache.activemq.artemis.core.client.impl.ClientSessionImpl.individualAcknowledge",
+        "org.apache.activemq.artemis.core.client.impl.ClientConsumerImpl.individualAcknowledge",
+        "org.apache.activemq.artemis.core.client.impl.ClientMessageImpl.individualAcknowledge",
+        "org.apache.activemq.artemis.core.server.impl.ServerSessionImpl.individualAcknowledge",
     )),
     ("ack: 2xx to Webex", "ingest", None, (
         "io.vertx.core.http.impl.Http1xServerResponse.end",
         "org.apache.camel.component.platform.http.vertx.VertxPlatformHttpSupport.writeResponse",
+        "dev.wbxt.router.ingest.WebhookConsumer.respond",
     )),
     # The reply: its once-only guard and per-room limit (90-fan-out.yaml), the reply's text, its createMessage call.
     ("reply", "processing", None, (
@@ -70,6 +78,12 @@ STAGES = [
         "dev.wbxt.router.webex.",
         "org.apache.camel.component.http.",
         "org.apache.hc.",
+        # the Webex client on Vert.x's HttpClient: its frames on the event loops that also serve the webhooks
+        "io.vertx.core.http.impl.Http1xClientConnection",
+        "io.vertx.core.http.impl.HttpClientImpl",
+        "io.vertx.core.http.impl.HttpClientRequestImpl",
+        "io.vertx.core.http.impl.HttpClientResponseImpl",
+        "io.vertx.core.net.impl.pool.",
     )),
     ("log", "processing", None, (
         "dev.wbxt.router.processing.EventLog",
@@ -97,6 +111,8 @@ STAGES = [
         "org.apache.camel.component.jms.JmsBinding",
         "org.apache.camel.component.jms.JmsMessage",  # JmsMessage, JmsMessageHelper: reading the JMS message
         "dev.wbxt.router.processing.PlainMessage",
+        "dev.wbxt.router.rooms.RoomsConsumer.take",  # the room lanes: a delivered message handed to its room's lane
+        "dev.wbxt.router.rooms.RoomEvent.of",
     )),
     # The YAML routes: Camel's routing engine, the dispatch's JSON parse, the loop guard, the resource routes.
     ("dispatch", "processing", None, (
@@ -104,7 +120,7 @@ STAGES = [
         "dev.wbxt.router.",
         "com.fasterxml.jackson.",
     )),
-    ("consume", "processing", r"JmsConsumer\[", ("",)),  # the rest of the queue consumers' threads
+    ("consume", "processing", r"JmsConsumer\[|rooms-ack|rooms-retry", ("",)),  # the rest of the queue consumers' threads
     # The embedded broker's own threads ("Thread-N (activemq-wbxt-broker)", in-VM connector...) when no row above
     # matched: packet handling, executors waking up.
     ("broker threads, other", "processing", r"(?i)activemq", ("",)),

@@ -1,11 +1,9 @@
 package dev.wbxt.router.processing;
 
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import dev.wbxt.router.retry.RetryTiming;
 import dev.wbxt.router.webex.WebexApiException;
 import dev.wbxt.router.webex.WebexUnavailableException;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -94,23 +92,10 @@ public final class FailureRules {
         }
         for (Map.Entry<String, String> header : http.getResponseHeaders().entrySet()) {
             if ("Retry-After".equalsIgnoreCase(header.getKey()) && header.getValue() != null) {
-                return parseRetryAfter(header.getValue().trim());
+                return RetryTiming.retryAfterMillis(header.getValue());
             }
         }
         return 0;
-    }
-
-    static long parseRetryAfter(String value) {
-        try {
-            return Math.max(0, Long.parseLong(value) * 1000);
-        } catch (NumberFormatException notSeconds) {
-            try {
-                return Math.max(0, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli()
-                        - System.currentTimeMillis());
-            } catch (DateTimeParseException neither) {
-                return 0;
-            }
-        }
     }
 
     /** The failure in one line of at most 500 characters: the dead letter's reason, the log lines. */

@@ -2,6 +2,8 @@ package dev.wbxt.router.processing;
 
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.wbxt.router.retry.RetryTiming;
+
 /**
  * How often, and how patiently, a queue consumer tries an event again: attempt n waits
  * {@code firstDelayMillis * multiplier^(n-1)} (at most {@code maxDelayMillis}) before handing it back, less a random
@@ -20,10 +22,7 @@ public record Retries(int maxAttempts, long firstDelayMillis, double multiplier,
 
     /** The wait after failed attempt {@code attempt} (1-based). */
     public long delayAfter(int attempt) {
-        double delay = Math.min(firstDelayMillis * Math.pow(multiplier, Math.max(0, attempt - 1)), maxDelayMillis);
-        if (jitter > 0) {
-            delay -= delay * Math.min(jitter, 1) * ThreadLocalRandom.current().nextDouble();
-        }
-        return (long) delay;
+        return RetryTiming.backoffMillis(attempt, firstDelayMillis, multiplier, maxDelayMillis, jitter,
+                ThreadLocalRandom.current().nextDouble());
     }
 }

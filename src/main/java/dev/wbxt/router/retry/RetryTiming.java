@@ -7,8 +7,8 @@ import java.util.OptionalLong;
 
 /**
  * The two timing rules every retry of the service shares: how long a {@code Retry-After} header asks to wait, and
- * the exponential backoff with jitter. Pure functions, no state: the Webex call policy uses them, and the queue
- * retries ({@code processing.DeadLetterPolicy}, {@code processing.Retries}) compute the same thing.
+ * the exponential backoff with jitter. Pure functions, no state: the Webex call policy ({@code webex.WebexCallPolicy})
+ * and the queue retries ({@code processing.Retries}, {@code processing.FailureRules}) use them.
  */
 public final class RetryTiming {
     private RetryTiming() {
@@ -35,10 +35,7 @@ public final class RetryTiming {
         }
     }
 
-    /**
-     * Drop-in for {@code DeadLetterPolicy.parseRetryAfter}: seconds or an HTTP date from now, 0 when absent or
-     * unreadable.
-     */
+    /** Seconds or an HTTP date from now; 0 when absent or unreadable (a queue retry then keeps its own backoff). */
     public static long retryAfterMillis(String value) {
         return retryAfterMillis(value, System.currentTimeMillis()).orElse(0);
     }
