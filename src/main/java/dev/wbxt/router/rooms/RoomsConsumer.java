@@ -13,6 +13,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
 import org.apache.camel.spi.ShutdownAware;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -46,7 +47,11 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
     protected void doStart() throws Exception {
         super.doStart();
         ExecutorServiceManager threads = getEndpoint().getCamelContext().getExecutorServiceManager();
-        workers = threads.newFixedThreadPool(this, "rooms-lane", endpoint.getWorkerThreads());
+        // Unbounded queue: what waits in it is bounded by maxInFlight already, and a full queue would make Camel's
+        // caller-runs policy start an event on whichever thread handed it over (the broker's delivery thread).
+        workers = threads.newThreadPool(this, "rooms-lane", new ThreadPoolProfileBuilder("rooms-lane")
+                .poolSize(endpoint.getWorkerThreads()).maxPoolSize(endpoint.getWorkerThreads())
+                .maxQueueSize(Integer.MAX_VALUE).build());
         timers = threads.newSingleThreadScheduledExecutor(this, "rooms-retry");
         lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)));
         session = new QueueSession(endpoint.getComponent().getBrokerUrl(), endpoint.getQueue(),

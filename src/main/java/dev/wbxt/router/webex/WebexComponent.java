@@ -63,14 +63,17 @@ public class WebexComponent extends DefaultComponent {
 
     /**
      * Where a route goes on after a Webex answer: the answer arrives on a Vert.x event loop, which must not run route
-     * steps that may block (a broker send, a throttle). An unbounded queue: the event loop never runs them itself.
+     * steps that may block (a broker send, a throttle). An unbounded queue, so the event loop never runs them itself:
+     * Camel turns a {@code maxQueueSize} of 0 or less into a direct hand-over ({@code SynchronousQueue}), and with
+     * every thread busy its caller-runs policy then ran the rest of the route on the event loop (the first benchmark
+     * of this pool: a fifth of the event loops' samples were route steps, delaying every webhook's answer).
      */
     synchronized ExecutorService answers() {
         if (answers == null) {
             int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
             answers = getCamelContext().getExecutorServiceManager().newThreadPool(this, "WebexAnswers",
                     new ThreadPoolProfileBuilder("WebexAnswers").poolSize(threads).maxPoolSize(threads)
-                            .maxQueueSize(-1).build());
+                            .maxQueueSize(Integer.MAX_VALUE).build());
         }
         return answers;
     }
