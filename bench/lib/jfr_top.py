@@ -14,7 +14,7 @@ import argparse, collections, json, os, re, subprocess, sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in bench/lib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from stages import JVM_THREADS, STAGES  # noqa: E402
+from stages import CONTINUATIONS, JVM_THREADS, STAGES  # noqa: E402
 
 INTERESTING = ("dev.wbxt.", "org.apache.camel.", "org.apache.activemq.", "io.vertx.", "io.netty.", "com.fasterxml.",
                "org.apache.hc.", "org.springframework.jms.", "javax.crypto.", "com.sun.crypto.", "io.micrometer.",
@@ -71,6 +71,12 @@ def compiled_stages():
 
 
 def stage_of(rows, thread, frames):
+    # A route that goes on in an asynchronous callback runs on top of the call that completed: only the frames above
+    # the innermost continuation say what this sample is doing (stages.CONTINUATIONS).
+    for i, f in enumerate(frames):
+        if f.startswith(CONTINUATIONS):
+            frames = frames[:i] or frames
+            break
     for stage, side, thread_re, prefixes in rows:
         if thread_re is not None and not thread_re.search(thread):
             continue

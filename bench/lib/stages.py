@@ -37,6 +37,13 @@ BROKER_SEND = (
     "org.apache.activemq.artemis.core.io.",
 )
 
+# Where a route goes on after an asynchronous step completed: the rest of the route runs on top of these frames, so
+# a sample's stage is read from the frames above the innermost one (leaf side) only. Without this, every step after
+# a Webex call counted as the Webex call (its completion callback is at the bottom of the stack).
+CONTINUATIONS = (
+    "dev.wbxt.router.webex.WebexProducer.lambda$process$",
+)
+
 # (stage, side, thread regex or None, frame prefixes), in priority order.
 STAGES = [
     ("ack: queue commit", "processing", None, (
