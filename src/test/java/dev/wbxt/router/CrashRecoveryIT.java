@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -362,11 +363,8 @@ class CrashRecoveryIT {
         }
         pool.shutdown();
         int expected = rooms * perRoom;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (webex.messagesBy(botId()).size() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(expected, webex.messagesBy(botId()).size(), "the warm-up answered");
+        await("the warm-up answered").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+                .until(() -> webex.messagesBy(botId()).size() >= expected);
         return expected;
     }
 

@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -186,13 +187,8 @@ class RoomLanesTest {
         return router.webex.calls().stream().filter(c -> c.path().endsWith(path)).count();
     }
 
-    private static void awaitMetricAtLeast(RouterHarness router, String series, double value) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (router.metric(series) < value) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError(series + " did not reach " + value);
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitMetricAtLeast(RouterHarness router, String series, double value) {
+        await(series + " reaches " + value).atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> router.metric(series) >= value);
     }
 }

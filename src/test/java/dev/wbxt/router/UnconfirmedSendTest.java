@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,25 +109,18 @@ class UnconfirmedSendTest {
                     Collectors.groupingBy(Answer::room, Collectors.mapping(Answer::text, Collectors.toSet())));
             int processed = 0;
             for (Map.Entry<String, Set<String>> room : acknowledged.entrySet()) {
-                Set<String> missing = awaitReplies(router, room.getKey(), room.getValue(), Duration.ofSeconds(60));
-                assertEquals(Set.of(), missing, "every event answered 200 is processed after the restart");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                        assertEquals(Set.of(), unanswered(router, room.getKey(), room.getValue()),
+                                "every event answered 200 is processed after the restart"));
                 processed += room.getValue().size();
             }
             System.out.println("[UnconfirmedSendTest] acknowledged and processed: " + processed);
         }
     }
 
-    /** Waits until the bot has answered each of those texts in the room; returns those it has not. */
-    private static Set<String> awaitReplies(RouterHarness router, String room, Set<String> texts, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Set<String> missing = texts.stream().filter(t -> router.botRepliesIn(room).stream()
-                    .noneMatch(r -> String.valueOf(r.get("markdown")).endsWith(t))).collect(Collectors.toSet());
-            if (missing.isEmpty() || System.nanoTime() > deadline) {
-                return missing;
-            }
-            Thread.sleep(100);
-        }
+    /** The texts the bot has not answered yet in the room. */
+    private static Set<String> unanswered(RouterHarness router, String room, Set<String> texts) {
+        return texts.stream().filter(t -> router.botRepliesIn(room).stream()
+                .noneMatch(r -> String.valueOf(r.get("markdown")).endsWith(t))).collect(Collectors.toSet());
     }
 }

@@ -1,8 +1,10 @@
 package dev.wbxt.router.rooms;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +84,8 @@ class RoomsAsyncTest {
                 }
                 assertEquals(expected, seen.get("room-" + r), "room " + r + " in stored order");
             }
-            while (broker.messageCount(QUEUE) > 0) { // acknowledged, each on its own
-                Thread.sleep(20);
-            }
+            await("every event acknowledged, each on its own").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> broker.messageCount(QUEUE) == 0);
             System.out.printf("Rooms on the async engine: %d rooms pending at once in an asynchronous step with one lane"
                     + " thread; %d events processed in order and acknowledged%n", rooms, rooms * perRoom);
         } finally {
