@@ -7,9 +7,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.wbxt.router.broker.CoreMessages;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
@@ -149,7 +148,7 @@ class StoreProducer extends DefaultAsyncProducer {
 
     /** Fills the core message as Artemis' JMS client fills a TextMessage (see {@link StoreComponent}). */
     private static void write(Message from, ClientMessage to) {
-        to.getBodyBuffer().writeNullableSimpleString(SimpleString.of(from.getBody(String.class)));
+        CoreMessages.writeText(to, from.getBody(String.class));
         to.setRoutingType(RoutingType.ANYCAST);
         to.setUserID(UUIDGenerator.getInstance().generateUUID()); // the JMS message id, as the JMS producer sets it
         for (Map.Entry<String, Object> header : from.getHeaders().entrySet()) {
@@ -208,15 +207,7 @@ class StoreProducer extends DefaultAsyncProducer {
             try {
                 session = factory.createSession(true, true); // each send commits on its own
                 session.addFailureListener(this);
-                // As the JMS client does before its first send to a queue: create it if it does not exist yet.
-                if (!session.queueQuery(address).isExists()) {
-                    try {
-                        session.createQueue(QueueConfiguration.of(address).setRoutingType(RoutingType.ANYCAST)
-                                .setDurable(true).setAutoCreateAddress(true));
-                    } catch (ActiveMQQueueExistsException createdMeanwhile) {
-                        // another lane created it
-                    }
-                }
+                CoreMessages.ensureQueue(session, address);
                 producer = session.createProducer(address);
             } catch (Exception e) {
                 factory.close();

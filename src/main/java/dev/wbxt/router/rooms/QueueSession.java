@@ -5,12 +5,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.wbxt.router.broker.CoreMessages;
 import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
@@ -70,7 +68,7 @@ final class QueueSession implements AutoCloseable {
             // autoCommitSends: each dead letter is on disk before its event is acknowledged; autoCommitAcks: no
             // session transaction, each acknowledgement stands alone (see above)
             session = factory.createSession(true, true);
-            ensureQueue(queue);
+            CoreMessages.ensureQueue(session, SimpleString.of(queue));
             consumer = session.createConsumer(queue);
             producer = session.createProducer();
             consumer.setMessageHandler(handler);
@@ -101,9 +99,9 @@ final class QueueSession implements AutoCloseable {
     void deadLetter(ClientMessage message, String text, String dlq, Map<String, Object> properties) {
         onSession(message, () -> {
             try {
-                ensureQueue(dlq);
+                CoreMessages.ensureQueue(session, SimpleString.of(dlq));
                 ClientMessage copy = session.createMessage(Message.TEXT_TYPE, true);
-                copy.getBodyBuffer().writeNullableSimpleString(SimpleString.of(text)); // as a JMS TextMessage is
+                CoreMessages.writeText(copy, text);
                 for (SimpleString name : message.getPropertyNames()) {
                     if (!name.startsWith(RoomEvent.BROKER_PREFIX) || name.equals(Message.HDR_GROUP_ID)) {
                         copy.putObjectProperty(name, message.getObjectProperty(name));
@@ -127,17 +125,6 @@ final class QueueSession implements AutoCloseable {
         } catch (RejectedExecutionException closed) {
             LOG.debug("Event {} settled after the stop: delivered again at the next start",
                     message.getStringProperty(WebhookReceiverRoute.EVENT_KEY));
-        }
-    }
-
-    /** A durable anycast queue of that name, created if missing (core clients do not create queues on send). */
-    private void ensureQueue(String name) throws ActiveMQException {
-        if (!session.queueQuery(SimpleString.of(name)).isExists()) {
-            try {
-                session.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true));
-            } catch (ActiveMQQueueExistsException createdMeanwhile) {
-                // by a JMS sender or another instance: what was wanted
-            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.wbxt.router.rooms;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.wbxt.router.broker.CoreMessages;
 import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -33,11 +34,9 @@ final class RoomEvent {
 
     /** Reads the message as the receiver stores it: a text body written as JMS does, the room as the message group. */
     static RoomEvent of(ClientMessage message) {
-        SimpleString body = message.getBodyBuffer().readNullableSimpleString();
         SimpleString group = message.getSimpleStringProperty(Message.HDR_GROUP_ID);
         // an event without a room has a lane of its own
-        return new RoomEvent(message, body == null ? null : body.toString(),
-                group != null ? group.toString() : message.getMessageID());
+        return new RoomEvent(message, CoreMessages.readText(message), group != null ? group.toString() : message.getMessageID());
     }
 
     /** The event's properties as Camel headers, as the JMS consumer gave them: Wbxt*, and the room as JMSXGroupID. */
