@@ -1,5 +1,7 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +25,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The runnable jar ({@code java -jar target/webex-event-router.jar}) as a child process, started the way users and
@@ -215,23 +220,24 @@ final class RouterProcess implements AutoCloseable {
      * Polls {@code GET http://127.0.0.1:<port>/observe/health} until it answers 200 with status UP; returns the
      * milliseconds from process start. Fails when the process exits or time runs out first.
      */
-    long awaitHealthy(int port, Duration timeout) throws InterruptedException {
+    long awaitHealthy(int port, Duration timeout) {
         URI url = URI.create("http://127.0.0.1:" + port + "/observe/health");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                HttpResponse<String> rsp = HEALTH.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET()
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (rsp.statusCode() == 200 && rsp.body().contains("UP")) {
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline || !isAlive()) {
-                throw new AssertionError("GET " + url + " never answered 200 UP within " + timeout + "; output:\n" + output());
-            }
-            Thread.sleep(50);
+        try {
+            await("GET " + url + " answers 200 UP").atMost(timeout).pollInterval(Duration.ofMillis(50))
+                    .failFast("the process exited", () -> !isAlive()).until(() -> isUp(url));
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + "; output:\n" + output(), e);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static boolean isUp(URI url) throws InterruptedException {
+        try {
+            HttpResponse<String> rsp = HEALTH.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return rsp.statusCode() == 200 && rsp.body().contains("UP");
+        } catch (IOException notYet) {
+            return false; // not listening yet
         }
     }
 
