@@ -1,7 +1,7 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,11 +116,7 @@ class BotToolkitTest {
         assertTrue(Files.readString(rooms).contains(room));
 
         router.webex.removeBotFromRoom(room, "owner@example.com");
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (Files.readString(rooms).contains(room) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertFalse(Files.readString(rooms).contains(room), "the room is forgotten");
+        await("the room is forgotten").atMost(WAIT).until(() -> !Files.readString(rooms).contains(room));
         assertEquals(1, router.botRepliesIn(room).size(), "no goodbye, one greeting");
     }
 }

@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,17 +112,9 @@ class PlaygroundEndpointsTest {
         assertTrue(getJson("/simulator/calls?after=999999").path("items").size() > 0, "a cleared log starts again at 0");
     }
 
-    private JsonNode awaitDeliveries(long after, int count) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        JsonNode items;
-        do {
-            items = getJson("/simulator/deliveries?after=" + after).path("items");
-            if (items.size() >= count) {
-                return items;
-            }
-            Thread.sleep(50);
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError("deliveries after " + after + ": " + items);
+    private JsonNode awaitDeliveries(long after, int count) {
+        return await(count + " deliveries after " + after).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> getJson("/simulator/deliveries?after=" + after).path("items"), items -> items.size() >= count);
     }
 
     private static long lastSeq(JsonNode deliveries) {
