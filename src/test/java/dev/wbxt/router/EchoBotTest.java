@@ -52,10 +52,10 @@ class EchoBotTest {
     void theBotsOwnReplyComesBackAsAWebhookAndIsNotAnswered() throws Exception {
         String room = router.webex.directRoom("loop@example.com");
         router.webex.say("loop@example.com", room, "do not loop");
-        router.webex.awaitBotMessages(room, 1, WAIT);
-        Thread.sleep(300); // the simulator fires the bot's own message back, as Webex does
-        router.awaitIdle();
-        assertEquals(1, router.botRepliesIn(room).size());
+        Map<String, Object> reply = router.webex.awaitBotMessages(room, 1, WAIT).get(0);
+        router.awaitDelivered((String) reply.get("id")); // the simulator fires the bot's own message back, as Webex does
+        List<Map<String, Object>> replies = router.sendMarker("loop@example.com", room);
+        assertEquals(2, replies.size(), "the first reply and the marker's, none to the bot's own message: " + replies);
     }
 
     @Test
