@@ -13,35 +13,28 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The bot toolkit of routes/30-bot.yaml and 31-commands.yaml, end to end through the simulator's webhooks. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BotToolkitTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private RouterHarness router;
+
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness(Map.of(
+            "bot.allow.email-domains", "example.com",
+            "bot.allow.people", "guest@partner.org",
+            "bot.greeting.enabled", "true",
+            "bot.pattern.ping", "(?i)^(ping|are you there)\\\\b")).withWebhooks();
 
     @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness(Map.of(
-                "bot.allow.email-domains", "example.com",
-                "bot.allow.people", "guest@partner.org",
-                "bot.greeting.enabled", "true",
-                "bot.pattern.ping", "(?i)^(ping|are you there)\\\\b")).start();
-        router.registerWebhooks();
+    static void removalsToo() throws Exception {
         router.send(HttpRequest.newBuilder(URI.create(router.webex.apiUrl() + "/webhooks"))
                 .header("Authorization", "Bearer " + RouterHarness.TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(RouterHarness.JSON.writeValueAsString(Map.of("name", "left",
                         "targetUrl", router.webhookUrl(), "resource", "memberships", "event", "deleted",
                         "secret", RouterHarness.SECRET)))));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
     }
 
     private String answer(String email, String room, String text, int nth) {

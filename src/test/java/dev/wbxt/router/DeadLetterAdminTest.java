@@ -12,28 +12,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Dead letters an operator can work with: list, show, replay (one, a selection, all), delete; bearer protected. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeadLetterAdminTest {
     private static final String ADMIN = "test-admin-token";
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private RouterHarness router;
 
-    @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness(Map.of("admin.token", ADMIN, "processing.max-attempts", "2")).start();
-        router.registerWebhooks();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness(Map.of("admin.token", ADMIN, "processing.max-attempts", "2")).withWebhooks();
 
     @Test
     void aDeadLetterIsListedShownAndReplayedIntoOneReply() throws Exception {

@@ -9,27 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The lab's echo bot, end to end: a simulated user talks, Webex (the simulator) sees the bot's answers. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EchoBotTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private RouterHarness router;
 
-    @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness().start();
-        router.registerWebhooks();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness().withWebhooks();
 
     @Test
     void echoesTheWebhookWithSenderTextAndRoomTitle() {

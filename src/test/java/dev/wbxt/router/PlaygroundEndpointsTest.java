@@ -13,28 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The playground over plain HTTP: its files, and the /simulator endpoints the page polls, against the real bot. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlaygroundEndpointsTest {
-    private RouterHarness router;
-    private String sim;
-
-    @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness().start();
-        router.registerWebhooks();
-        sim = "http://127.0.0.1:" + router.webex.port();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness().withWebhooks();
+    private final String sim = "http://127.0.0.1:" + router.webex.port();
 
     @Test
     void servesThePageAndItsFilesOnlyFromThePlaygroundFolder() throws Exception {

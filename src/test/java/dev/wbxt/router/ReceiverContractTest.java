@@ -13,25 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 import dev.wbxt.router.ingest.SignatureVerifier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every row of the contract's receiver table, over HTTP against the running service. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReceiverContractTest {
-    private RouterHarness router;
-
-    @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness().start();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness();
 
     @Test
     void signedNotificationIsAcceptedAndAnswered() throws Exception {

@@ -26,13 +26,20 @@ import dev.wbxt.router.simulator.WebexSimulator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.Main;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real service (camel-main with application.properties and routes/) on a random port, talking to a real
  * Webex simulator over loopback, with its durable state in its own folder under target/. Stop and start it again
  * on the same folder to check what survives.
+ * <p>
+ * One service for a whole test class: {@code @RegisterExtension static final RouterHarness router = new
+ * RouterHarness(settings).withWebhooks();} starts it before the first test and closes it after the last. One for
+ * a test (its own settings, or stopped and started again): {@code try (RouterHarness router = new RouterHarness())}.
  */
-final class RouterHarness implements AutoCloseable {
+final class RouterHarness implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     static final String SECRET = "test-webhook-secret";
     static final String TOKEN = "test-bot-token";
     static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +52,7 @@ final class RouterHarness implements AutoCloseable {
     private final Map<String, String> overrides;
     private final SignatureVerifier signer = new SignatureVerifier(SECRET);
     private Main main;
+    private boolean withWebhooks;
 
     RouterHarness() {
         this(Map.of());
@@ -54,6 +62,25 @@ final class RouterHarness implements AutoCloseable {
         this.webex = WebexSimulator.start(0, TOKEN);
         this.dataDir = Path.of("target", "test-data", UUID.randomUUID().toString());
         this.overrides = overrides;
+    }
+
+    /** As an extension: registers the receiver's webhooks in the simulator once started, as Webex would have them. */
+    RouterHarness withWebhooks() {
+        withWebhooks = true;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+        if (withWebhooks) {
+            registerWebhooks();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
     }
 
     RouterHarness start() throws Exception {

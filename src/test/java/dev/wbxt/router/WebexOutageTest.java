@@ -9,35 +9,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Webex down for much longer than the retry budget: nothing is dead-lettered, Webex is not hammered, the service
  * stays ready (Webex's state is a detail), and every event is answered, in order, once Webex is back.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebexOutageTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String RETRIED = "wbxt_events_retried_total{queue=\"wbxt.events\"}";
-    private RouterHarness router;
 
-    @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness(Map.of(
-                "processing.max-attempts", "2",
-                "webex.client.initial-backoff-millis", "10",
-                "webex.client.max-backoff-millis", "20",
-                "webex.client.circuit-open-millis", "1000")).start();
-        router.registerWebhooks();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness(Map.of(
+            "processing.max-attempts", "2",
+            "webex.client.initial-backoff-millis", "10",
+            "webex.client.max-backoff-millis", "20",
+            "webex.client.circuit-open-millis", "1000")).withWebhooks();
 
     @Test
     void eventsWaitOutAnOutageAndAreAnsweredInOrderAfterIt() throws Exception {
