@@ -100,6 +100,6 @@ class WebhookRegistrarIT {
     }
 
     private static long webhookLists(WebexSimulator webex) {
-        return webex.calls().stream().filter(c -> "GET".equals(c.method()) && c.path().startsWith("/webhooks")).count();
+        return webex.calls().stream().filter(c -> "GET".equals(c.method()) && c.path().startsWith("/v1/webhooks")).count();
     }
 }
