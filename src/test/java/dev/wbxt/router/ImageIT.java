@@ -162,7 +162,7 @@ class ImageIT {
 
     /** Every absolute /app path in {@code text} moved under the unpacked root. */
     private static String inTheRoot(String text) {
-        return text.replaceAll("(^|[:\\s])/app/", "$1" + java.util.regex.Matcher.quoteReplacement(root + "/app/"));
+        return text.replaceAll("(^|[:@\\s])/app/", "$1" + java.util.regex.Matcher.quoteReplacement(root + "/app/"));
     }
 
     private static Set<String> fieldNames(JsonNode node) {
