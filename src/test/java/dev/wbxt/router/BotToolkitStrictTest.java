@@ -27,7 +27,7 @@ class BotToolkitStrictTest {
             Thread.sleep(500);
             strict.awaitIdle();
             assertEquals(0, strict.botRepliesIn(other).size());
-            assertTrue(strict.get("/observe/metrics").body().contains("outcome=\"refused\""));
+            assertTrue(strict.manage("/observe/metrics").body().contains("outcome=\"refused\""));
         }
     }
 }

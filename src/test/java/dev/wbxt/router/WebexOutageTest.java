@@ -51,7 +51,7 @@ class WebexOutageTest {
         int callsDuringOutage = router.webex.calls().size();
         assertEquals(0.0, router.metric("wbxt_queue_depth{queue=\"wbxt.events.dlq\"}"), "nothing dead-lettered");
         assertEquals(0.0, router.metric("wbxt_webex_available"));
-        HttpResponse<String> health = router.get("/observe/health");
+        HttpResponse<String> health = router.manage("/observe/health");
         assertEquals(200, health.statusCode(), "Webex down does not take the service out of rotation");
         assertTrue(health.body().contains("Webex unreachable since"), health.body());
         // Without the circuit breaker every consumer would retry every ~100 ms, 4 calls at a time: hundreds.
