@@ -74,6 +74,16 @@ public class RouterConfiguration implements CamelConfiguration {
             context.getRegistry().bind("metricsRegistry", meters);
         }
 
+        // camel.management.* has no body limit (HttpManagementServerConfigurationProperties): the admin endpoints read
+        // a request's body before their bearer check, so they take the public port's, camel.server.max-body-size.
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (management == null) {
+            throw new IllegalStateException("camel.management.enabled must be true: health, metrics and admin are "
+                    + "served on the management port");
+        }
+        management.setMaxBodySize(context.getPropertiesComponent().resolveProperty("camel.server.max-body-size")
+                .map(Long::valueOf).orElse(null));
+
         context.addStartupListener(new FetchBotIdentity()); // before the simulator welcome: the loop guard needs it
 
         String botToken = settings.botToken();
