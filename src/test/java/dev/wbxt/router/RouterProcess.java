@@ -38,6 +38,8 @@ final class RouterProcess implements AutoCloseable {
     static final Path BASEDIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
     static final Path JAR = Path.of(System.getProperty("router.jar",
             BASEDIR.resolve("target/webex-event-router.jar").toString())).toAbsolutePath();
+    /** The JVM running the tests. */
+    static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     /** Inherited variables that Camel would map onto the service's properties: none may leak into a test. */
     private static final List<String> CONFIG_PREFIXES = List.of("WEBEX_", "SERVER_", "WEBHOOK_", "FORWARD_", "DATA_",
             "ADMIN_", "BROKER_", "SIMULATOR_", "ROUTES_", "QUEUE_", "PROCESSING_", "CAMEL_");
@@ -56,17 +58,12 @@ final class RouterProcess implements AutoCloseable {
     private final PrintWriter log;
     private final List<Thread> readers = new ArrayList<>();
 
-    private RouterProcess(String name, Path workDir, Map<String, String> env) throws IOException {
+    private RouterProcess(String name, Path workDir, Map<String, String> env, List<String> command) throws IOException {
         this.name = name;
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: the ITs run after `mvn package` (use `mvn verify`)");
-        }
         Path logFile = BASEDIR.resolve("target/it-logs").resolve(name + ".log");
         Files.createDirectories(logFile.getParent());
         this.log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
-                .directory(workDir.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().keySet().removeIf(key -> CONFIG_PREFIXES.stream().anyMatch(key::startsWith));
         builder.environment().putAll(env);
         log.println("# " + String.join(" ", builder.command()) + "  (in " + workDir + ", env " + env + ")");
@@ -78,7 +75,16 @@ final class RouterProcess implements AutoCloseable {
 
     /** Starts the jar in {@code workDir} with the contract's environment variables in {@code env} (and no others). */
     static RouterProcess start(String name, Path workDir, Map<String, String> env) throws IOException {
-        return new RouterProcess(name, workDir, env);
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: the ITs run after `mvn package` (use `mvn verify`)");
+        }
+        return start(name, workDir, env, List.of(JAVA.toString(), "-jar", JAR.toString()));
+    }
+
+    /** Starts {@code command} (another way to run the service, e.g. the container image's entrypoint) likewise. */
+    static RouterProcess start(String name, Path workDir, Map<String, String> env, List<String> command)
+            throws IOException {
+        return new RouterProcess(name, workDir, env, command);
     }
 
     /** Starts the jar from the project root, where it reads ./application.properties and ./routes. */
