@@ -49,6 +49,14 @@ class StartupErrorsIT {
     }
 
     @Test
+    void serverPortInUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) { // another process listening on it
+            assertFailsWith("port-in-use", RouterProcess.env("SERVER_PORT", String.valueOf(taken.getLocalPort())),
+                    "cannot listen on 0.0.0.0:" + taken.getLocalPort() + ", server.port (SERVER_PORT)");
+        }
+    }
+
+    @Test
     void routesFolderMissing() throws Exception {
         assertFailsWith("routes-missing", RouterProcess.env("ROUTES_DIR", "/nonexistent"),
                 "the routes folder routes.dir (ROUTES_DIR) '/nonexistent' does not exist");
