@@ -56,6 +56,12 @@ public final class WebexEventRouter {
             public void beforeConfigure(BaseMainSupport m) {
                 // Fail fast with a clear message, before Camel scans routes.dir and loads the YAML routes.
                 RouterSettings.read(m.getCamelContext());
+                try {
+                    // before camel-main's auto-configuration, which creates Camel's tracer from camel.opentelemetry2.*
+                    dev.wbxt.router.ops.Tracing.install(m.getCamelContext());
+                } catch (Exception e) {
+                    throw new IllegalStateException("tracing: " + e.getMessage(), e);
+                }
             }
         });
         return main;
