@@ -58,6 +58,12 @@ public final class WebexEventRouter {
                 // Fail fast with a clear message, before Camel scans routes.dir and loads the YAML routes.
                 RouterSettings.read(m.getCamelContext());
                 ListeningPorts.check(m.getCamelContext());
+                try {
+                    // before camel-main's auto-configuration, which creates Camel's tracer from camel.opentelemetry2.*
+                    dev.wbxt.router.ops.Tracing.install(m.getCamelContext());
+                } catch (Exception e) {
+                    throw new IllegalStateException("tracing: " + e.getMessage(), e);
+                }
             }
         });
         return main;
