@@ -35,15 +35,21 @@ public class WebsocketIngestRoute extends RouteBuilder {
         // The service's default is none (RouterConfiguration); a failure stays on the exchange, logged once by
         // webex-socket: when it leaves the frame unacknowledged.
         errorHandler(defaultErrorHandler().logExhausted(false));
-        onException(RejectedWebhook.class).onWhen(e -> e.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedWebhook.class).status() == 400)
-                .handled(true)
-                .process(e -> metrics.rejected(e.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedWebhook.class).reason()))
-                .log(LoggingLevel.WARN, "Websocket event dropped: ${exception.message}");
+        // Counted by reason as for webhooks; a 400 (not a valid notification) is dropped and its frame acknowledged,
+        // a 503 (backlog, disk) fails the exchange: the frame stays unacknowledged.
+        onException(RejectedWebhook.class)
+                .process(e -> metrics.rejected(rejection(e).reason()))
+                .handled(e -> rejection(e).status() == 400)
+                .log(LoggingLevel.WARN, "Websocket event not stored: ${exception.message}");
 
         from("webex-socket:events")
                 .routeId(ROUTE_ID)
                 .process(this::check)
                 .to("artemis-store:{{queue.events}}"); // completes once the broker has the event on disk
+    }
+
+    private static RejectedWebhook rejection(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedWebhook.class);
     }
 
     private void check(Exchange exchange) {

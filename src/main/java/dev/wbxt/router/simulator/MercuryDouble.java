@@ -46,6 +46,8 @@ public final class MercuryDouble implements AutoCloseable {
     private final List<Pushed> pushed = new CopyOnWriteArrayList<>();
     private final List<String> acks = new CopyOnWriteArrayList<>();
     private final List<Integer> handshakes = new CopyOnWriteArrayList<>();
+    private final Map<String, JsonObject> frames = new ConcurrentHashMap<>();
+    private volatile boolean textFrames;
 
     MercuryDouble(String token, SimulatorStore store) {
         this.token = token;
@@ -84,7 +86,8 @@ public final class MercuryDouble implements AutoCloseable {
                     String id = UUID.randomUUID().toString();
                     JsonObject d = body.length() == 0 ? new JsonObject() : body.toJsonObject();
                     d.put("url", devicesUrl() + "/devices/" + id);
-                    d.put("webSocketUrl", "ws://127.0.0.1:" + server.actualPort() + "/mercury/" + id);
+                    d.put("webSocketUrl", "ws://127.0.0.1:" + server.actualPort() + "/mercury/" + id
+                            + (textFrames ? "?outboundWireFormat=text" : ""));
                     devices.put(id, d);
                     registered.add(id);
                     json(req, 200, d);
@@ -166,11 +169,16 @@ public final class MercuryDouble implements AutoCloseable {
         if (data.get("messageId") != null) {
             activity.put("parent", new JsonObject().put("id", uuid((String) data.get("messageId"))).put("type", "cardAction"));
         }
+        push(verb, activity);
+    }
+
+    private String push(String verb, JsonObject activity) {
         String frameId = UUID.randomUUID().toString();
         JsonObject frame = new JsonObject().put("id", frameId)
                 .put("data", new JsonObject().put("eventType", "conversation.activity").put("activity", activity))
                 .put("timestamp", System.currentTimeMillis()).put("trackingId", SimIds.trackingId())
                 .put("alertType", "full").put("headers", new JsonObject());
+        frames.put(frameId, frame);
         pushed.add(new Pushed(frameId, verb, activity.getString("id")));
         for (Map.Entry<ServerWebSocket, Boolean> socket : authorized.entrySet()) {
             ServerWebSocket ws = socket.getKey();
@@ -180,6 +188,19 @@ public final class MercuryDouble implements AutoCloseable {
                 ws.writeBinaryMessage(Buffer.buffer(frame.encode()));
             }
         }
+        return frameId;
+    }
+
+    /** Pushes the activity of frame {@code frameId} again, in a new frame (as after a reconnect); its new id. */
+    public String pushAgain(String frameId) {
+        JsonObject frame = frames.get(frameId);
+        JsonObject activity = frame.getJsonObject("data").getJsonObject("activity");
+        return push(activity.getString("verb"), activity);
+    }
+
+    /** Devices registered from now on hand out websocket URLs with {@code outboundWireFormat=text}. */
+    public void textFrames(boolean text) {
+        this.textFrames = text;
     }
 
     /** The uuid inside a simulator id: base64url of {@code ciscospark://us/KIND/<uuid>}. */
