@@ -5,22 +5,56 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.wbxt.router.broker.EmbeddedBroker;
 import dev.wbxt.router.simulator.MercuryDouble;
 import dev.wbxt.router.simulator.WebexSimulator;
 import dev.wbxt.router.webex.LogCapture;
+import org.apache.camel.main.Main;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 
 /** Websocket mode with webhooks too, through a proxy, and with a store that refuses: one service each. */
 class WebsocketModesTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void simulatorModeWithoutATokenTalksOverTheMercuryDouble() throws Exception {
+        int simulatorPort = RouterProcess.freePort();
+        Main main = WebexEventRouter.newMain();
+        Map.of("webex.ingest", "websocket", "simulator.port", String.valueOf(simulatorPort), "camel.server.port", "0",
+                        "data.dir", "target/test-data/" + UUID.randomUUID(), "routes.reload", "false",
+                        "camel.main.shutdown-timeout", "5")
+                .forEach(main::addOverrideProperty);
+        main.start();
+        try {
+            HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + simulatorPort + "/simulator/messages"))
+                            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hello socket\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            JsonNode body = RouterHarness.JSON.readTree(answer.body());
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(0, body.path("deliveries").size(), "no webhook: the event came over the socket");
+            assertEquals(1, body.path("replies").size(), answer.body());
+            assertTrue(body.path("replies").path(0).path("markdown").asText().contains("hello socket"), answer.body());
+        } finally {
+            main.stop();
+        }
+    }
 
     @Test
     void bothModeAnswersAMessageSeenByTheWebhookAndTheSocketOnce() throws Exception {

@@ -24,7 +24,8 @@ import io.vertx.core.json.JsonObject;
  * {@code GET/POST {devicesUrl}/devices}, {@code DELETE} of a device's url, and the websocket of each device, which
  * expects the authorization frame first and then pushes a {@code conversation.activity} for every message posted
  * and card submitted in the simulator (the bot's own messages too, as Webex does), in binary frames unless the
- * URL asks for {@code outboundWireFormat=text}. It records the frames it pushed and the acknowledgements it got;
+ * URL asks for {@code outboundWireFormat=text}; frames pushed while no socket is open wait for the next one (Webex
+ * keeps events for a while). It records the frames it pushed and the acknowledgements it got;
  * for tests it can drop every socket and forget every device (their websockets then answer 404).
  */
 public final class MercuryDouble implements AutoCloseable {
@@ -47,6 +48,8 @@ public final class MercuryDouble implements AutoCloseable {
     private final List<String> acks = new CopyOnWriteArrayList<>();
     private final List<Integer> handshakes = new CopyOnWriteArrayList<>();
     private final Map<String, JsonObject> frames = new ConcurrentHashMap<>();
+    /** Frames pushed while no socket was open: sent to the next one, as Webex keeps events for a while. */
+    private final List<JsonObject> waiting = new CopyOnWriteArrayList<>();
     private volatile boolean textFrames;
 
     MercuryDouble(String token, SimulatorStore store) {
@@ -136,7 +139,13 @@ public final class MercuryDouble implements AutoCloseable {
                 }
                 ws.closeHandler(v -> authorized.remove(ws));
                 ws.exceptionHandler(e -> authorized.remove(ws));
-                authorized.put(ws, text);
+                synchronized (waiting) {
+                    authorized.put(ws, text);
+                    for (JsonObject kept : waiting) {
+                        write(ws, text, kept);
+                    }
+                    waiting.clear();
+                }
             } else if ("ack".equals(message.getString("type"))) {
                 acks.add(message.getString("messageId"));
             }
@@ -150,8 +159,8 @@ public final class MercuryDouble implements AutoCloseable {
             case "attachmentActions" -> "cardAction";
             default -> null;
         };
-        if (verb == null || authorized.isEmpty()) {
-            return;
+        if (verb == null || registered.isEmpty()) {
+            return; // nobody ever asked for a socket: nothing to keep
         }
         Map<String, Object> actor = store.personById(actorId);
         JsonObject activity = new JsonObject()
@@ -180,15 +189,23 @@ public final class MercuryDouble implements AutoCloseable {
                 .put("alertType", "full").put("headers", new JsonObject());
         frames.put(frameId, frame);
         pushed.add(new Pushed(frameId, verb, activity.getString("id")));
-        for (Map.Entry<ServerWebSocket, Boolean> socket : authorized.entrySet()) {
-            ServerWebSocket ws = socket.getKey();
-            if (socket.getValue()) {
-                ws.writeTextMessage(frame.encode());
-            } else {
-                ws.writeBinaryMessage(Buffer.buffer(frame.encode()));
+        synchronized (waiting) {
+            if (authorized.isEmpty()) {
+                waiting.add(frame);
+            }
+            for (Map.Entry<ServerWebSocket, Boolean> socket : authorized.entrySet()) {
+                write(socket.getKey(), socket.getValue(), frame);
             }
         }
         return frameId;
+    }
+
+    private static void write(ServerWebSocket ws, boolean text, JsonObject frame) {
+        if (text) {
+            ws.writeTextMessage(frame.encode());
+        } else {
+            ws.writeBinaryMessage(Buffer.buffer(frame.encode()));
+        }
     }
 
     /** Pushes the activity of frame {@code frameId} again, in a new frame (as after a reconnect); its new id. */
