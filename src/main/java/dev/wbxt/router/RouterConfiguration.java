@@ -150,8 +150,8 @@ public class RouterConfiguration implements CamelConfiguration {
             context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
         }
         if (settings.ingest().socket()) {
-            MercuryComponent socket = new MercuryComponent(devicesUrl, botToken, settings.proxy(), settings.socket(),
-                    webex.getConnectTimeoutMillis(), metrics);
+            MercuryComponent socket = new MercuryComponent(new MercuryComponent.Connection(devicesUrl, botToken,
+                    settings.proxy(), settings.socket(), webex.getConnectTimeoutMillis()), metrics);
             context.addComponent("webex-socket", socket);
             HealthCheckRegistry.get(context).register(new SocketHealthCheck(socket.status(), settings.socket().graceMs()));
             context.addRoutes(new WebsocketIngestRoute(admission, metrics));

@@ -20,21 +20,24 @@ import org.apache.camel.support.DefaultEndpoint;
  * life: device, authorization, reconnects, stop.
  */
 public class MercuryComponent extends DefaultComponent {
-    private final String devicesUrl;
-    private final String token;
-    private final OutboundProxy proxy;
-    private final SocketTiming timing;
-    private final int connectTimeoutMillis;
+    /**
+     * Where and how to connect: the device registry's base URL, the bot token, the proxy, the reconnect timing, and
+     * the connect timeout (also the longest wait for the device's deletion on stop).
+     */
+    public record Connection(String devicesUrl, String token, OutboundProxy proxy, SocketTiming timing,
+                             int connectTimeoutMillis) {
+        @Override
+        public String toString() { // never the token
+            return "Connection[devicesUrl=" + devicesUrl + ", proxy=" + proxy + "]";
+        }
+    }
+
+    private final Connection connection;
     private final RouterMetrics metrics;
     private final SocketStatus status = new SocketStatus();
 
-    public MercuryComponent(String devicesUrl, String token, OutboundProxy proxy, SocketTiming timing,
-                            int connectTimeoutMillis, RouterMetrics metrics) {
-        this.devicesUrl = devicesUrl;
-        this.token = token;
-        this.proxy = proxy;
-        this.timing = timing;
-        this.connectTimeoutMillis = connectTimeoutMillis;
+    public MercuryComponent(Connection connection, RouterMetrics metrics) {
+        this.connection = connection;
         this.metrics = metrics;
         metrics.socketConnected(status::connected);
     }
@@ -60,24 +63,8 @@ public class MercuryComponent extends DefaultComponent {
         };
     }
 
-    String devicesUrl() {
-        return devicesUrl;
-    }
-
-    String token() {
-        return token;
-    }
-
-    OutboundProxy proxy() {
-        return proxy;
-    }
-
-    SocketTiming timing() {
-        return timing;
-    }
-
-    int connectTimeoutMillis() {
-        return connectTimeoutMillis;
+    Connection connection() {
+        return connection;
     }
 
     RouterMetrics metrics() {

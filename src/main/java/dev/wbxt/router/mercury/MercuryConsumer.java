@@ -49,6 +49,7 @@ final class MercuryConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(MercuryConsumer.class);
 
     private final MercuryComponent component;
+    private final MercuryComponent.Connection connection;
     private final SocketTiming timing;
     private final Set<String> goneDevices = ConcurrentHashMap.newKeySet();
     private Vertx vertx;
@@ -67,17 +68,18 @@ final class MercuryConsumer extends DefaultConsumer {
     MercuryConsumer(Endpoint endpoint, Processor processor, MercuryComponent component) {
         super(endpoint, processor);
         this.component = component;
-        this.timing = component.timing();
+        this.connection = component.connection();
+        this.timing = connection.timing();
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         vertx = SharedVertx.of(getEndpoint().getCamelContext());
-        registry = new DeviceRegistry(vertx, component.devicesUrl(), component.token(), component.proxy(),
-                component.connectTimeoutMillis());
+        registry = new DeviceRegistry(vertx, connection.devicesUrl(), connection.token(), connection.proxy(),
+                connection.connectTimeoutMillis());
         sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setName("webex-socket")
-                .setConnectTimeout(component.connectTimeoutMillis()));
+                .setConnectTimeout(connection.connectTimeoutMillis()));
         context = vertx.getOrCreateContext();
         running = true;
         context.runOnContext(v -> connect());
@@ -97,7 +99,7 @@ final class MercuryConsumer extends DefaultConsumer {
         if (d != null && registry != null) {
             try {
                 registry.delete(d).toCompletionStage().toCompletableFuture()
-                        .get(component.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
+                        .get(connection.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("Webex websocket closed and its device deleted");
             } catch (Exception e) {
                 LOG.warn("Webex device {} not deleted on stop: {}", d.url(), e.getMessage());
@@ -134,7 +136,7 @@ final class MercuryConsumer extends DefaultConsumer {
                 .setPort(url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80)
                 .setSsl(ssl)
                 .setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
-        component.proxy().forTarget(url).ifPresent(options::setProxyOptions);
+        connection.proxy().forTarget(url).ifPresent(options::setProxyOptions);
         return options;
     }
 
@@ -186,7 +188,7 @@ final class MercuryConsumer extends DefaultConsumer {
                 reconnectLater();
             }
         });
-        ws.writeTextMessage(MercuryFrames.authorization(UUID.randomUUID().toString(), component.token()));
+        ws.writeTextMessage(MercuryFrames.authorization(UUID.randomUUID().toString(), connection.token()));
         component.status().opened();
         LOG.info("Webex websocket open (device {})", DeviceRegistry.NAME);
     }
