@@ -109,6 +109,27 @@ class WebsocketModesTest {
     }
 
     @Test
+    void notReadyOnceTheSocketIsDownLongerThanTheGracePeriodAndReadyAgainWhenItIsBack() throws Exception {
+        try (RouterHarness router = RouterHarness.websocket(Map.of("webex.socket.grace-ms", "500")).start()) {
+            MercuryDouble mercury = router.webex.mercury();
+            await().atMost(WAIT).until(() -> mercury.authorizedSockets() == 1);
+            await().atMost(WAIT).until(() -> router.get("/observe/health").statusCode() == 200);
+
+            mercury.down(true);
+            mercury.dropSockets();
+
+            await().atMost(WAIT).until(() -> router.get("/observe/health").statusCode() == 503);
+            JsonNode check = RouterHarness.JSON.readTree(router.get("/observe/health").body()).path("checks").path("webex-socket");
+            assertEquals("DOWN", check.path("status").asText(), check.toString());
+            assertEquals(0.0, router.metric("wbxt_socket_connected"));
+
+            mercury.down(false);
+            await().atMost(WAIT).until(() -> router.get("/observe/health").statusCode() == 200);
+            assertEquals(1.0, router.metric("wbxt_socket_connected"));
+        }
+    }
+
+    @Test
     void aFrameWhoseEventCouldNotBeStoredIsNotAcknowledged() throws Exception {
         // Admission refuses every event (less free disk than asked for): the store is never reached.
         try (RouterHarness router = RouterHarness.websocket(Map.of("ingest.min-free-disk-mb", "1000000000")).start()) {

@@ -51,6 +51,7 @@ public final class MercuryDouble implements AutoCloseable {
     /** Frames pushed while no socket was open: sent to the next one, as Webex keeps events for a while. */
     private final List<JsonObject> waiting = new CopyOnWriteArrayList<>();
     private volatile boolean textFrames;
+    private volatile boolean down;
 
     MercuryDouble(String token, SimulatorStore store) {
         this.token = token;
@@ -77,6 +78,10 @@ public final class MercuryDouble implements AutoCloseable {
     // ---- device registry --------------------------------------------------------------------------------
 
     private void wdm(HttpServerRequest req) {
+        if (down) {
+            json(req, 503, new JsonObject().put("message", "service unavailable"));
+            return;
+        }
         if (!("Bearer " + token).equals(req.getHeader("Authorization"))) {
             req.response().setStatusCode(401).end("{\"message\":\"unauthorized\"}");
             return;
@@ -117,6 +122,11 @@ public final class MercuryDouble implements AutoCloseable {
 
     private void socket(ServerWebSocket ws) {
         String id = ws.path().startsWith("/mercury/") ? ws.path().substring("/mercury/".length()) : "";
+        if (down) {
+            handshakes.add(503);
+            ws.reject(503);
+            return;
+        }
         if (!devices.containsKey(id)) {
             handshakes.add(404);
             ws.reject(404);
@@ -261,6 +271,11 @@ public final class MercuryDouble implements AutoCloseable {
             authorized.remove(ws);
             ws.close((short) 1001, "going away");
         }
+    }
+
+    /** While down, the registry answers 503 and websockets are refused with 503 (open ones are not touched). */
+    public void down(boolean down) {
+        this.down = down;
     }
 
     /** Forgets every device: not listed any more, its websocket answers 404. */
