@@ -113,18 +113,21 @@ class WebsocketModesTest {
         try (RouterHarness router = RouterHarness.websocket(Map.of("webex.socket.grace-ms", "500")).start()) {
             MercuryDouble mercury = router.webex.mercury();
             await().atMost(WAIT).until(() -> mercury.authorizedSockets() == 1);
-            await().atMost(WAIT).until(() -> router.get("/observe/health").statusCode() == 200);
+            await().atMost(WAIT).until(() -> router.manage("/observe/health/ready").statusCode() == 200);
 
             mercury.down(true);
             mercury.dropSockets();
 
-            await().atMost(WAIT).until(() -> router.get("/observe/health").statusCode() == 503);
-            JsonNode check = RouterHarness.JSON.readTree(router.get("/observe/health").body()).path("checks").path("webex-socket");
+            await().atMost(WAIT).until(() -> router.manage("/observe/health/ready").statusCode() == 503);
+            JsonNode checks = RouterHarness.JSON.readTree(router.manage("/observe/health/ready").body()).path("checks");
+            JsonNode check = java.util.stream.StreamSupport.stream(checks.spliterator(), false)
+                    .filter(c -> "webex-socket".equals(c.path("name").asText())).findFirst().orElseThrow(() -> new AssertionError(checks.toString()));
             assertEquals("DOWN", check.path("status").asText(), check.toString());
+            assertEquals(200, router.manage("/observe/health/live").statusCode(), "not a liveness check");
             assertEquals(0.0, router.metric("wbxt_socket_connected"));
 
             mercury.down(false);
-            await().atMost(WAIT).until(() -> router.get("/observe/health").statusCode() == 200);
+            await().atMost(WAIT).until(() -> router.manage("/observe/health/ready").statusCode() == 200);
             assertEquals(1.0, router.metric("wbxt_socket_connected"));
         }
     }
