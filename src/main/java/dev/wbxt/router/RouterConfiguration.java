@@ -22,6 +22,9 @@ import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.ingest.StoreComponent;
 import dev.wbxt.router.ingest.WebhookComponent;
 import dev.wbxt.router.ingest.WebhookReceiverRoute;
+import dev.wbxt.router.mercury.MercuryComponent;
+import dev.wbxt.router.mercury.SocketHealthCheck;
+import dev.wbxt.router.mercury.WebsocketIngestRoute;
 import dev.wbxt.router.ops.GuardedRouteReload;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.ops.StopHook;
@@ -89,16 +92,23 @@ public class RouterConfiguration implements CamelConfiguration {
         String botToken = settings.botToken();
         String apiUrl = settings.apiUrl();
         String secret = settings.webhookSecret();
+        String devicesUrl = settings.devicesUrl();
         if (settings.simulatorMode()) {
             botToken = "simulator-" + randomHex(16);
             secret = secret.isEmpty() ? randomHex(20) : secret;
             WebexSimulator simulator = WebexSimulator.start(settings.simulatorPort(), botToken);
             apiUrl = simulator.apiUrl();
+            if (settings.ingest().socket()) {
+                devicesUrl = simulator.devicesUrl();
+            }
             StopHook.register(context, simulator::close);
-            context.addStartupListener(new SimulatorWelcome(simulator, secret));
-        } else if (secret.isEmpty()) {
-            throw new IllegalStateException("WEBEX_WEBHOOK_SECRET is required when WEBEX_BOT_TOKEN is set: "
-                    + "without it no webhook could be verified");
+            context.addStartupListener(new SimulatorWelcome(simulator, secret, settings.ingest().webhooks()));
+        } else if (secret.isEmpty() && settings.ingest().webhooks()) {
+            throw new IllegalStateException("WEBEX_WEBHOOK_SECRET is required when WEBEX_BOT_TOKEN is set and "
+                    + "WEBEX_INGEST is webhook or both: without it no webhook could be verified");
+        }
+        if (!settings.proxy().isEmpty()) {
+            LOG.info("Connections to Webex go through the proxy ({})", settings.proxy());
         }
 
         BrokerConnection broker = BrokerConnection.start(context, settings.brokerUrl(), settings.dataDir(),
@@ -121,6 +131,7 @@ public class RouterConfiguration implements CamelConfiguration {
                                 e -> (Object) e.getValue())));
         webex.setApiUrl(apiUrl);
         webex.setBotToken(botToken);
+        webex.setProxy(settings.proxy());
         WebexComponent webexComponent = new WebexComponent(webex);
         context.addComponent("webex", webexComponent);
         HealthCheckRegistry.get(context).register(new WebexHealthCheck(webexComponent.getAvailability()));
@@ -146,7 +157,16 @@ public class RouterConfiguration implements CamelConfiguration {
                 settings.minFreeDiskMb() * 1024L * 1024L, broker::queueDepth);
         context.addComponent("webhook", new WebhookComponent());
         context.addComponent("artemis-store", new StoreComponent(broker.url(), settings.maxInFlight()));
-        context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
+        if (settings.ingest().webhooks()) {
+            context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
+        }
+        if (settings.ingest().socket()) {
+            MercuryComponent socket = new MercuryComponent(new MercuryComponent.Connection(devicesUrl, botToken,
+                    settings.proxy(), settings.socket(), webex.getConnectTimeoutMillis()), metrics);
+            context.addComponent("webex-socket", socket);
+            HealthCheckRegistry.get(context).register(new SocketHealthCheck(socket.status(), settings.socket().graceMs()));
+            context.addRoutes(new WebsocketIngestRoute(admission, metrics));
+        }
         context.addService(new PublicPort());
         // One set of failure rules and reports for every queue consumer: the room lanes of the events queue and
         // the JMS consumers of the forward destinations.
@@ -182,7 +202,7 @@ public class RouterConfiguration implements CamelConfiguration {
     }
 
     /** Registers the receiver as a webhook in the simulator, then tells a newcomer how to talk to the bot. */
-    private record SimulatorWelcome(WebexSimulator simulator, String secret) implements StartupListener {
+    private record SimulatorWelcome(WebexSimulator simulator, String secret, boolean webhooks) implements StartupListener {
         @Override
         public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         }
@@ -192,7 +212,7 @@ public class RouterConfiguration implements CamelConfiguration {
             String target = "http://127.0.0.1:" + PublicPort.port(context)
                     + context.resolvePropertyPlaceholders("{{webhook.path}}");
             try (var template = context.createProducerTemplate()) {
-                for (String resource : new String[] {"messages", "attachmentActions"}) {
+                for (String resource : webhooks ? new String[] {"messages", "attachmentActions"} : new String[0]) {
                     template.requestBody("webex:createWebhook", Map.of("name", "simulator " + resource,
                             "targetUrl", target, "resource", resource, "event", "created", "secret", secret));
                 }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.wbxt.router.processing.Retries;
+import dev.wbxt.router.webex.OutboundProxy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -16,7 +17,28 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                              int managementPort, String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
                              Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
                              String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
-                             int maxQueueDepth, int minFreeDiskMb, int maxInFlight) {
+                             int maxQueueDepth, int minFreeDiskMb, int maxInFlight, Ingest ingest, String devicesUrl,
+                             SocketTiming socket, OutboundProxy proxy) {
+
+    /** How events come in ({@code webex.ingest}): webhooks, the Webex websocket, or both. */
+    public enum Ingest {
+        WEBHOOK, WEBSOCKET, BOTH;
+
+        public boolean webhooks() {
+            return this != WEBSOCKET;
+        }
+
+        public boolean socket() {
+            return this != WEBHOOK;
+        }
+    }
+
+    /**
+     * The websocket's timing ({@code webex.socket.*}): readiness is lost after {@code graceMs} disconnected; reconnects
+     * wait {@code reconnectDelayMs}, doubling up to {@code maxReconnectDelayMs}, less a random share of {@code jitter}.
+     */
+    public record SocketTiming(long graceMs, long reconnectDelayMs, long maxReconnectDelayMs, double jitter) {
+    }
 
     public static RouterSettings read(CamelContext context) {
         PropertiesComponent p = context.getPropertiesComponent();
@@ -47,7 +69,13 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                         number(p, "processing.webex-patience-ms")),
                 number(p, "ingest.max-queue-depth"),
                 number(p, "ingest.min-free-disk-mb"),
-                number(p, "ingest.max-in-flight"));
+                number(p, "ingest.max-in-flight"),
+                ingest(p, "webex.ingest"),
+                text(p, "webex.devices-url"),
+                new SocketTiming(number(p, "webex.socket.grace-ms"), number(p, "webex.socket.reconnect-delay-ms"),
+                        number(p, "webex.socket.max-reconnect-delay-ms"),
+                        Double.parseDouble(text(p, "webex.socket.reconnect-jitter"))),
+                OutboundProxy.read(key -> text(p, key), System::getenv));
     }
 
     public boolean simulatorMode() {
@@ -69,6 +97,15 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(named(key) + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static Ingest ingest(PropertiesComponent p, String key) {
+        String value = text(p, key);
+        try {
+            return Ingest.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(named(key) + " must be webhook, websocket or both, not '" + value + "'");
         }
     }
 

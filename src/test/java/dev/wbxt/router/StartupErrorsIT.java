@@ -1,6 +1,7 @@
 package dev.wbxt.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,19 @@ class StartupErrorsIT {
     void serverPortOutOfRange() throws Exception {
         assertFailsWith("port-out-of-range", RouterProcess.env("SERVER_PORT", "70000"),
                 "server.port (SERVER_PORT) must be a port number (0-65535), not 70000");
+    }
+
+    @Test
+    void ingestNotAKnownWay() throws Exception {
+        assertFailsWith("ingest-unknown", RouterProcess.env("WEBEX_INGEST", "sockets"),
+                "webex.ingest (WEBEX_INGEST) must be webhook, websocket or both, not 'sockets'");
+    }
+
+    @Test
+    void proxyOverTlsIsRefusedWithoutShowingItsPassword() throws Exception {
+        String message = assertFailsWith("proxy-https", RouterProcess.env("HTTPS_PROXY", "https://bot:hunter2@proxy.corp:3128"),
+                "https.proxy (HTTPS_PROXY) must be http://[user:password@]host:port");
+        assertFalse(message.contains("hunter2"), message);
     }
 
     @Test

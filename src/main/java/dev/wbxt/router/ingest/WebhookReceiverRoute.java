@@ -59,18 +59,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
         }
         WebhookNotification notification = WebhookNotification.parse(body);
         admission.check();
-        in.removeHeaders("*");
-        in.setBody(notification.json());
-        in.setHeader(EVENT_KEY, notification.dedupeKey());
-        in.setHeader(RESOURCE, notification.resource());
-        in.setHeader(EVENT, notification.event());
-        in.setHeader(RECEIVED_AT, System.currentTimeMillis());
-        // Artemis drops a second message with the same duplicate id, atomically with the journal write.
-        in.setHeader("_AMQ_DUPL_ID", notification.dedupeKey());
-        if (notification.roomId() != null) {
-            // One message group per room: events of a room are processed in order, rooms in parallel.
-            in.setHeader(StoreComponent.GROUP_ID, notification.roomId());
-        }
+        QueuedEvent.fill(in, notification, System.currentTimeMillis());
     }
 
     /** The media type must be application/json, in any case; parameters such as a charset are fine. */

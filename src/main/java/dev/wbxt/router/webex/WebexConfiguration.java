@@ -33,6 +33,8 @@ public class WebexConfiguration {
     private long cacheMillis = 60000;
     /** At most that many rooms and people are kept. */
     private int cacheSize = 10000;
+    /** Not a webex.client.* setting: built from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (see {@link OutboundProxy}). */
+    private OutboundProxy proxy = OutboundProxy.NONE;
 
     public WebexConfiguration copy() {
         WebexConfiguration c = new WebexConfiguration();
@@ -55,6 +57,7 @@ public class WebexConfiguration {
         c.circuitOpenMillis = circuitOpenMillis;
         c.cacheMillis = cacheMillis;
         c.cacheSize = cacheSize;
+        c.proxy = proxy;
         return c;
     }
 
@@ -213,5 +216,13 @@ public class WebexConfiguration {
 
     public void setMaxConnections(int maxConnections) {
         this.maxConnections = maxConnections;
+    }
+
+    public OutboundProxy getProxy() {
+        return proxy;
+    }
+
+    public void setProxy(OutboundProxy proxy) {
+        this.proxy = proxy;
     }
 }

@@ -74,7 +74,9 @@ final class WebexHttp implements AutoCloseable {
                 .add(HttpHeaderNames.ACCEPT, JSON_TYPE);
         this.headersWithBody = HttpHeaders.headers().addAll(headers)
                 .add(HttpHeaderNames.CONTENT_TYPE, JSON_UTF8);
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions();
+        cfg.getProxy().forTarget(base).ifPresent(options::setProxyOptions);
+        this.client = vertx.createHttpClient(options
                         .setName("webex")
                         .setSsl(ssl)
                         .setConnectTimeout(cfg.getConnectTimeoutMillis())

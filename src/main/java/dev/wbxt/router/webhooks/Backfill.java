@@ -11,7 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wbxt.router.ingest.WebhookNotification;
-import dev.wbxt.router.ingest.WebhookReceiverRoute;
+import dev.wbxt.router.ingest.QueuedEvent;
 import dev.wbxt.router.webex.WebexClient;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
@@ -122,13 +122,7 @@ public class Backfill {
         }
         // The receiver's own checks and dedupe key: a backfilled event is indistinguishable from a delivered one.
         WebhookNotification n = WebhookNotification.parse(body.getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> headers = new LinkedHashMap<>();
-        headers.put(WebhookReceiverRoute.EVENT_KEY, n.dedupeKey());
-        headers.put(WebhookReceiverRoute.RESOURCE, n.resource());
-        headers.put(WebhookReceiverRoute.EVENT, n.event());
-        headers.put(WebhookReceiverRoute.RECEIVED_AT, now.toEpochMilli());
-        headers.put("_AMQ_DUPL_ID", n.dedupeKey());
-        headers.put("JMSXGroupID", n.roomId());
+        Map<String, Object> headers = new LinkedHashMap<>(QueuedEvent.headers(n, now.toEpochMilli()));
         headers.put("WbxtBackfill", true);
         template.sendBodyAndHeaders(queueUri, ExchangePattern.InOnly, body, headers);
     }

@@ -36,7 +36,9 @@ public class WebhooksConfiguration implements CamelConfiguration {
             return; // the simulator's webhooks are registered by the simulator welcome
         }
         PropertiesComponent p = context.getPropertiesComponent();
-        String target = settings.webhookTargetUrl();
+        // In websocket mode no webhook is registered (events come over the socket), and the backfill is on by
+        // default: it catches up on what was missed while the service was down.
+        String target = settings.ingest().webhooks() ? settings.webhookTargetUrl() : "";
         List<WebhookReconciler.Spec> specs = specs(p);
         Supplier<WebexClient> webex = () -> context.getComponent("webex", WebexComponent.class).client();
         JsonFileStore webhookState = new JsonFileStore(settings.dataDir().resolve("webhooks-state.json"));
@@ -45,7 +47,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 Long.parseLong(text(p, "webhooks.reactivate-after-ms", "300000")));
 
         String backfillSetting = text(p, "backfill.enabled", "auto");
-        boolean backfillOn = "auto".equals(backfillSetting) ? !target.isEmpty() : Boolean.parseBoolean(backfillSetting);
+        boolean backfillOn = "auto".equals(backfillSetting) ? !target.isEmpty() || settings.ingest().socket()
+                : Boolean.parseBoolean(backfillSetting);
         Backfill backfill = null;
         if (backfillOn) {
             JsonFileStore mark = new JsonFileStore(settings.dataDir().resolve("backfill-state.json"));
