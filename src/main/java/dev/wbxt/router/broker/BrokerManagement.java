@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientRequestor;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -21,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What the service asks an external broker about itself, over the core client's management messages (a request to
  * the {@code activemq.management} address, as {@code artemis queue stat} does; the user needs the {@code manage}
- * permission, which {@code artemis create} gives its user): queue depths for the backpressure and
- * {@code wbxt_queue_depth}, the queues that exist for the dead-letter list, and the address settings checked at
- * start. Depths are asked at most once a second per queue (admission asks on every webhook: one round trip per
+ * permission, which {@code artemis create} gives its user): the queues that exist, for the dead-letter list, and the
+ * address settings checked at start; and, with a core queue query, queue depths for the backpressure and
+ * {@code wbxt_queue_depth}. Depths are asked at most once a second per queue (admission asks on every webhook: one round trip per
  * webhook would double the broker's work); a broker that does not answer gives NaN, which admits (the send itself
  * then fails with 503 if the broker is gone).
  */
@@ -72,7 +73,10 @@ public final class BrokerManagement implements AutoCloseable {
         session.start();
     }
 
-    /** Messages in the queue (waiting or delivered and not yet acknowledged), at most a second old; NaN if unknown. */
+    /**
+     * Messages in the queue (waiting or delivered and not yet acknowledged), at most a second old; 0 when the queue
+     * does not exist (yet), NaN when the broker does not answer. A core queue query: no manage permission needed.
+     */
     public double messageCount(String queue) {
         long now = System.nanoTime();
         Sample sample = depths.get(queue);
@@ -81,14 +85,19 @@ public final class BrokerManagement implements AutoCloseable {
         }
         double count;
         try {
-            Object result = attribute(ResourceNames.QUEUE + queue, "messageCount");
-            count = result instanceof Number n ? n.doubleValue() : 0; // no such queue (yet): nothing waits
+            count = query(queue);
         } catch (Exception e) {
             LOG.debug("Queue depth of {} unknown: {}", queue, e.getMessage());
             count = Double.NaN;
         }
         depths.put(queue, new Sample(count, now));
         return count;
+    }
+
+    private synchronized long query(String queue) throws Exception {
+        connected();
+        ClientSession.QueueQuery query = session.queueQuery(SimpleString.of(queue));
+        return query.isExists() ? query.getMessageCount() : 0;
     }
 
     /** The queues that exist on the broker now; empty when it does not answer. */
@@ -120,11 +129,15 @@ public final class BrokerManagement implements AutoCloseable {
     }
 
     private synchronized ClientMessage newRequest() throws Exception {
+        connected();
+        return session.createMessage(false);
+    }
+
+    private synchronized void connected() throws Exception {
         if (session == null || session.isClosed()) {
             disconnect();
             open(); // the broker restarted: ask again on a new connection
         }
-        return session.createMessage(false);
     }
 
     /** One request at a time: a core session is not to be used by two threads at once. */
