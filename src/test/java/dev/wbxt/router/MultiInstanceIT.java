@@ -379,7 +379,11 @@ class MultiInstanceIT {
             int n = r;
             sends.add(pool.submit(() -> {
                 for (int m = 0; m < 10; m++) {
-                    post(pair[(n + m) % 2], email, room, "warm-up " + m);
+                    String payload = payload(webex.postSilently(email, room, "warm-up " + m));
+                    Instance to = pair[(n + m) % 2];
+                    // a JVM that has just started may take longer than the client's 10 s at first: deliver again
+                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                            .until(() -> acknowledged(to, payload));
                 }
                 return null;
             }));
