@@ -104,7 +104,7 @@ public class RouterConfiguration implements CamelConfiguration {
         RouterMetrics metrics = new RouterMetrics(meters, broker::queueDepth);
         metrics.watchQueue(events);
         metrics.watchQueue(events + ".dlq");
-        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker::queueNames, metrics);
+        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker::deadLetterQueues, metrics);
 
         WebexConfiguration webex = new WebexConfiguration();
         // webex.client.* (timeouts, retries) bind onto the configuration by name: max-attempts -> setMaxAttempts

@@ -18,20 +18,26 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.broker.BrokerManagement;
+import dev.wbxt.router.broker.CoreMessages;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.simulator.WebexSimulator;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.utils.UUIDGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +57,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code -Dmulti.rounds=3}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SuppressWarnings("unchecked")
 class MultiInstanceIT {
     private static final String TOKEN = RouterHarness.TOKEN;
     private static final String SECRET = RouterHarness.SECRET;
@@ -140,7 +147,7 @@ class MultiInstanceIT {
         assertEquals(200, deliver(a, payload));
         assertEquals(200, deliver(b, payload));
         List<String> expected = List.of(toA, toB, "multi-once-0-r0-m2");
-        Outcome outcome = awaitAnswers(List.of(room), 3);
+        BotReplies outcome = awaitAnswers(List.of(room), 3);
         assertEquals(Map.of(room, expected), outcome.repliesPerRoom(), "each answered once, in order");
 
         long killed = System.nanoTime();
@@ -216,7 +223,7 @@ class MultiInstanceIT {
             }
             pool.shutdown();
             int inFlightAtKill = ackedAtKill - answeredAtKill;
-            Outcome outcome = awaitAnswers(roomIds, rooms * perRoom);
+            BotReplies outcome = awaitAnswers(roomIds, rooms * perRoom);
             System.out.printf("[MultiInstanceIT] round %d: %.0f events/s over %d rooms until the kill -9 of %s; acknowledged"
                             + " %d (%d moved to the survivor), answered %d, duplicated %d %s, in flight at the kill %d%n",
                     round, rate, rooms, victim.process.name, acked.get(), movedOver.get(), outcome.answered(),
@@ -271,7 +278,7 @@ class MultiInstanceIT {
         pair[1].process.awaitLine("failed on attempt 12", Duration.ofSeconds(60));
         webex.clearFaults();
         long outageMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStarted);
-        Outcome outcome = awaitAnswers(roomIds, acked);
+        BotReplies outcome = awaitAnswers(roomIds, acked);
         double brokerDlq;
         try (BrokerManagement management = BrokerManagement.connect(new BrokerLogin(broker.url(), StandaloneArtemis.USER,
                 StandaloneArtemis.PASSWORD))) {
@@ -285,6 +292,51 @@ class MultiInstanceIT {
         assertEquals(acked, outcome.answered(), "every acknowledged event answered: " + outcome.missing(ackedPerRoom));
         assertEquals(503, backlogStatus, "over ingest.max-queue-depth: deliver again later");
         assertOrder(ackedPerRoom, outcome);
+    }
+
+    /**
+     * What the broker moved to its own DLQ behind the service's back (here put there as Artemis does, with
+     * {@code _AMQ_ORIG_QUEUE}) is listed with the service's dead letters, and replayed into one reply.
+     */
+    @Test
+    @Order(5)
+    void theBrokersOwnDeadLettersAreListedAndReplayed() throws Exception {
+        safeBroker();
+        String admin = "admin-" + System.nanoTime();
+        Instance[] pair = startPair("brokerdlq", Map.of("ADMIN_TOKEN", admin));
+        String room = webex.directRoom("brokerdlq@example.com");
+        Map<String, Object> message = webex.postSilently("brokerdlq@example.com", room, "multi-brokerdlq-0-r0-m0");
+        BrokerLogin login = new BrokerLogin(broker.url(), StandaloneArtemis.USER, StandaloneArtemis.PASSWORD);
+        try (ServerLocator locator = login.locator(); ClientSessionFactory factory = locator.createSessionFactory();
+             ClientSession session = login.session(factory, true, true)) {
+            ClientMessage dead = session.createMessage(Message.TEXT_TYPE, true);
+            CoreMessages.writeText(dead, payload(message));
+            dead.setUserID(UUIDGenerator.getInstance().generateUUID()); // the JMS message id, as the receiver sets it
+            dead.putStringProperty("WbxtEventKey", "messages:created:" + message.get("id"));
+            dead.putStringProperty("WbxtResource", "messages");
+            dead.putStringProperty("WbxtEvent", "created");
+            dead.putLongProperty("WbxtReceivedAt", System.currentTimeMillis());
+            dead.setGroupID(room);
+            dead.putStringProperty("_AMQ_ORIG_QUEUE", "wbxt.events");
+            CoreMessages.ensureQueue(session, SimpleString.of("DLQ"));
+            session.createProducer("DLQ").send(dead);
+        }
+        Map<String, Object> listed = RouterHarness.JSON.readValue(admin(pair[1], admin, "GET", "/admin/dead-letters?queue=DLQ")
+                .body(), Map.class);
+        List<Map<String, Object>> items = (List<Map<String, Object>>) listed.get("items");
+        assertEquals(1, items.size(), "the broker's DLQ is listed: " + listed);
+        assertEquals("wbxt.events", items.get(0).get("fromQueue"));
+        HttpResponse<String> replayed = admin(pair[1], admin, "POST", "/admin/dead-letters/" + items.get(0).get("id") + "/replay");
+        assertEquals(200, replayed.statusCode(), replayed.body());
+        assertEquals(List.of("multi-brokerdlq-0-r0-m0"), awaitAnswers(List.of(room), 1).repliesPerRoom().get(room));
+        System.out.println("[MultiInstanceIT] the broker's own DLQ: listed by /admin/dead-letters (" + listed.get("queues")
+                + "), replayed, answered once");
+    }
+
+    private static HttpResponse<String> admin(Instance to, String token, String method, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port + path))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // ---- the instances -------------------------------------------------------------------------------------
@@ -453,40 +505,8 @@ class MultiInstanceIT {
 
     // ---- the replies ----------------------------------------------------------------------------------------
 
-    /** The bot's replies, by room, each as the tag of the event it answers. */
-    private record Outcome(Map<String, List<String>> repliesPerRoom) {
-        Map<String, Integer> counts() {
-            Map<String, Integer> counts = new TreeMap<>();
-            repliesPerRoom.values().forEach(tags -> tags.forEach(t -> counts.merge(t, 1, Integer::sum)));
-            return counts;
-        }
-
-        int answered() {
-            return counts().size();
-        }
-
-        int duplicated() {
-            return counts().values().stream().mapToInt(c -> c - 1).sum();
-        }
-
-        Map<String, Integer> duplicates() {
-            Map<String, Integer> d = new TreeMap<>();
-            counts().forEach((tag, n) -> {
-                if (n > 1) {
-                    d.put(tag, n);
-                }
-            });
-            return d;
-        }
-
-        List<String> missing(Map<String, List<String>> expectedPerRoom) {
-            Map<String, Integer> counts = counts();
-            return expectedPerRoom.values().stream().flatMap(List::stream).filter(t -> !counts.containsKey(t)).toList();
-        }
-    }
-
     /** Waits until {@code expected} distinct events are answered and the bot has posted nothing more for 3 s. */
-    private Outcome awaitAnswers(List<String> roomIds, int expected) {
+    private BotReplies awaitAnswers(List<String> roomIds, int expected) {
         await("answered").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
                 .until(() -> replies(roomIds).answered() >= expected);
         String bot = botId();
@@ -499,40 +519,12 @@ class MultiInstanceIT {
         return replies(roomIds);
     }
 
-    private Outcome replies(List<String> roomIds) {
-        Map<String, List<String>> perRoom = new LinkedHashMap<>();
-        String bot = botId();
-        for (String room : roomIds) {
-            List<String> tags = new ArrayList<>();
-            for (Map<String, Object> m : webex.messagesIn(room)) {
-                if (bot.equals(m.get("personId"))) {
-                    Matcher tag = TAG.matcher(String.valueOf(m.get("markdown")));
-                    String last = null;
-                    while (tag.find()) {
-                        last = tag.group();
-                    }
-                    tags.add(last == null ? "?" + m.get("id") : last);
-                }
-            }
-            perRoom.put(room, tags);
-        }
-        return new Outcome(perRoom);
+    private BotReplies replies(List<String> roomIds) {
+        return BotReplies.in(webex, roomIds, TAG);
     }
 
-    private static void assertOrder(Map<String, List<String>> expectedPerRoom, Outcome outcome) {
-        int outOfOrder = 0;
-        StringBuilder detail = new StringBuilder();
-        for (Map.Entry<String, List<String>> room : expectedPerRoom.entrySet()) {
-            List<String> firsts = outcome.repliesPerRoom().getOrDefault(room.getKey(), List.of()).stream()
-                    .distinct().filter(room.getValue()::contains).toList();
-            if (!firsts.equals(List.copyOf(room.getValue()))) {
-                outOfOrder++;
-                detail.append("\n  acknowledged ").append(room.getValue()).append("\n  replied      ").append(firsts);
-            }
-        }
-        System.out.printf("[MultiInstanceIT] per-room order: %d of %d rooms in order%n",
-                expectedPerRoom.size() - outOfOrder, expectedPerRoom.size());
-        assertEquals(0, outOfOrder, "replies in the order the room's events were acknowledged:" + detail);
+    private static void assertOrder(Map<String, List<String>> expectedPerRoom, BotReplies outcome) {
+        outcome.assertOrder("MultiInstanceIT", expectedPerRoom);
     }
 
     private static String botId() {

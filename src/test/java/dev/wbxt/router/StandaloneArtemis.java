@@ -1,5 +1,7 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,13 +9,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.awaitility.Awaitility.await;
-
-import java.time.Duration;
 
 /**
  * A standalone Apache ActiveMQ Artemis broker as a user runs one: the distribution unpacked by Maven before the ITs

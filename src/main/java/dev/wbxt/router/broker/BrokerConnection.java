@@ -2,6 +2,7 @@ package dev.wbxt.router.broker;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.jms.ConnectionFactory;
 
@@ -20,13 +21,15 @@ public final class BrokerConnection {
     private final EmbeddedBroker embedded;
     private final BrokerManagement management;
     private final BrokerLogin login;
+    private final Set<String> brokerDeadLetters;
 
     private BrokerConnection(ConnectionFactory connectionFactory, EmbeddedBroker embedded, BrokerManagement management,
-                             BrokerLogin login) {
+                             BrokerLogin login, Set<String> brokerDeadLetters) {
         this.connectionFactory = connectionFactory;
         this.embedded = embedded;
         this.management = management;
         this.login = login;
+        this.brokerDeadLetters = brokerDeadLetters;
     }
 
     /**
@@ -39,6 +42,7 @@ public final class BrokerConnection {
         BrokerLogin login = external;
         EmbeddedBroker embedded = null;
         BrokerManagement management = null;
+        Set<String> brokerDeadLetters = Set.of(); // the embedded broker's own: wbxt.broker.dlq, a *.dlq name
         if (external.url().isEmpty()) {
             embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, queueMemoryMb, ExternalAccess.read(context),
                     context.getPropertiesComponent().resolveProperty("broker.journal-buffer-timeout-us").orElse(""));
@@ -49,7 +53,7 @@ public final class BrokerConnection {
         } else {
             management = BrokerManagement.connect(login); // a wrong login or URL stops the start here
             StopHook.register(context, management::close);
-            BrokerSettingsCheck.check(management, eventsQueue, otherQueues);
+            brokerDeadLetters = BrokerSettingsCheck.check(management, eventsQueue, otherQueues);
         }
         CachingConnectionFactory cached = new CachingConnectionFactory(login.jmsFactory());
         // One cached session per concurrent sender (the HTTP server's worker threads, the consumers): a sender
@@ -57,7 +61,7 @@ public final class BrokerConnection {
         cached.setSessionCacheSize(64);
         cached.setCacheConsumers(false); // the listener containers keep their own consumers
         StopHook.register(context, cached::destroy); // added after the broker, so closed before it stops
-        return new BrokerConnection(cached, embedded, management, login);
+        return new BrokerConnection(cached, embedded, management, login, brokerDeadLetters);
     }
 
     /** Holds the routes back until the embedded broker is open; a broker that could not start stops the start-up. */
@@ -94,6 +98,11 @@ public final class BrokerConnection {
     /** The queues that exist now. */
     public List<String> queueNames() {
         return embedded != null ? embedded.queueNames() : management.queueNames();
+    }
+
+    /** The dead-letter queues that exist now: the service's ({@code *.dlq}) and the broker's own (DLQ, ExpiryQueue). */
+    public List<String> deadLetterQueues() {
+        return queueNames().stream().filter(q -> q.endsWith(".dlq") || brokerDeadLetters.contains(q)).toList();
     }
 
     /** Whether a message sent to that topic now would reach a subscriber; true when the broker is external (unknown). */

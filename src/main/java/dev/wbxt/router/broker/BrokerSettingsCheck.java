@@ -2,6 +2,8 @@ package dev.wbxt.router.broker;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
@@ -26,21 +28,38 @@ public final class BrokerSettingsCheck {
     /**
      * @param eventsQueue the events queue ({@code queue.events})
      * @param otherQueues the service's other queues (a forward destination's, the registrar's lock): no delivery limit
+     * @return the broker's own dead-letter and expiry addresses for these queues (e.g. {@code DLQ}, {@code ExpiryQueue}):
+     *         what the broker moves there (an expired message, a message moved by an operator) is listed with the
+     *         service's dead letters
      */
-    public static void check(BrokerManagement broker, String eventsQueue, List<String> otherQueues) throws Exception {
+    public static Set<String> check(BrokerManagement broker, String eventsQueue, List<String> otherQueues) throws Exception {
         List<String> problems = new ArrayList<>();
+        Set<String> brokerDeadLetters = new TreeSet<>();
         AddressSettings events = broker.addressSettings(eventsQueue);
+        collect(events, brokerDeadLetters);
         limit(eventsQueue, events, problems);
         if (events.getRedeliveryDelay() != 0) {
             problems.add("redelivery-delay is " + events.getRedeliveryDelay() + " ms for " + eventsQueue
                     + " (an event handed back would come after its room's later events): set it to 0");
         }
         for (String queue : otherQueues) {
-            limit(queue, broker.addressSettings(queue), problems);
+            AddressSettings settings = broker.addressSettings(queue);
+            collect(settings, brokerDeadLetters);
+            limit(queue, settings, problems);
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("the broker's address settings are unsafe for the service: "
                     + String.join("; ", problems) + " (README \"Running in production\")");
+        }
+        return brokerDeadLetters;
+    }
+
+    private static void collect(AddressSettings settings, Set<String> addresses) {
+        if (settings.getDeadLetterAddress() != null) {
+            addresses.add(settings.getDeadLetterAddress().toString());
+        }
+        if (settings.getExpiryAddress() != null) {
+            addresses.add(settings.getExpiryAddress().toString());
         }
     }
 
