@@ -3,6 +3,7 @@ package dev.wbxt.router.broker;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -121,6 +122,18 @@ public final class BrokerLockClusterService extends AbstractCamelClusterService<
         @Override
         public void connectionFailed(ActiveMQException exception, boolean failedOver) {
             lost("the connection to the broker failed: " + exception.getMessage());
+            try {
+                joiner.execute(this::disconnect); // not on the client's failure thread; the next join connects afresh
+            } catch (RejectedExecutionException stopping) {
+                // doStop closes the connection
+            }
+        }
+
+        private synchronized void disconnect() {
+            if (factory != null) {
+                factory.close();
+                factory = null;
+            }
         }
 
         @Override
@@ -146,10 +159,7 @@ public final class BrokerLockClusterService extends AbstractCamelClusterService<
                 getCamelContext().getExecutorServiceManager().shutdownNow(joiner);
             }
             lost("stopping");
-            if (factory != null) {
-                factory.close(); // the token goes back to the broker, and on to another instance
-                factory = null;
-            }
+            disconnect(); // the token goes back to the broker, and on to another instance
             if (locator != null) {
                 locator.close();
             }
