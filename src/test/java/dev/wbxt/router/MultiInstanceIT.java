@@ -378,7 +378,8 @@ class MultiInstanceIT {
         }
 
         Instance healthy() throws Exception {
-            process.awaitHealthy(port, Duration.ofSeconds(120));
+            // two JVMs starting at once, beside the broker, took 84 s each on the shared 2 cores (load average 35)
+            process.awaitHealthy(port, Duration.ofMinutes(5));
             return this;
         }
 
