@@ -45,6 +45,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 12 item 5: two router processes (the jar) share one standalone Artemis 2.44.0 broker ({@link StandaloneArtemis},
@@ -58,6 +59,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SuppressWarnings("unchecked")
+// Above the suite's 5 minutes: two JVMs started beside a broker (84 s for one start at load average 35 on the shared
+// 2 cores), and the kill test's 3 rounds each start one again (268 s for that test alone in a passing run).
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class MultiInstanceIT {
     private static final String TOKEN = RouterHarness.TOKEN;
     private static final String SECRET = RouterHarness.SECRET;
