@@ -18,16 +18,19 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.simulator.WebexSimulator;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,7 @@ class CrashRecoveryIT {
     private static final String TOKEN = RouterHarness.TOKEN;
     private static final String SECRET = RouterHarness.SECRET;
     private static final Pattern TAG = Pattern.compile("crash-[ab]-r\\d+-m\\d+");
+    private static final String MARKER = "crash-marker";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final SignatureVerifier signer = new SignatureVerifier(SECRET);
@@ -105,7 +109,7 @@ class CrashRecoveryIT {
         RouterProcess second = startRouter("CrashRecoveryIT-a-2"); // same DATA_DIR, Webex still down
         webex.restart();
 
-        BotReplies outcome = awaitAnswers(roomIds, acknowledged, Duration.ofSeconds(60));
+        Outcome outcome = awaitAnswers(roomIds, acknowledged, Duration.ofSeconds(60));
         print("a (kill -9 while Webex is down)", events, acknowledged, 0, outcome);
         assertEquals(acknowledged, outcome.answered(), "every acknowledged event answered: " + outcome.missing(sentPerRoom));
         assertEquals(0, outcome.duplicated(), "no reply twice: " + outcome.duplicates()
@@ -178,10 +182,8 @@ class CrashRecoveryIT {
             }));
         }
         // Half-way: kill -9, then start again on the same DATA_DIR and port; the senders keep going meanwhile.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (acknowledged.get() < events / 2 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await("half the events acknowledged").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(5))
+                .until(() -> acknowledged.get() >= events / 2);
         int ackedAtKill = acknowledged.get();
         double loadPerSecond = ackedAtKill / ((System.nanoTime() - started) / 1e9);
         int answeredAtKill = webex.messagesBy(botId()).size() - warmUpReplies;
@@ -196,7 +198,7 @@ class CrashRecoveryIT {
         }
         pool.shutdown();
 
-        BotReplies outcome = awaitAnswers(roomIds, acknowledged.get(), Duration.ofSeconds(120));
+        Outcome outcome = awaitAnswers(roomIds, acknowledged.get(), Duration.ofSeconds(120));
         long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         System.out.printf("[CrashRecoveryIT] b: killed at %d acknowledged / %d answered (load until then %.0f events/s over"
                         + " %d rooms); down (kill -> healthy again) %d ms; acknowledged at the first delivery %d, after"
@@ -271,7 +273,7 @@ class CrashRecoveryIT {
         env.putAll(settings);
         RouterProcess process = RouterProcess.startInProject(name, env);
         processes.add(process);
-        process.awaitHealthy(port, Duration.ofSeconds(90));
+        process.awaitHealthy(Duration.ofSeconds(90));
         // Issue 11: the acknowledgements under test come from the asynchronous ack path (webhook: on the event
         // loop, artemis-store: answering from the broker's confirmation), not from a blocking JMS send.
         process.awaitLine("Started webhook-receiver \\(webhook:", Duration.ofSeconds(10));
@@ -283,29 +285,65 @@ class CrashRecoveryIT {
     }
 
     /** Webex delivers a webhook that was not acknowledged again later; here every 200 ms, the same bytes. */
-    private boolean redeliverUntilAcknowledged(String payload, Duration timeout) throws InterruptedException {
+    private boolean redeliverUntilAcknowledged(String payload, Duration timeout) {
         byte[] body = payload.getBytes(StandardCharsets.UTF_8);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(webhookUrl()))
-                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                        .header("X-Spark-Signature", signer.sign(body))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-                if (rsp.statusCode() / 100 == 2) {
-                    return true;
-                }
-                assertTrue(rsp.statusCode() == 503, "only 'not stored, deliver again' is expected: " + rsp.statusCode()
-                        + " " + rsp.body());
-            } catch (java.io.IOException down) {
-                // connection refused while the service restarts
-            }
-            Thread.sleep(200);
+        try {
+            await().atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(200)).until(() -> deliver(body));
+            return true;
+        } catch (ConditionTimeoutException notAcknowledged) {
+            return false;
         }
-        return false;
+    }
+
+    private boolean deliver(byte[] body) throws InterruptedException {
+        try {
+            HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(webhookUrl()))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .header("X-Spark-Signature", signer.sign(body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(rsp.statusCode() / 100 == 2 || rsp.statusCode() == 503,
+                    "only 'not stored, deliver again' is expected: " + rsp.statusCode() + " " + rsp.body());
+            return rsp.statusCode() / 100 == 2;
+        } catch (java.io.IOException down) {
+            return false; // connection refused while the service restarts
+        }
     }
 
     // ---- the replies -------------------------------------------------------------------------------------
+
+    /** The bot's replies, by room, each as the tag of the event it answers. */
+    private record Outcome(Map<String, List<String>> repliesPerRoom) {
+        Map<String, Integer> counts() {
+            Map<String, Integer> counts = new TreeMap<>();
+            repliesPerRoom.values().forEach(tags -> tags.forEach(t -> counts.merge(t, 1, Integer::sum)));
+            return counts;
+        }
+
+        int answered() {
+            return counts().size();
+        }
+
+        int duplicated() {
+            return counts().values().stream().mapToInt(c -> c - 1).sum();
+        }
+
+        Map<String, Integer> duplicates() {
+            Map<String, Integer> d = new TreeMap<>();
+            counts().forEach((tag, n) -> {
+                if (n > 1) {
+                    d.put(tag, n);
+                }
+            });
+            return d;
+        }
+
+        List<String> missing(Map<String, List<String>> expectedPerRoom) {
+            List<String> missing = new ArrayList<>();
+            Map<String, Integer> counts = counts();
+            expectedPerRoom.values().forEach(tags -> tags.stream().filter(t -> !counts.containsKey(t)).forEach(missing::add));
+            return missing;
+        }
+    }
 
     /** Waits for {@code expected} distinct answered events, then until no further reply arrives for 3 s. */
     /** {@code perRoom} events in each of {@code rooms} rooms that the load does not use, all answered; returns how many. */
@@ -332,36 +370,70 @@ class CrashRecoveryIT {
         return expected;
     }
 
-    private BotReplies awaitAnswers(List<String> roomIds, int expected, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        BotReplies outcome = replies(roomIds);
-        while (outcome.answered() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            outcome = replies(roomIds);
-        }
-        // late duplicates: wait until the bot has been quiet for 3 s
-        int total = webex.messagesBy(botId()).size();
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(3) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            int now = webex.messagesBy(botId()).size();
-            if (now != total) {
-                total = now;
-                quietSince = System.nanoTime();
+    /**
+     * Waits until {@code expected} events are answered, then for a marker sent to each room after them: a room's
+     * events are processed in order, so once its marker is answered a late duplicate of any of them has been sent.
+     * On a time-out it returns what there is: the assertions that follow say what is missing.
+     */
+    private Outcome awaitAnswers(List<String> roomIds, int expected, Duration timeout) {
+        try {
+            await("every acknowledged event answered").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> replies(roomIds).answered() >= expected);
+            for (int r = 0; r < roomIds.size(); r++) {
+                assertEquals(200, webex.say(user(r), roomIds.get(r), MARKER).get(0).status(), "the marker is acknowledged");
             }
+            await("a marker answered in every room").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> roomIds.stream().allMatch(room -> webex.messagesIn(room).stream()
+                            .anyMatch(m -> isMarkerReply(m))));
+        } catch (ConditionTimeoutException e) {
+            System.out.println("[CrashRecoveryIT] " + e.getMessage());
         }
         return replies(roomIds);
     }
 
-    private BotReplies replies(List<String> roomIds) {
-        return BotReplies.in(webex, roomIds, TAG);
+    private boolean isMarkerReply(Map<String, Object> message) {
+        return botId().equals(message.get("personId")) && String.valueOf(message.get("markdown")).endsWith(MARKER);
     }
 
-    private static void assertOrder(Map<String, List<String>> expectedPerRoom, BotReplies outcome) {
-        outcome.assertOrder("CrashRecoveryIT", expectedPerRoom);
+    private Outcome replies(List<String> roomIds) {
+        Map<String, List<String>> perRoom = new LinkedHashMap<>();
+        String bot = botId();
+        for (String room : roomIds) {
+            List<String> tags = new ArrayList<>();
+            for (Map<String, Object> m : webex.messagesIn(room)) {
+                if (bot.equals(m.get("personId")) && !isMarkerReply(m)) {
+                    Matcher tag = TAG.matcher(String.valueOf(m.get("markdown")));
+                    String last = null;
+                    while (tag.find()) {
+                        last = tag.group();
+                    }
+                    tags.add(last == null ? "?" + m.get("id") : last);
+                }
+            }
+            perRoom.put(room, tags);
+        }
+        return new Outcome(perRoom);
     }
 
-    private static void print(String test, int sent, int acknowledged, int redelivered, BotReplies outcome) {
+    /** A room's replies (first occurrence of each event) come in the order its events were acknowledged. */
+    private static void assertOrder(Map<String, List<String>> expectedPerRoom, Outcome outcome) {
+        int roomsOutOfOrder = 0;
+        StringBuilder detail = new StringBuilder();
+        for (Map.Entry<String, List<String>> room : expectedPerRoom.entrySet()) {
+            List<String> firsts = outcome.repliesPerRoom().getOrDefault(room.getKey(), List.of()).stream()
+                    .distinct().filter(room.getValue()::contains).toList();
+            List<String> expected = List.copyOf(room.getValue());
+            if (!firsts.equals(expected)) {
+                roomsOutOfOrder++;
+                detail.append("\n  expected ").append(expected).append("\n  replied  ").append(firsts);
+            }
+        }
+        System.out.printf("[CrashRecoveryIT] per-room order: %d of %d rooms in order%n",
+                expectedPerRoom.size() - roomsOutOfOrder, expectedPerRoom.size());
+        assertEquals(0, roomsOutOfOrder, "replies in the order the room's events were received:" + detail);
+    }
+
+    private static void print(String test, int sent, int acknowledged, int redelivered, Outcome outcome) {
         System.out.printf("[CrashRecoveryIT] %s: sent %d, acknowledged %d (%d after a redelivery), answered %d,"
                         + " duplicated %d %s%n", test, sent, acknowledged, redelivered, outcome.answered(),
                 outcome.duplicated(), outcome.duplicates().isEmpty() ? "" : outcome.duplicates());
@@ -371,7 +443,7 @@ class CrashRecoveryIT {
      * For each duplicated event: when Webex received each of its replies (relative to the kill), whether its key is
      * in replied-events.log, and the lines of each process that name its message id.
      */
-    private String evidence(BotReplies outcome, Instant killInstant, Map<String, String> messageIdByTag,
+    private String evidence(Outcome outcome, Instant killInstant, Map<String, String> messageIdByTag,
                             RouterProcess... processes) {
         StringBuilder out = new StringBuilder();
         List<String> replied = repliedEvents();

@@ -338,7 +338,7 @@ class MultiInstanceIT {
     }
 
     private static HttpResponse<String> admin(Instance to, String token, String method, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(to.process.managementUrl() + path))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -383,7 +383,7 @@ class MultiInstanceIT {
 
         Instance healthy() throws Exception {
             // two JVMs starting at once, beside the broker, took 84 s each on the shared 2 cores (load average 35)
-            process.awaitHealthy(port, Duration.ofMinutes(5));
+            process.awaitHealthy(Duration.ofMinutes(5));
             return this;
         }
 
@@ -503,7 +503,7 @@ class MultiInstanceIT {
 
     /** The line of {@code /observe/metrics} that starts with {@code prefix}, or null. */
     private static String metric(Instance of, String prefix) throws Exception {
-        HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + of.port
+        HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(of.process.managementUrl()
                 + "/observe/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         return rsp.body().lines().filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
     }
