@@ -12,6 +12,7 @@ import dev.wbxt.router.bot.EchoReplies;
 import dev.wbxt.router.bot.LoopGuard;
 import dev.wbxt.router.broker.BrokerHealthCheck;
 import dev.wbxt.router.broker.BrokerConnection;
+import dev.wbxt.router.broker.BrokerLockClusterService;
 import dev.wbxt.router.deadletter.DeadLetterAdminRoutes;
 import dev.wbxt.router.deadletter.DeadLetters;
 import dev.wbxt.router.admin.AdminAuth;
@@ -111,16 +112,20 @@ public class RouterConfiguration implements CamelConfiguration {
             LOG.info("Connections to Webex go through the proxy ({})", settings.proxy());
         }
 
-        BrokerConnection broker = BrokerConnection.start(context, settings.brokerUrl(), settings.dataDir(),
-                settings.duplicateCacheSize(), settings.queueMemoryMb());
+        String events = context.resolvePropertyPlaceholders("{{queue.events}}");
+        // an external broker's settings are checked for the queues of every kind: the events, a forward destination's
+        // (wbxt.forward.<name>), the registrar's lock
+        BrokerConnection broker = BrokerConnection.start(context, settings.broker(), settings.dataDir(),
+                settings.duplicateCacheSize(), settings.queueMemoryMb(), events,
+                List.of(context.resolvePropertyPlaceholders("{{queue.forward}}") + ".default",
+                        BrokerLockClusterService.QUEUE_PREFIX
+                                + context.resolvePropertyPlaceholders("{{webhooks.cluster-namespace}}")));
         context.addComponent("jms", jms(broker.connectionFactory()));
         HealthCheckRegistry.get(context).register(new BrokerHealthCheck(broker.connectionFactory()));
         RouterMetrics metrics = new RouterMetrics(meters, broker::queueDepth);
-        String events = context.resolvePropertyPlaceholders("{{queue.events}}");
         metrics.watchQueue(events);
         metrics.watchQueue(events + ".dlq");
-        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(),
-                settings.brokerUrl().isEmpty() ? broker::queueNames : () -> List.of(events + ".dlq"), metrics);
+        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker::deadLetterQueues, metrics);
 
         WebexConfiguration webex = new WebexConfiguration();
         // webex.client.* (timeouts, retries) bind onto the configuration by name: max-attempts -> setMaxAttempts
@@ -156,7 +161,7 @@ public class RouterConfiguration implements CamelConfiguration {
         Admission admission = new Admission(events, settings.maxQueueDepth(), settings.dataDir(),
                 settings.minFreeDiskMb() * 1024L * 1024L, broker::queueDepth);
         context.addComponent("webhook", new WebhookComponent());
-        context.addComponent("artemis-store", new StoreComponent(broker.url(), settings.maxInFlight()));
+        context.addComponent("artemis-store", new StoreComponent(broker.login(), settings.maxInFlight()));
         if (settings.ingest().webhooks()) {
             context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
         }
@@ -172,7 +177,7 @@ public class RouterConfiguration implements CamelConfiguration {
         // the JMS consumers of the forward destinations.
         FailureRules failureRules = new FailureRules(webexComponent::isWebexAnswering);
         FailureReport failureReport = new FailureReport(metrics);
-        context.addComponent("rooms", new RoomsComponent(broker.url(), settings.retries(), failureRules, failureReport));
+        context.addComponent("rooms", new RoomsComponent(broker.login(), settings.retries(), failureRules, failureReport));
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), failureRules, failureReport));
         if (!settings.adminToken().isEmpty()) {
             context.addRoutes(new DeadLetterAdminRoutes(new AdminAuth(settings.adminToken()), deadLetters));

@@ -3,6 +3,7 @@ package dev.wbxt.router;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.processing.Retries;
 import dev.wbxt.router.webex.OutboundProxy;
 import org.apache.camel.CamelContext;
@@ -15,7 +16,7 @@ import org.apache.camel.spi.PropertiesComponent;
  */
 public record RouterSettings(String botToken, String apiUrl, String webhookSecret, int serverPort,
                              int managementPort, String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
-                             Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
+                             Path dataDir, String adminToken, BrokerLogin broker, int simulatorPort,
                              String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
                              int maxQueueDepth, int minFreeDiskMb, int maxInFlight, Ingest ingest, String devicesUrl,
                              SocketTiming socket, OutboundProxy proxy) {
@@ -54,7 +55,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                 text(p, "forward.secret"),
                 Path.of(text(p, "data.dir")),
                 text(p, "admin.token"),
-                text(p, "broker.url"),
+                new BrokerLogin(text(p, "broker.url"), text(p, "broker.username"), text(p, "broker.password")),
                 port(p, "simulator.port"),
                 routesDir(p, "routes.dir"),
                 text(p, "routes.reload"),

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import dev.wbxt.router.RouterSettings;
 import dev.wbxt.router.admin.AdminAuth;
+import dev.wbxt.router.broker.BrokerLockClusterService;
 import dev.wbxt.router.webex.WebexClient;
 import dev.wbxt.router.webex.WebexComponent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,7 @@ import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * Webhook lifecycle (issue 5): start-up reconciliation and watchdog by one registrar among the instances
- * ({@code master:} on a cluster service, a file lock by default), backfill of missed messages, and the admin
+ * ({@code master:} on a cluster service: a file lock by default, or a lock held on the shared broker), backfill of missed messages, and the admin
  * endpoints {@code /admin/webhooks}. Settings: the {@code webhooks.*} and {@code backfill.*} keys.
  */
 @Configuration
@@ -76,9 +77,9 @@ public class WebhooksConfiguration implements CamelConfiguration {
         String timer = "timer:wbxt-webhooks?delay=0&period=" + interval;
         String from = switch (cluster) {
             case "standalone" -> timer; // one instance only: no leader election
-            case "file", "external" -> "master:" + text(p, "webhooks.cluster-namespace", "wbxt-webhooks") + ":" + timer;
-            default -> throw new IllegalArgumentException("webhooks.cluster (WEBHOOKS_CLUSTER) must be file, external or "
-                    + "standalone, not '" + cluster + "'");
+            case "file", "broker", "external" -> "master:" + text(p, "webhooks.cluster-namespace", "wbxt-webhooks") + ":" + timer;
+            default -> throw new IllegalArgumentException("webhooks.cluster (WEBHOOKS_CLUSTER) must be file, broker, "
+                    + "external or standalone, not '" + cluster + "'");
         };
         if ("file".equals(cluster)) {
             String root = text(p, "webhooks.cluster-root", "");
@@ -91,6 +92,14 @@ public class WebhooksConfiguration implements CamelConfiguration {
             files.setAcquireLockInterval(Long.parseLong(text(p, "webhooks.cluster-acquire-interval-ms", "10000")));
             files.setAcquireLockIntervalUnit(TimeUnit.MILLISECONDS);
             context.addService(files);
+        }
+        if ("broker".equals(cluster)) {
+            if (settings.broker().url().isEmpty()) {
+                throw new IllegalArgumentException("webhooks.cluster=broker (WEBHOOKS_CLUSTER) needs the shared broker "
+                        + "of the instances, broker.url (BROKER_URL); with the embedded broker there is one instance");
+            }
+            context.addService(new BrokerLockClusterService(settings.broker(),
+                    Long.parseLong(text(p, "webhooks.cluster-acquire-interval-ms", "10000"))));
         }
         context.addRoutes(new RouteBuilder() {
             @Override
