@@ -1,0 +1,60 @@
+package dev.wbxt.router;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A destination with a wrong parameter stops the start with a message naming it (the route, the parameter), rather
+ * than dead-lettering every event: the template's parameters are bound to typed settings when its route is created.
+ */
+class DestinationSettingsTest {
+    private static final String PLAIN_SECRET = "my-plain-text-secret";
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "secret|" + PLAIN_SECRET + "|secret: the secret is not base64",
+            "secret|whsec_AAAAAAAAAAAAAAAAAAAAAA==|is a 16-byte key",
+            "mode|binray|mode must be structured or binary, not 'binray'",
+            "maxAttempts|many|maxAttempts",
+            "filter|${header.WbxtResource} ==|filter-bad",
+            "uri|kamelet:kafka-destination?topic=t|brokers"})
+    void aWrongParameterStopsTheStartAndNamesIt(String parameter, String value, String expected) throws Exception {
+        Path file = Path.of("target", "test-destinations", UUID.randomUUID() + ".yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                - templatedRoute:
+                    routeTemplateRef: forward-destination
+                    routeId: forward-bad
+                    parameters:
+                      - {name: name, value: bad}
+                      - {name: uri, value: "kamelet:http-destination?url=http://127.0.0.1:1/never"}
+                      - {name: %s, value: "%s"}
+                """.formatted(parameter, value));
+        try (RouterHarness router = new RouterHarness(Map.of("camel.main.routes-include-pattern",
+                "file:routes/*.yaml,file:" + file))) {
+            Exception refused = assertThrows(Exception.class, router::start);
+            String message = messages(refused);
+            System.out.println("START REFUSED (" + parameter + "): " + message);
+            assertTrue(message.contains("forward-bad"), message);
+            assertTrue(message.contains("filter-bad".equals(expected) ? "${header.WbxtResource} ==" : expected), message);
+            assertFalse(message.contains(PLAIN_SECRET), "the secret never appears: " + message);
+        }
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            all.append(c.getMessage()).append(" / ");
+        }
+        return all.toString();
+    }
+}
