@@ -31,11 +31,16 @@ class DirectRoutesTest {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("direct:resource-meetings").log("added");
+                    from("direct:resource-meetings").routeId("meetings").log("added");
                 }
             });
             assertEquals("resource-meetings", routes.pick("resource-", "meetings", "other-resources"),
                     "a route added while running is found at the next event");
+
+            camel.getRouteController().stopRoute("meetings");
+            camel.removeRoute("meetings"); // what a hot reload does before it adds the file's routes again
+            assertEquals("resource-meetings", routes.pick("resource-", "meetings", "other-resources"),
+                    "kept while its file reloads: the direct: producer waits for the consumer to be back");
         }
     }
 }
