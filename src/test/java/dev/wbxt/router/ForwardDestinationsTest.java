@@ -206,6 +206,18 @@ class ForwardDestinationsTest {
         assertEquals(ids, awaitTopic(amqpReceived, room, 3));
         assertEquals(ids, awaitTopic(coreReceived, room, 3));
 
+        // the jms type: the structured CloudEvent on a queue, the room as the JMS group (a room's order downstream)
+        ConsumerTemplate jms = router.context().createConsumerTemplate();
+        List<String> atJms = new ArrayList<>();
+        while (atJms.size() < 3) {
+            Exchange delivered = jms.receive("jms:queue:test.jms-out", WAIT.toMillis());
+            assertNotNull(delivered, "jms delivery " + (atJms.size() + 1) + " of 3");
+            assertEquals(room, delivered.getMessage().getHeader("JMSXGroupID"));
+            atJms.add((String) RouterHarness.JSON.readValue(delivered.getMessage().getBody(String.class), Map.class).get("id"));
+        }
+        jms.stop();
+        assertEquals(ids, atJms, "the same CloudEvents, in the room's order");
+
         // a destination whose `enabled` is false has no route and no queue
         assertNull(router.context().getRoute("forward-off"));
         assertFalse(router.context().getRoutes().stream().anyMatch(r -> r.getEndpoint().getEndpointUri().contains("wbxt.forward.off")));
