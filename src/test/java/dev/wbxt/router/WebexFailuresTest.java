@@ -10,37 +10,25 @@ import java.util.Map;
 
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the bot does when Webex rate-limits, fails, lags or refuses: retries, then dead letters with the reason. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebexFailuresTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private RouterHarness router;
 
-    @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness(Map.of(
-                "webex.client.initial-backoff-millis", "20",
-                "webex.client.max-backoff-millis", "50",
-                "webex.client.not-found-retry-delay-millis", "50",
-                "processing.max-attempts", "3",
-                "webex.client.circuit-open-millis", "300")).start();
-        router.registerWebhooks();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness(Map.of(
+            "webex.client.initial-backoff-millis", "20",
+            "webex.client.max-backoff-millis", "50",
+            "webex.client.not-found-retry-delay-millis", "50",
+            "processing.max-attempts", "3",
+            "webex.client.circuit-open-millis", "300")).withWebhooks();
 
     @AfterEach
     void clearFaults() {
         router.webex.clearFaults();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
     }
 
     @Test
