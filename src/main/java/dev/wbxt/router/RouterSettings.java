@@ -13,7 +13,7 @@ import org.apache.camel.spi.PropertiesComponent;
  * {@code WEBEX_BOT_TOKEN}): Camel's properties component does that mapping.
  */
 public record RouterSettings(String botToken, String apiUrl, String webhookSecret, int serverPort,
-                             String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
+                             int managementPort, String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
                              Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
                              String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
                              int maxQueueDepth, int minFreeDiskMb, int maxInFlight) {
@@ -25,6 +25,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                 text(p, "webex.api-url"),
                 text(p, "webex.webhook-secret"),
                 port(p, "server.port"),
+                managementPort(p),
                 text(p, "webhook.path"),
                 text(p, "webex.webhook-target-url"),
                 text(p, "forward.url"),
@@ -77,6 +78,20 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
             throw new IllegalArgumentException(named(key) + " must be a port number (0-65535), not " + port);
         }
         return port;
+    }
+
+    /**
+     * The management port must be another port than the public one: on the same port Camel's management server
+     * serves from the public server (ManagementHttpServer.doInit reuses it), health, metrics and admin included.
+     * Both 0 would be the same too.
+     */
+    private static int managementPort(PropertiesComponent p) {
+        int management = port(p, "management.port");
+        if (management == port(p, "server.port")) {
+            throw new IllegalArgumentException(named("management.port") + " must differ from " + named("server.port")
+                    + ": the public port serves the webhook only, not health, metrics or admin (both are " + management + ")");
+        }
+        return management;
     }
 
     /** The routes folder must be there: Camel would otherwise fail on it with a bare NoSuchFileException. */

@@ -273,7 +273,7 @@ class CrashRecoveryIT {
         env.putAll(settings);
         RouterProcess process = RouterProcess.startInProject(name, env);
         processes.add(process);
-        process.awaitHealthy(port, Duration.ofSeconds(90));
+        process.awaitHealthy(Duration.ofSeconds(90));
         // Issue 11: the acknowledgements under test come from the asynchronous ack path (webhook: on the event
         // loop, artemis-store: answering from the broker's confirmation), not from a blocking JMS send.
         process.awaitLine("Started webhook-receiver \\(webhook:", Duration.ofSeconds(10));

@@ -62,7 +62,7 @@ class EchoBotTest {
 
         router.awaitIdle();
         assertEquals(List.of(), router.webex.calls(), "the bot id is cached: nothing at all is asked of Webex");
-        assertTrue(router.get("/observe/metrics").body().contains("outcome=\"ignored-own\""));
+        assertTrue(router.manage("/observe/metrics").body().contains("outcome=\"ignored-own\""));
     }
 
     @Test

@@ -60,8 +60,6 @@ class ForwardDeadLetterReplayTest {
     }
 
     private static HttpResponse<String> admin(RouterHarness router, String method, String path, String body) throws Exception {
-        return router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
-                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        return router.admin(ADMIN, method, path, body);
     }
 }

@@ -155,7 +155,7 @@ class ReceiverFuzzTest {
             }
             long fuzzMillis = (System.nanoTime() - started) / 1_000_000;
 
-            HttpResponse<String> health = router.get("/observe/health");
+            HttpResponse<String> health = router.manage("/observe/health");
             System.out.println("[ReceiverFuzzTest] " + requests + " requests in " + fuzzMillis + " ms; answers per status: "
                     + perStatus);
             perCategory.forEach((category, statuses) ->

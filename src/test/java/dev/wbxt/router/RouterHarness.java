@@ -21,17 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wbxt.router.broker.EmbeddedBroker;
+import dev.wbxt.router.ingest.PublicPort;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.simulator.WebexSimulator;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real service (camel-main with application.properties and routes/) on a random port, talking to a real
+ * The real service (camel-main with application.properties and routes/) on random ports (public and management), talking to a real
  * Webex simulator over loopback, with its durable state in its own folder under target/. Stop and start it again
  * on the same folder to check what survives.
  * <p>
@@ -86,7 +87,9 @@ final class RouterHarness implements AutoCloseable, BeforeAllCallback, AfterAllC
     RouterHarness start() throws Exception {
         main = WebexEventRouter.newMain();
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("camel.server.port", "0");
+        props.put("server.port", "0");
+        // not 0 as well: Camel would serve management from the public server (RouterSettings refuses it)
+        props.put("management.port", String.valueOf(RouterProcess.freePort()));
         props.put("webex.bot-token", TOKEN);
         props.put("webex.api-url", webex.apiUrl());
         props.put("webex.webhook-secret", SECRET);
@@ -135,8 +138,14 @@ final class RouterHarness implements AutoCloseable, BeforeAllCallback, AfterAllC
                 });
     }
 
+    /** The public port: the webhook path only. */
     String baseUrl() {
-        return "http://127.0.0.1:" + context().hasService(VertxPlatformHttpServer.class).getPort();
+        return "http://127.0.0.1:" + PublicPort.port(context());
+    }
+
+    /** The management port: /observe/health, /observe/metrics, /admin. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + context().hasService(ManagementHttpServer.class).getRouter().getServer().getPort();
     }
 
     String webhookUrl() {
@@ -189,8 +198,21 @@ final class RouterHarness implements AutoCloseable, BeforeAllCallback, AfterAllC
         }
     }
 
+    /** GET on the public port. */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET());
+    }
+
+    /** GET on the management port, e.g. {@code /observe/metrics}. */
+    HttpResponse<String> manage(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(managementUrl() + path)).GET());
+    }
+
+    /** An admin request on the management port with {@code Authorization: Bearer <token>}; {@code body} may be null. */
+    HttpResponse<String> admin(String token, String method, String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(managementUrl() + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /**
@@ -241,14 +263,14 @@ final class RouterHarness implements AutoCloseable, BeforeAllCallback, AfterAllC
 
     /** The value of one series of /observe/metrics, e.g. {@code wbxt_events_received_total}; 0 when absent. */
     double metric(String series) throws IOException, InterruptedException {
-        return get("/observe/metrics").body().lines().filter(l -> l.startsWith(series + " "))
+        return manage("/observe/metrics").body().lines().filter(l -> l.startsWith(series + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(0);
     }
 
     /** Waits until /observe/metrics contains that text; returns the whole page. */
     String awaitMetrics(String text) {
         return await("/observe/metrics contains " + text).atMost(Duration.ofSeconds(10))
-                .until(() -> get("/observe/metrics").body(), body -> body.contains(text));
+                .until(() -> manage("/observe/metrics").body(), body -> body.contains(text));
     }
 
     /** A messages/created webhook for a message the simulator already holds (see {@link #newMessage}). */

@@ -41,8 +41,9 @@ final class RouterProcess implements AutoCloseable {
     /** The JVM running the tests. */
     static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     /** Inherited variables that Camel would map onto the service's properties: none may leak into a test. */
-    private static final List<String> CONFIG_PREFIXES = List.of("WEBEX_", "SERVER_", "WEBHOOK_", "FORWARD_", "DATA_",
-            "ADMIN_", "BROKER_", "SIMULATOR_", "ROUTES_", "QUEUE_", "PROCESSING_", "CAMEL_");
+    private static final List<String> CONFIG_PREFIXES = List.of("WEBEX_", "SERVER_", "MANAGEMENT_", "WEBHOOK_",
+            "FORWARD_", "DATA_", "ADMIN_", "BROKER_", "SIMULATOR_", "ROUTES_", "QUEUE_", "PROCESSING_", "CAMEL_");
+    private static final String MANAGEMENT_PORT = "MANAGEMENT_PORT";
 
     private static final HttpClient HEALTH = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -53,6 +54,8 @@ final class RouterProcess implements AutoCloseable {
 
     final String name;
     final long startNanos;
+    /** MANAGEMENT_PORT: the test's, else a free one (never the default 9876, which other runs may hold). */
+    final String managementPort;
     private final Process process;
     private final List<Line> lines = new ArrayList<>(); // guarded by itself; waiters wait on it
     private final PrintWriter log;
@@ -66,6 +69,8 @@ final class RouterProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().keySet().removeIf(key -> CONFIG_PREFIXES.stream().anyMatch(key::startsWith));
         builder.environment().putAll(env);
+        builder.environment().putIfAbsent(MANAGEMENT_PORT, String.valueOf(freePort()));
+        this.managementPort = builder.environment().get(MANAGEMENT_PORT);
         log.println("# " + String.join(" ", builder.command()) + "  (in " + workDir + ", env " + env + ")");
         this.startNanos = System.nanoTime();
         this.process = builder.start();
@@ -222,12 +227,17 @@ final class RouterProcess implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(line.nanos() - startNanos);
     }
 
+    /** {@code http://127.0.0.1:<MANAGEMENT_PORT>}: health, metrics, admin. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     /**
-     * Polls {@code GET http://127.0.0.1:<port>/observe/health} until it answers 200 with status UP; returns the
+     * Polls {@code GET /observe/health} on the management port until it answers 200 with status UP; returns the
      * milliseconds from process start. Fails when the process exits or time runs out first.
      */
-    long awaitHealthy(int port, Duration timeout) {
-        URI url = URI.create("http://127.0.0.1:" + port + "/observe/health");
+    long awaitHealthy(Duration timeout) {
+        URI url = URI.create(managementUrl() + "/observe/health");
         try {
             await("GET " + url + " answers 200 UP").atMost(timeout).pollInterval(Duration.ofMillis(50))
                     .failFast("the process exited", () -> !isAlive()).until(() -> isUp(url));

@@ -70,7 +70,7 @@ class WebexFailuresTest {
 
         assertEquals(List.of("one", "two", "three"), replies.stream()
                 .map(r -> ((String) r.get("markdown")).replaceAll("(?s).*said:\\*\\* ", "")).toList());
-        assertTrue(router.get("/observe/metrics").body().contains("wbxt_events_retried_total{queue=\"wbxt.events\"}"));
+        assertTrue(router.manage("/observe/metrics").body().contains("wbxt_events_retried_total{queue=\"wbxt.events\"}"));
     }
 
     @Test
@@ -97,7 +97,7 @@ class WebexFailuresTest {
         assertEquals(1, dead.getMessage().getHeader("WbxtDeadLetterAttempts", Integer.class), "a 4xx is not retried");
         Map<?, ?> event = RouterHarness.JSON.readValue(dead.getMessage().getBody(String.class), Map.class);
         assertEquals(room, ((Map<?, ?>) event.get("data")).get("roomId"), "the original webhook is kept");
-        assertTrue(router.get("/observe/metrics").body().contains("wbxt_events_dead_lettered_total{queue=\"wbxt.events\"}"));
+        assertTrue(router.manage("/observe/metrics").body().contains("wbxt_events_dead_lettered_total{queue=\"wbxt.events\"}"));
         assertEquals(0, router.botRepliesIn(room).size());
     }
 

@@ -48,7 +48,7 @@ class WebexOutageTest {
         int callsWhileOpen = router.webex.calls().size() - callsAtOpen;
         assertEquals(0.0, router.metric("wbxt_queue_depth{queue=\"wbxt.events.dlq\"}"), "nothing dead-lettered");
         assertEquals(0.0, router.metric("wbxt_webex_available"));
-        HttpResponse<String> health = router.get("/observe/health");
+        HttpResponse<String> health = router.manage("/observe/health");
         assertEquals(200, health.statusCode(), "Webex down does not take the service out of rotation");
         assertTrue(health.body().contains("Webex unreachable since"), health.body());
         // Webex is not hammered: while the circuit is open nothing is sent; every webex.client.circuit-open-millis

@@ -22,7 +22,7 @@ class WebhookLifecycleTest {
 
     private static Map<String, String> settings(int port, Map<String, String> extra) {
         Map<String, String> s = new LinkedHashMap<>(Map.of(
-                "camel.server.port", String.valueOf(port),
+                "server.port", String.valueOf(port),
                 "webex.webhook-target-url", target(port),
                 "admin.token", ADMIN,
                 "webhooks.list-page-size", "2",
@@ -65,7 +65,7 @@ class WebhookLifecycleTest {
             await("4 webhooks for the target").atMost(WAIT).until(() -> webhooksFor(r, mine).size() == 4
                     && uncheckedGet(r).contains("wbxt_webhooks_reconciled_total{action=\"created\"} 2.0"));
 
-            String metrics = r.get("/observe/metrics").body();
+            String metrics = r.manage("/observe/metrics").body();
             // figures: 2 created (memberships created/deleted), 1 reactivated (messages, name and secret fixed in the
             // same PUT), 1 updated (the attachmentActions webhook with the old secret), 1 duplicate deleted
             assertTrue(metrics.contains("wbxt_webhooks_reconciled_total{action=\"reactivated\"} 1.0"), metrics);
@@ -90,18 +90,18 @@ class WebhookLifecycleTest {
             assertEquals("pong", r.webex.awaitBotMessages(room, 1, Duration.ofSeconds(10)).get(0).get("markdown"));
 
             // admin: list (secrets masked), sync (nothing left to do), delete by target (only that target)
-            HttpRequest.Builder list = HttpRequest.newBuilder(URI.create(r.baseUrl() + "/admin/webhooks"));
+            HttpRequest.Builder list = HttpRequest.newBuilder(URI.create(r.managementUrl() + "/admin/webhooks"));
             assertEquals(401, r.send(list.copy().GET()).statusCode());
             String listed = r.send(list.copy().header("Authorization", "Bearer " + ADMIN).GET()).body();
             assertTrue(listed.contains("\"secret\" : \"***\"") && !listed.contains(RouterHarness.SECRET), listed);
-            Map<?, ?> sync = RouterHarness.JSON.readValue(r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/admin/webhooks/sync"))
+            Map<?, ?> sync = RouterHarness.JSON.readValue(r.send(HttpRequest.newBuilder(URI.create(r.managementUrl() + "/admin/webhooks/sync"))
                     .header("Authorization", "Bearer " + ADMIN).POST(HttpRequest.BodyPublishers.noBody())).body(), Map.class);
             assertEquals(List.of(), sync.get("created"));
             assertEquals(List.of(), sync.get("updated"));
             assertEquals(List.of(), sync.get("deleted"));
-            assertEquals(400, r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/admin/webhooks"))
+            assertEquals(400, r.send(HttpRequest.newBuilder(URI.create(r.managementUrl() + "/admin/webhooks"))
                     .header("Authorization", "Bearer " + ADMIN).DELETE()).statusCode());
-            HttpResponse<String> deleted = r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/admin/webhooks?target="
+            HttpResponse<String> deleted = r.send(HttpRequest.newBuilder(URI.create(r.managementUrl() + "/admin/webhooks?target="
                     + java.net.URLEncoder.encode(ELSEWHERE, "UTF-8"))).header("Authorization", "Bearer " + ADMIN).DELETE());
             assertEquals(200, deleted.statusCode(), deleted.body());
             assertEquals(0, webhooksFor(r, ELSEWHERE).size());
@@ -180,7 +180,7 @@ class WebhookLifecycleTest {
 
     private static String uncheckedGet(RouterHarness r) {
         try {
-            return r.get("/observe/metrics").body();
+            return r.manage("/observe/metrics").body();
         } catch (Exception e) {
             return "";
         }

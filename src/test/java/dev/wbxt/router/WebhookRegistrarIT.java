@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /** Two jar processes sharing a cluster folder: one registrar; it moves when the leader dies. And the operators' command. */
 class WebhookRegistrarIT {
+    // generous: two services start at once on cores shared with other builds (load average 48 measured: > 60 s)
+    private static final Duration START = Duration.ofSeconds(180);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String TOKEN = "it-bot-token";
     private static final String SECRET = "it-secret";
 
@@ -39,21 +42,21 @@ class WebhookRegistrarIT {
             }
             try {
                 for (RouterProcess p : all) {
-                    p.awaitLine("Apache Camel .* started", Duration.ofSeconds(60));
+                    p.awaitLine("Apache Camel .* started", START);
                 }
-                RouterProcess leader = awaitLeader(all, Duration.ofSeconds(30));
+                RouterProcess leader = awaitLeader(all, WAIT);
                 RouterProcess follower = all.get(0) == leader ? all.get(1) : all.get(0);
                 // several watchdog rounds (each lists the webhooks): a follower that also ran one would have said so
                 long listed = webhookLists(webex);
-                await("3 watchdog rounds").atMost(Duration.ofSeconds(30)).until(() -> webhookLists(webex) >= listed + 3);
+                await("3 watchdog rounds").atMost(WAIT).until(() -> webhookLists(webex) >= listed + 3);
                 assertFalse(follower.firstLine("this instance leads").isPresent(), "only one registrar");
                 assertEquals(2, webex.webhooks().size(), "one webhook per resource, no race duplicates");
 
                 leader.kill();
-                follower.awaitLine("this instance leads", Duration.ofSeconds(30));
+                follower.awaitLine("this instance leads", WAIT);
                 String id = (String) webex.webhooks().get(0).get("id");
                 webex.setWebhookStatus(id, "inactive");
-                await("the new registrar runs the watchdog").atMost(Duration.ofSeconds(15))
+                await("the new registrar runs the watchdog").atMost(WAIT)
                         .until(() -> "active".equals(webex.webhooks().get(0).get("status")));
             } finally {
                 for (RouterProcess p : all) {
