@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import dev.wbxt.router.bot.EchoReplies;
 import dev.wbxt.router.bot.LoopGuard;
+import dev.wbxt.router.ops.DirectRoutes;
 import dev.wbxt.router.broker.BrokerHealthCheck;
 import dev.wbxt.router.broker.BrokerConnection;
 import dev.wbxt.router.broker.BrokerLockClusterService;
@@ -147,6 +148,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("eventLog", new EventLog(metrics));
         context.getRegistry().bind("echoReplies", new EchoReplies());
         context.getRegistry().bind("loopGuard", new LoopGuard());
+        context.getRegistry().bind("directRoutes", new DirectRoutes(context)); // 10-dispatch.yaml: direct:resource-<name>
         context.getRegistry().bind("enrichedEvent", new EnrichedEvent());
         context.getRegistry().bind("plainMessage", new PlainMessage());
         AppendOnlyIdempotentRepository repliedEvents =

@@ -10,8 +10,8 @@ import org.apache.camel.Configuration;
 
 /**
  * Forwarding's Java side (routes/91-forward.yaml and routes/95-destinations.yaml are the rest): the CloudEvents
- * envelope ({@code cloudEvents}), the steps of the {@code forward-destination} template ({@code forwardDelivery}),
- * and the list of destination queues ({@code forwardDestinations}).
+ * envelope ({@code cloudEvents}) and the list of destination queues ({@code forwardDestinations}). Each destination's
+ * own settings are beans of its route ({@link ForwardDelivery}, {@link StandardWebhooks}), made by the template.
  */
 @Configuration
 public class ForwardConfiguration implements CamelConfiguration {
@@ -21,7 +21,6 @@ public class ForwardConfiguration implements CamelConfiguration {
         String source = properties.resolveProperty("forward.source").orElse("");
         String queuePrefix = properties.resolveProperty("queue.forward").orElse("wbxt.forward").trim();
         context.getRegistry().bind("cloudEvents", new CloudEventEnvelope(source));
-        context.getRegistry().bind("forwardDelivery", new ForwardDelivery());
         String topic = properties.resolveProperty("forward.topic").orElse("");
         context.getRegistry().bind("forwardDestinations", new ForwardDestinations(context, queuePrefix, topic));
         // Load the CloudEvents SDK (service loader, JSON format) now rather than on the first event: a first event
