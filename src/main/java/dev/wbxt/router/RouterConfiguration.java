@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import dev.wbxt.router.bot.EchoReplies;
 import dev.wbxt.router.bot.LoopGuard;
@@ -34,7 +33,6 @@ import dev.wbxt.router.processing.PlainMessage;
 import dev.wbxt.router.rooms.RoomsComponent;
 import dev.wbxt.router.simulator.WebexSimulator;
 import dev.wbxt.router.webex.WebexComponent;
-import dev.wbxt.router.webex.WebexConfiguration;
 import dev.wbxt.router.webex.WebexHealthCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,7 +46,6 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.support.PropertyBindingSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,14 +72,15 @@ public class RouterConfiguration implements CamelConfiguration {
 
         context.addStartupListener(new FetchBotIdentity()); // before the simulator welcome: the loop guard needs it
 
-        String botToken = settings.botToken();
-        String apiUrl = settings.apiUrl();
         String secret = settings.webhookSecret();
         if (settings.simulatorMode()) {
-            botToken = "simulator-" + randomHex(16);
+            String botToken = "simulator-" + randomHex(16);
             secret = secret.isEmpty() ? randomHex(20) : secret;
             WebexSimulator simulator = WebexSimulator.start(settings.simulatorPort(), botToken);
-            apiUrl = simulator.apiUrl();
+            // camel-main binds camel.component.webex.* after this method: the simulator's token and URL take the
+            // place of application.properties' ones there.
+            context.getPropertiesComponent().addOverrideProperty("camel.component.webex.bot-token", botToken);
+            context.getPropertiesComponent().addOverrideProperty("camel.component.webex.api-url", simulator.apiUrl());
             StopHook.register(context, simulator::close);
             context.addStartupListener(new SimulatorWelcome(simulator, secret));
         } else if (secret.isEmpty()) {
@@ -101,18 +99,9 @@ public class RouterConfiguration implements CamelConfiguration {
         DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(),
                 settings.brokerUrl().isEmpty() ? broker::queueNames : () -> List.of(events + ".dlq"), metrics);
 
-        WebexConfiguration webex = new WebexConfiguration();
-        // webex.client.* (timeouts, retries) bind onto the configuration by name: max-attempts -> setMaxAttempts
-        PropertyBindingSupport.build().withIgnoreCase(true).withReflection(true)
-                .bind(context, webex, context.getPropertiesComponent().loadPropertiesAsMap().entrySet().stream()
-                        .filter(e -> e.getKey().toString().startsWith("webex.client."))
-                        .collect(Collectors.toMap(e -> e.getKey().toString().substring("webex.client.".length()),
-                                e -> (Object) e.getValue())));
-        webex.setApiUrl(apiUrl);
-        webex.setBotToken(botToken);
-        WebexComponent webexComponent = new WebexComponent(webex);
-        context.addComponent("webex", webexComponent);
-        HealthCheckRegistry.get(context).register(new WebexHealthCheck(webexComponent.getAvailability()));
+        // Created from its @Component service file; its options are bound from camel.component.webex.* later.
+        WebexComponent webexComponent = context.getComponent("webex", WebexComponent.class);
+        HealthCheckRegistry.get(context).register(new WebexHealthCheck(webexComponent::getAvailability));
         metrics.webexAvailability(() -> !webexComponent.getAvailability().isOutage());
 
         context.getRegistry().bind("brokerConnection", broker); // forwardDestinations asks it who subscribes to the topic

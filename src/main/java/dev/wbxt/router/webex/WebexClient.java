@@ -72,7 +72,7 @@ public class WebexClient implements AutoCloseable {
 
     public WebexClient(CamelContext context, WebexConfiguration configuration, WebexAvailability availability) {
         this.context = context;
-        this.cfg = configuration.copy();
+        this.cfg = configuration;
         this.availability = availability;
         if (cfg.getBotToken() == null || cfg.getBotToken().isBlank()) {
             throw new IllegalArgumentException("Webex bot token is not configured");
