@@ -5,7 +5,6 @@ import java.nio.file.Path;
 
 import dev.wbxt.router.processing.Retries;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * The outside contract's configuration, read once at start-up. Every key lives in {@code application.properties}
@@ -17,36 +16,44 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                              Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
                              String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
                              int maxQueueDepth, int minFreeDiskMb, int maxInFlight) {
+    private static final String NAME = "routerSettings";
 
+    /** Read once per service (the first caller binds it), so every configuration class sees the same values. */
     public static RouterSettings read(CamelContext context) {
-        PropertiesComponent p = context.getPropertiesComponent();
-        return new RouterSettings(
-                text(p, "webex.bot-token"),
-                text(p, "webex.api-url"),
-                text(p, "webex.webhook-secret"),
-                port(p, "server.port"),
-                text(p, "webhook.path"),
-                text(p, "webex.webhook-target-url"),
-                text(p, "forward.url"),
-                text(p, "forward.secret"),
-                Path.of(text(p, "data.dir")),
-                text(p, "admin.token"),
-                text(p, "broker.url"),
-                port(p, "simulator.port"),
+        RouterSettings bound = context.getRegistry().lookupByNameAndType(NAME, RouterSettings.class);
+        if (bound != null) {
+            return bound;
+        }
+        Settings p = Settings.of(context);
+        RouterSettings settings = new RouterSettings(
+                p.text("webex.bot-token"),
+                p.text("webex.api-url"),
+                p.text("webex.webhook-secret"),
+                p.port("server.port"),
+                p.text("webhook.path"),
+                p.text("webex.webhook-target-url"),
+                p.text("forward.url"),
+                p.text("forward.secret"),
+                Path.of(p.text("data.dir")),
+                p.text("admin.token"),
+                p.text("broker.url"),
+                p.port("simulator.port"),
                 routesDir(p, "routes.dir"),
-                text(p, "routes.reload"),
-                number(p, "broker.duplicate-cache-size"),
-                number(p, "broker.queue-memory-mb"),
-                new Retries(number(p, "processing.max-attempts"),
-                        number(p, "processing.retry-delay-ms"),
-                        Double.parseDouble(text(p, "processing.retry-multiplier")),
-                        number(p, "processing.max-retry-delay-ms"),
-                        Double.parseDouble(text(p, "processing.retry-jitter")),
-                        number(p, "processing.outage-retry-delay-ms"),
-                        number(p, "processing.webex-patience-ms")),
-                number(p, "ingest.max-queue-depth"),
-                number(p, "ingest.min-free-disk-mb"),
-                number(p, "ingest.max-in-flight"));
+                p.oneOf("routes.reload", "auto", "true", "false"),
+                p.number("broker.duplicate-cache-size"),
+                p.number("broker.queue-memory-mb"),
+                new Retries(p.number("processing.max-attempts"),
+                        p.number("processing.retry-delay-ms"),
+                        p.decimal("processing.retry-multiplier"),
+                        p.number("processing.max-retry-delay-ms"),
+                        p.decimal("processing.retry-jitter"),
+                        p.number("processing.outage-retry-delay-ms"),
+                        p.number("processing.webex-patience-ms")),
+                p.number("ingest.max-queue-depth"),
+                p.number("ingest.min-free-disk-mb"),
+                p.number("ingest.max-in-flight"));
+        context.getRegistry().bind(NAME, settings);
+        return settings;
     }
 
     public boolean simulatorMode() {
@@ -58,43 +65,17 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
         return "auto".equals(routesReload) ? simulatorMode() : Boolean.parseBoolean(routesReload);
     }
 
-    private static String text(PropertiesComponent p, String key) {
-        return p.resolveProperty(key).map(String::trim).orElse("");
-    }
-
-    private static int number(PropertiesComponent p, String key) {
-        String value = text(p, key);
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(named(key) + " must be a whole number, not '" + value + "'");
-        }
-    }
-
-    private static int port(PropertiesComponent p, String key) {
-        int port = number(p, key);
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(named(key) + " must be a port number (0-65535), not " + port);
-        }
-        return port;
-    }
-
     /** The routes folder must be there: Camel would otherwise fail on it with a bare NoSuchFileException. */
-    private static String routesDir(PropertiesComponent p, String key) {
-        String value = text(p, key);
+    private static String routesDir(Settings p, String key) {
+        String value = p.text(key);
         Path dir = Path.of(value);
         String problem = !Files.exists(dir) ? "does not exist"
                 : !Files.isDirectory(dir) ? "is not a folder"
                 : !Files.isReadable(dir) ? "is not readable" : null;
         if (problem != null) {
-            throw new IllegalArgumentException("the routes folder " + named(key) + " '" + dir.toAbsolutePath().normalize()
-                    + "' " + problem);
+            throw new IllegalArgumentException("the routes folder " + Settings.named(key) + " '"
+                    + dir.toAbsolutePath().normalize() + "' " + problem);
         }
         return value;
-    }
-
-    /** The key with the environment variable that sets it: server.port (SERVER_PORT). */
-    private static String named(String key) {
-        return key + " (" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + ")";
     }
 }

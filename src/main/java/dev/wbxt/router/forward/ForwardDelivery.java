@@ -1,5 +1,7 @@
 package dev.wbxt.router.forward;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +25,9 @@ public class ForwardDelivery {
     /** Exchange property holding the destination's own Simple filter. */
     public static final String FILTER = "WbxtForwardFilter";
 
+    /** The envelope modes {@link #prepare} knows; a destination's {@code mode} is checked against them at start. */
+    static final java.util.Set<String> MODES = java.util.Set.of("structured", "binary");
+
     private final Map<String, Predicate> filters = new ConcurrentHashMap<>();
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
     private final Map<String, StandardWebhooks> signers = new ConcurrentHashMap<>();
@@ -33,9 +38,9 @@ public class ForwardDelivery {
      */
     public boolean selects(Exchange exchange, String resources, String events, String rooms) {
         Message in = exchange.getMessage();
-        if (!listed(resources, in.getHeader("WbxtResource", String.class))
-                || !listed(events, in.getHeader("WbxtEvent", String.class))
-                || !listed(rooms, in.getHeader(CloudEventEnvelope.ROOM, String.class))) {
+        if (!listed(resources, in.getHeader(EventHeaders.RESOURCE, String.class))
+                || !listed(events, in.getHeader(EventHeaders.EVENT, String.class))
+                || !listed(rooms, in.getHeader(EventHeaders.ROOM_ID, String.class))) {
             return false;
         }
         String filter = exchange.getProperty(FILTER, String.class);
@@ -74,8 +79,8 @@ public class ForwardDelivery {
     public void prepare(Exchange exchange, String mode, String uri) {
         Message message = exchange.getMessage();
         String json = message.getBody(String.class);
-        String room = message.getHeader(CloudEventEnvelope.ROOM, String.class);
-        String group = message.getHeader("JMSXGroupID", String.class);
+        String room = message.getHeader(EventHeaders.ROOM_ID, String.class);
+        String group = message.getHeader(EventHeaders.GROUP_ID, String.class);
         String id = idOf(exchange, json);
         message.removeHeaders("*");
         if ("binary".equalsIgnoreCase(mode == null ? "" : mode.trim())) {
@@ -93,7 +98,7 @@ public class ForwardDelivery {
         } else if (scheme.startsWith("kafka:") && room != null) {
             message.setHeader("kafka.KEY", room);
         } else if (scheme.startsWith("jms:") && group != null) {
-            message.setHeader("JMSXGroupID", group);
+            message.setHeader(EventHeaders.GROUP_ID, group);
         }
         // the id receivers dedupe on, whatever the mode and even unsigned (Standard Webhooks' webhook-id)
         message.setHeader(StandardWebhooks.ID, id);
@@ -123,7 +128,7 @@ public class ForwardDelivery {
     }
 
     private static String idOf(Exchange exchange, String json) {
-        String key = exchange.getMessage().getHeader("WbxtEventKey", String.class);
+        String key = exchange.getMessage().getHeader(EventHeaders.EVENT_KEY, String.class);
         if (key != null) {
             return key;
         }

@@ -22,7 +22,6 @@ import org.apache.camel.support.DefaultComponent;
  */
 public class StoreComponent extends DefaultComponent {
     /** The header stored as the core group id: the JMS name, so that a JMS consumer reads it back the same. */
-    public static final String GROUP_ID = "JMSXGroupID";
     private final String brokerUrl;
     private final int maxInFlight;
 

@@ -1,5 +1,7 @@
 package dev.wbxt.router.ingest;
 
+import dev.wbxt.router.EventHeaders;
+
 import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -18,10 +20,6 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public class WebhookReceiverRoute extends RouteBuilder {
     /** Headers the processing routes read; everything else from the HTTP request is dropped before the queue. */
-    public static final String EVENT_KEY = "WbxtEventKey";
-    public static final String RESOURCE = "WbxtResource";
-    public static final String EVENT = "WbxtEvent";
-    public static final String RECEIVED_AT = "WbxtReceivedAt";
 
     private final SignatureVerifier signatures;
     private final Admission admission;
@@ -61,15 +59,15 @@ public class WebhookReceiverRoute extends RouteBuilder {
         admission.check();
         in.removeHeaders("*");
         in.setBody(notification.json());
-        in.setHeader(EVENT_KEY, notification.dedupeKey());
-        in.setHeader(RESOURCE, notification.resource());
-        in.setHeader(EVENT, notification.event());
-        in.setHeader(RECEIVED_AT, System.currentTimeMillis());
+        in.setHeader(EventHeaders.EVENT_KEY, notification.dedupeKey());
+        in.setHeader(EventHeaders.RESOURCE, notification.resource());
+        in.setHeader(EventHeaders.EVENT, notification.event());
+        in.setHeader(EventHeaders.RECEIVED_AT, System.currentTimeMillis());
         // Artemis drops a second message with the same duplicate id, atomically with the journal write.
-        in.setHeader("_AMQ_DUPL_ID", notification.dedupeKey());
+        in.setHeader(EventHeaders.DUPLICATE_ID, notification.dedupeKey());
         if (notification.roomId() != null) {
             // One message group per room: events of a room are processed in order, rooms in parallel.
-            in.setHeader(StoreComponent.GROUP_ID, notification.roomId());
+            in.setHeader(EventHeaders.GROUP_ID, notification.roomId());
         }
     }
 

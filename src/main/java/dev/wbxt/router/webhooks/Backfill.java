@@ -1,5 +1,7 @@
 package dev.wbxt.router.webhooks;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +13,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wbxt.router.ingest.WebhookNotification;
-import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import dev.wbxt.router.webex.WebexClient;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
@@ -123,13 +124,13 @@ public class Backfill {
         // The receiver's own checks and dedupe key: a backfilled event is indistinguishable from a delivered one.
         WebhookNotification n = WebhookNotification.parse(body.getBytes(StandardCharsets.UTF_8));
         Map<String, Object> headers = new LinkedHashMap<>();
-        headers.put(WebhookReceiverRoute.EVENT_KEY, n.dedupeKey());
-        headers.put(WebhookReceiverRoute.RESOURCE, n.resource());
-        headers.put(WebhookReceiverRoute.EVENT, n.event());
-        headers.put(WebhookReceiverRoute.RECEIVED_AT, now.toEpochMilli());
-        headers.put("_AMQ_DUPL_ID", n.dedupeKey());
-        headers.put("JMSXGroupID", n.roomId());
-        headers.put("WbxtBackfill", true);
+        headers.put(EventHeaders.EVENT_KEY, n.dedupeKey());
+        headers.put(EventHeaders.RESOURCE, n.resource());
+        headers.put(EventHeaders.EVENT, n.event());
+        headers.put(EventHeaders.RECEIVED_AT, now.toEpochMilli());
+        headers.put(EventHeaders.DUPLICATE_ID, n.dedupeKey());
+        headers.put(EventHeaders.GROUP_ID, n.roomId());
+        headers.put(EventHeaders.BACKFILL, true);
         template.sendBodyAndHeaders(queueUri, ExchangePattern.InOnly, body, headers);
     }
 

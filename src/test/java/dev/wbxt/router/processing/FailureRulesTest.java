@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.wbxt.router.retry.PermanentFailureException;
 import dev.wbxt.router.webex.WebexApiException;
 import dev.wbxt.router.webex.WebexUnavailableException;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.RuntimeCamelException;
 import org.junit.jupiter.api.Test;
 
 /** The one set of failure rules, as a pure decision: failure, attempt, first failure time in; verdict out. */
@@ -22,11 +24,20 @@ class FailureRulesTest {
 
     @Test
     void aFailureThatRetryingCannotFixIsDeadLetteredAtOnce() {
-        assertTrue(rules.decide(retries, new IllegalArgumentException("not a Webex id"), 1, 0, 0).deadLetter());
+        assertTrue(rules.decide(retries, new PermanentFailureException("id is not a Webex id"), 1, 0, 0).deadLetter());
+        assertTrue(rules.decide(retries, new RuntimeCamelException(new PermanentFailureException("wrapped")), 1, 0, 0)
+                .deadLetter(), "found in the causes");
         FailureRules.Verdict notFound = rules.decide(retries,
                 new WebexApiException("Webex GET /messages/x answered 404", 404, "t", "gone", false, null), 1, 0, 0);
         assertTrue(notFound.deadLetter());
         assertTrue(notFound.reason().startsWith("WebexApiException: Webex GET /messages/x answered 404"), notFound.reason());
+    }
+
+    @Test
+    void aPlainIllegalArgumentIsRetriedLikeAnyOtherFailure() {
+        // a library's IllegalArgumentException says nothing about the event: before, any of them dead-lettered it
+        assertEquals(1000, rules.decide(retries, new IllegalArgumentException("Illegal character in URI"), 1, 0, 0)
+                .delayMillis());
     }
 
     @Test
