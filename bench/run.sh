@@ -53,7 +53,7 @@ esac
 # Read only while JFR records (the CPU budget): Camel's deep stacks would lose their bottom frames (default 64).
 JFR_OPTS="-XX:FlightRecorderOptions:stackdepth=256"
 SECRET=bench-webhook-secret
-SVC_PORT=$((PORT_BASE + 6)); RAW_PORT=$((PORT_BASE + 10)); ECHO_PORT=$((PORT_BASE + 12)); FLASK_PORT=$((PORT_BASE + 20))
+SVC_PORT=$((PORT_BASE + 6)); MGMT_PORT=$((PORT_BASE + 876)); RAW_PORT=$((PORT_BASE + 10)); ECHO_PORT=$((PORT_BASE + 12)); FLASK_PORT=$((PORT_BASE + 20))
 NGINX_PORT=$((PORT_BASE + 30))
 PATH_EV=/api/v1/wbxt/events
 JAR=$ROOT/target/webex-event-router.jar
@@ -92,7 +92,7 @@ if [ ! -s "$JAR" ]; then
   log "building the jar"
   (cd "$ROOT" && mvn -B -q package -DskipTests)
 fi
-for port in $SVC_PORT $RAW_PORT $ECHO_PORT $FLASK_PORT $NGINX_PORT; do
+for port in $SVC_PORT $MGMT_PORT $RAW_PORT $ECHO_PORT $FLASK_PORT $NGINX_PORT; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "bench: port $port is in use (set PORT_BASE)" >&2; exit 1; fi
 done
 mkdir -p "$OUT/classes"
@@ -239,8 +239,9 @@ start_service() { # [extra JVM options]
   # shellcheck disable=SC2086
   # The per-room reply limit (5/s, a Webex rule, not a limit of the service) is lifted for the benchmark: the
   # stand-in answers without limits, and the one-room phase would otherwise measure the limit.
-  start_bg service "http://127.0.0.1:$SVC_PORT/observe/health" 200 "$ROOT" \
+  start_bg service "http://127.0.0.1:$MGMT_PORT/observe/health" 200 "$ROOT" \
     env WEBEX_BOT_TOKEN=bench WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$data" SERVER_PORT="$SVC_PORT" \
+    MANAGEMENT_PORT="$MGMT_PORT" \
     PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 $SERVICE_ENV java $JAVA_OPTS $JFR_OPTS "$@" -jar "$JAR"
 }
 : > "$OUT/service-start.txt"

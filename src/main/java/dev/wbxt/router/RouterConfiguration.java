@@ -16,12 +16,12 @@ import dev.wbxt.router.deadletter.DeadLetters;
 import dev.wbxt.router.admin.AdminAuth;
 import dev.wbxt.router.forward.EnrichedEvent;
 import dev.wbxt.router.ingest.Admission;
+import dev.wbxt.router.ingest.PublicPort;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.ingest.StoreComponent;
 import dev.wbxt.router.ingest.WebhookComponent;
 import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import dev.wbxt.router.ops.GuardedRouteReload;
-import dev.wbxt.router.ops.ObserveRoutes;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.ops.StopHook;
 import dev.wbxt.router.processing.AppendOnlyIdempotentRepository;
@@ -43,15 +43,15 @@ import org.apache.camel.Configuration;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires what YAML should not hold: the broker, the Webex client, signature verification, the receiver and the
- * ops endpoints. The routes in {@code routes/} only refer to the names bound here ({@code rooms:}, {@code jms:}, {@code webex:},
+ * admin endpoints. The routes in {@code routes/} only refer to the names bound here ({@code rooms:}, {@code jms:}, {@code webex:},
  * {@code echoReplies}, {@code eventLog}, {@code repliedEvents}).
  */
 @Configuration
@@ -63,12 +63,23 @@ public class RouterConfiguration implements CamelConfiguration {
         RouterSettings settings = RouterSettings.read(context);
         Files.createDirectories(settings.dataDir());
 
-        // camel.metrics.* (application.properties) created the registry Camel's route timers record into: ours too.
+        // camel.metrics.* (application.properties) created the registry Camel's route timers record into: ours too, and
+        // the one the management server's /observe/metrics scrapes (MicrometerPrometheus looks up "metricsRegistry").
         PrometheusMeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
         if (meters == null) {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind("metricsRegistry", meters);
         }
+
+        // camel.management.* has no body limit (HttpManagementServerConfigurationProperties): the admin endpoints read
+        // a request's body before their bearer check, so they take the public port's, camel.server.max-body-size.
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (management == null) {
+            throw new IllegalStateException("camel.management.enabled must be true: health, metrics and admin are "
+                    + "served on the management port");
+        }
+        management.setMaxBodySize(context.getPropertiesComponent().resolveProperty("camel.server.max-body-size")
+                .map(Long::valueOf).orElse(null));
 
         context.addStartupListener(new FetchBotIdentity()); // before the simulator welcome: the loop guard needs it
 
@@ -125,7 +136,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.addComponent("webhook", new WebhookComponent());
         context.addComponent("artemis-store", new StoreComponent(broker.url(), settings.maxInFlight()));
         context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
-        context.addRoutes(new ObserveRoutes(meters));
+        context.addService(new PublicPort());
         // One set of failure rules and reports for every queue consumer: the room lanes of the events queue and
         // the JMS consumers of the forward destinations.
         FailureRules failureRules = new FailureRules(webexComponent::isWebexAnswering);
@@ -167,7 +178,7 @@ public class RouterConfiguration implements CamelConfiguration {
 
         @Override
         public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-            String target = "http://127.0.0.1:" + context.hasService(VertxPlatformHttpServer.class).getPort()
+            String target = "http://127.0.0.1:" + PublicPort.port(context)
                     + context.resolvePropertyPlaceholders("{{webhook.path}}");
             try (var template = context.createProducerTemplate()) {
                 for (String resource : new String[] {"messages", "attachmentActions"}) {
@@ -177,9 +188,11 @@ public class RouterConfiguration implements CamelConfiguration {
             } catch (Exception e) {
                 LOG.warn("Could not register the webhooks in the simulator: {}", e.getMessage());
             }
+            int management = context.hasService(ManagementHttpServer.class).getRouter().getServer().getPort();
             LOG.info("SIMULATOR MODE (no WEBEX_BOT_TOKEN): Webex is simulated at {}. Chat with the bot in a browser: {} "
                     + "or say hello: curl -s -X POST http://127.0.0.1:{}/simulator/messages -H 'Content-Type: application/json' "
-                    + "-d '{\"text\":\"hello\"}'", simulator.apiUrl(), simulator.playgroundUrl(), simulator.port());
+                    + "-d '{\"text\":\"hello\"}'. Health and metrics: http://127.0.0.1:{}/observe/health, /observe/metrics",
+                    simulator.apiUrl(), simulator.playgroundUrl(), simulator.port(), management);
         }
     }
 

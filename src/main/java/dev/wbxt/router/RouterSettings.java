@@ -12,7 +12,7 @@ import org.apache.camel.CamelContext;
  * {@code WEBEX_BOT_TOKEN}): Camel's properties component does that mapping.
  */
 public record RouterSettings(String botToken, String apiUrl, String webhookSecret, int serverPort,
-                             String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
+                             int managementPort, String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
                              Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
                              String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
                              int maxQueueDepth, int minFreeDiskMb, int maxInFlight) {
@@ -30,6 +30,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                 p.text("webex.api-url"),
                 p.text("webex.webhook-secret"),
                 p.port("server.port"),
+                managementPort(p),
                 p.text("webhook.path"),
                 p.text("webex.webhook-target-url"),
                 p.text("forward.url"),
@@ -63,6 +64,21 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
     /** Hot reload of {@code routes/}: {@code auto} turns it on in simulator mode only. */
     public boolean reloadRoutes() {
         return "auto".equals(routesReload) ? simulatorMode() : Boolean.parseBoolean(routesReload);
+    }
+
+    /**
+     * The management port must be another port than the public one: on the same port Camel's management server
+     * serves from the public server (ManagementHttpServer.doInit reuses it), health, metrics and admin included.
+     * Both 0 would be the same too.
+     */
+    private static int managementPort(Settings p) {
+        int management = p.port("management.port");
+        if (management == p.port("server.port")) {
+            throw new IllegalArgumentException(Settings.named("management.port") + " must differ from "
+                    + Settings.named("server.port") + ": the public port serves the webhook only, not health, metrics "
+                    + "or admin (both are " + management + ")");
+        }
+        return management;
     }
 
     /** The routes folder must be there: Camel would otherwise fail on it with a bare NoSuchFileException. */

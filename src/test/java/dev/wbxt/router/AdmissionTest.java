@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
+import dev.wbxt.router.broker.EmbeddedBroker;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.Test;
 
 /** The receiver refuses (503) what it cannot keep or process, and loses nothing it accepted. */
 class AdmissionTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Test
     void overTheQueueLimitWebhooksAre503AndTheAcceptedOnesAreAllAnswered() throws Exception {
@@ -59,7 +64,10 @@ class AdmissionTest {
             HttpResponse<String> rsp = router.deliver(router.messageCreated(router.newMessage("disk@example.com", room, "x")));
             assertEquals(503, rsp.statusCode());
             assertTrue(rsp.body().contains("disk_full"), rsp.body());
-            Thread.sleep(300);
+            // the refusal comes before the store (ingest.Admission), so nothing can be queued by now: no marker can
+            // be sent through a receiver that refuses everything
+            assertEquals(1.0, router.metric("wbxt_events_rejected_total{reason=\"disk_full\"}"));
+            assertEquals(0, router.context().hasService(EmbeddedBroker.class).messageCount("wbxt.events"));
             assertEquals(0, router.botRepliesIn(room).size());
         }
     }
@@ -73,7 +81,10 @@ class AdmissionTest {
             Map<String, Object> late = router.newMessage("stop@example.com", room, "too late");
             router.webex.delay("GET", "/messages/", Duration.ofSeconds(2));
             assertEquals(200, router.deliver(router.messageCreated(inFlight)).statusCode());
-            Thread.sleep(300); // the consumer is now waiting on Webex
+            CamelContext context = router.context();
+            await("the event in flight, waiting on Webex").atMost(WAIT)
+                    .until(() -> context.getInflightRepository().size() > 0);
+            ServiceSupport receiver = (ServiceSupport) context.getRoute("webhook-receiver").getConsumer();
 
             Future<?> stopping = CompletableFuture.runAsync(() -> {
                 try {
@@ -82,7 +93,8 @@ class AdmissionTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(300);
+            await("Camel's graceful stop has stopped the receiver").atMost(WAIT)
+                    .until(() -> receiver.isSuspendingOrSuspended() || !receiver.isRunAllowed());
             HttpResponse<String> rsp = router.deliver(router.messageCreated(late));
             assertEquals(503, rsp.statusCode(), "Camel's graceful stop has stopped the receiver: " + rsp.body());
             stopping.get();

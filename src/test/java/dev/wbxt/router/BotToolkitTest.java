@@ -1,7 +1,7 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,35 +13,28 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The bot toolkit of routes/30-bot.yaml and 31-commands.yaml, end to end through the simulator's webhooks. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BotToolkitTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private RouterHarness router;
+
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness(Map.of(
+            "bot.allow.email-domains", "example.com",
+            "bot.allow.people", "guest@partner.org",
+            "bot.greeting.enabled", "true",
+            "bot.pattern.ping", "(?i)^(ping|are you there)\\\\b")).withWebhooks();
 
     @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness(Map.of(
-                "bot.allow.email-domains", "example.com",
-                "bot.allow.people", "guest@partner.org",
-                "bot.greeting.enabled", "true",
-                "bot.pattern.ping", "(?i)^(ping|are you there)\\\\b")).start();
-        router.registerWebhooks();
+    static void removalsToo() throws Exception {
         router.send(HttpRequest.newBuilder(URI.create(router.webex.apiUrl() + "/webhooks"))
                 .header("Authorization", "Bearer " + RouterHarness.TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(RouterHarness.JSON.writeValueAsString(Map.of("name", "left",
                         "targetUrl", router.webhookUrl(), "resource", "memberships", "event", "deleted",
                         "secret", RouterHarness.SECRET)))));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
     }
 
     private String answer(String email, String room, String text, int nth) {
@@ -116,11 +109,7 @@ class BotToolkitTest {
         assertTrue(Files.readString(rooms).contains(room));
 
         router.webex.removeBotFromRoom(room, "owner@example.com");
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (Files.readString(rooms).contains(room) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertFalse(Files.readString(rooms).contains(room), "the room is forgotten");
+        await("the room is forgotten").atMost(WAIT).until(() -> !Files.readString(rooms).contains(room));
         assertEquals(1, router.botRepliesIn(room).size(), "no goodbye, one greeting");
     }
 }

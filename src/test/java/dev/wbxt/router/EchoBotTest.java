@@ -9,27 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The lab's echo bot, end to end: a simulated user talks, Webex (the simulator) sees the bot's answers. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EchoBotTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private RouterHarness router;
 
-    @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness().start();
-        router.registerWebhooks();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness().withWebhooks();
 
     @Test
     void echoesTheWebhookWithSenderTextAndRoomTitle() {
@@ -52,10 +40,10 @@ class EchoBotTest {
     void theBotsOwnReplyComesBackAsAWebhookAndIsNotAnswered() throws Exception {
         String room = router.webex.directRoom("loop@example.com");
         router.webex.say("loop@example.com", room, "do not loop");
-        router.webex.awaitBotMessages(room, 1, WAIT);
-        Thread.sleep(300); // the simulator fires the bot's own message back, as Webex does
-        router.awaitIdle();
-        assertEquals(1, router.botRepliesIn(room).size());
+        Map<String, Object> reply = router.webex.awaitBotMessages(room, 1, WAIT).get(0);
+        router.awaitDelivered((String) reply.get("id")); // the simulator fires the bot's own message back, as Webex does
+        List<Map<String, Object>> replies = router.sendMarker("loop@example.com", room);
+        assertEquals(2, replies.size(), "the first reply and the marker's, none to the bot's own message: " + replies);
     }
 
     @Test
@@ -74,7 +62,7 @@ class EchoBotTest {
 
         router.awaitIdle();
         assertEquals(List.of(), router.webex.calls(), "the bot id is cached: nothing at all is asked of Webex");
-        assertTrue(router.get("/observe/metrics").body().contains("outcome=\"ignored-own\""));
+        assertTrue(router.manage("/observe/metrics").body().contains("outcome=\"ignored-own\""));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -46,24 +48,18 @@ class ForwardDeadLetterReplayTest {
         }
     }
 
-    private static Map<?, ?> awaitDeadLetter(String queue, RouterHarness router) throws Exception {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline) {
-            HttpResponse<String> rsp = admin(router, "GET", "/admin/dead-letters", null);
-            List<?> items = (List<?>) RouterHarness.JSON.readValue(rsp.body(), Map.class).get("items");
-            for (Object item : items) {
-                if (queue.equals(((Map<?, ?>) item).get("queue"))) {
-                    return (Map<?, ?>) item;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no dead letter in " + queue);
+    private static Map<?, ?> awaitDeadLetter(String queue, RouterHarness router) {
+        return await("a dead letter in " + queue).atMost(Duration.ofSeconds(15))
+                .until(() -> deadLetterIn(queue, router), Optional::isPresent).orElseThrow();
+    }
+
+    private static Optional<Map<?, ?>> deadLetterIn(String queue, RouterHarness router) throws Exception {
+        HttpResponse<String> rsp = admin(router, "GET", "/admin/dead-letters", null);
+        List<?> items = (List<?>) RouterHarness.JSON.readValue(rsp.body(), Map.class).get("items");
+        return items.stream().<Map<?, ?>>map(item -> (Map<?, ?>) item).filter(item -> queue.equals(item.get("queue"))).findFirst();
     }
 
     private static HttpResponse<String> admin(RouterHarness router, String method, String path, String body) throws Exception {
-        return router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
-                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+        return router.admin(ADMIN, method, path, body);
     }
 }

@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import dev.wbxt.router.ops.GuardedRouteReload;
@@ -93,16 +93,16 @@ class HotReloadTest {
         edit("22-memberships.yaml", "      steps:\n", "      steps:\n"
                 + "        - setVariable:\n            name: outcome\n            constant: membership-v2\n");
         // the service keeps the old route until the watcher has noticed: send until the new outcome shows up
-        await(() -> {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
             sendMembership();
             return metrics().contains("wbxt_events_processed_total{outcome=\"membership-v2\",resource=\"memberships\"}");
         });
         long visible = System.currentTimeMillis();
-        await(() -> reloadedAt("22-memberships.yaml") > 0);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> reloadedAt("22-memberships.yaml") > 0);
         System.out.printf("HotReloadTest: 22-memberships.yaml saved; reloaded after %d ms, visible in /observe/metrics "
                 + "after %d ms%n", reloadedAt("22-memberships.yaml") - saved, visible - saved);
         assertEchoed("after a valid edit"); // the Java receiver and every other route are still there
-        assertEquals(200, router.get("/observe/health").statusCode());
+        assertEquals(200, router.manage("/observe/health").statusCode());
     }
 
     @Test
@@ -138,7 +138,7 @@ class HotReloadTest {
     void fixingTheFileLoadsIt() throws Exception {
         String original = Files.readString(Path.of("routes", "20-messages.yaml"));
         Files.writeString(routesDir.resolve("20-messages.yaml"), original.replace("constant: replied", "constant: replied-v2"));
-        await(() -> {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
             assertEchoedQuietly();
             return metrics().contains("wbxt_events_processed_total{outcome=\"replied-v2\",resource=\"messages\"}");
         });
@@ -150,7 +150,7 @@ class HotReloadTest {
         String good = Files.readString(routesDir.resolve(file));
         int errorsBefore = errors(file);
         edit(file, anchor, replacement);
-        await(() -> errors(file) > errorsBefore);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> errors(file) > errorsBefore);
         String report = reloadLog.stream().filter(l -> l.startsWith("ERROR") && l.contains(file)).reduce((a, b) -> b).orElseThrow();
         assertTrue(report.contains(problem), report);
         assertTrue(report.contains("The routes loaded before keep running"), report);
@@ -210,20 +210,9 @@ class HotReloadTest {
 
     private String metrics() {
         try {
-            return router.get("/observe/metrics").body();
+            return router.manage("/observe/metrics").body();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static void await(BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("not within " + WAIT);
     }
 }

@@ -1,5 +1,7 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -68,11 +70,9 @@ final class HttpSink implements AutoCloseable {
         return List.copyOf(attempts);
     }
 
-    List<Received> awaitReceived(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (received.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    /** Waits until at least {@code count} requests were accepted; returns all accepted so far. */
+    List<Received> awaitReceived(int count, Duration timeout) {
+        await(count + " accepted").atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> received.size() >= count);
         return List.copyOf(received);
     }
 

@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.ServerSocket;
@@ -102,10 +103,10 @@ class KafkaDestinationTest {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 new StringDeserializer())) {
             consumer.subscribe(List.of(TOPIC));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (records.size() < 6 && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
+            await("6 records on " + TOPIC).atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add); // the poll itself waits for records
+                return records.size() >= 6;
+            });
         }
         assertEquals(6, records.size());
         for (String room : List.of(room1, room2)) {

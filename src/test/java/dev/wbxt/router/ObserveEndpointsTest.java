@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.wbxt.router.broker.EmbeddedBroker;
@@ -16,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code /observe/health} and {@code /observe/metrics} as an operator and Prometheus see them. */
+/**
+ * {@code /observe/health} (and its probes), {@code /observe/metrics} and {@code /observe/info} on the management port,
+ * as an operator, Kubernetes and Prometheus see them.
+ */
 class ObserveEndpointsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private RouterHarness router;
@@ -34,16 +38,31 @@ class ObserveEndpointsTest {
 
     @Test
     void healthIsUpWithTheBrokerCheck() throws Exception {
-        HttpResponse<String> rsp = router.get("/observe/health");
+        HttpResponse<String> rsp = router.manage("/observe/health");
 
         assertEquals(200, rsp.statusCode(), rsp.body());
         assertTrue(rsp.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         Map<?, ?> health = RouterHarness.JSON.readValue(rsp.body(), Map.class);
         assertEquals("UP", health.get("status"));
-        Map<?, ?> broker = (Map<?, ?>) ((Map<?, ?>) health.get("checks")).get("broker");
-        assertNotNull(broker, rsp.body());
-        assertEquals("UP", broker.get("status"));
+        assertEquals("UP", check(health, "broker").get("status"), rsp.body());
+        assertEquals("UP", check(health, "webex").get("status"), rsp.body());
+        assertEquals("UP", check(health, "consumer:rooms").get("status"), rsp.body());
         assertNoSecret(rsp.body());
+    }
+
+    @Test
+    void probesAndInfoAreServedByCamelsManagementServer() throws Exception {
+        HttpResponse<String> ready = router.manage("/observe/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        Map<?, ?> readiness = RouterHarness.JSON.readValue(ready.body(), Map.class);
+        assertEquals("UP", check(readiness, "broker").get("status"), ready.body());
+        assertEquals("UP", check(readiness, "route:webhook-receiver").get("status"), ready.body());
+        assertEquals(200, router.manage("/observe/health/live").statusCode());
+
+        HttpResponse<String> info = router.manage("/observe/info");
+        assertEquals(200, info.statusCode(), info.body());
+        assertEquals("webex-event-router", ((Map<?, ?>) RouterHarness.JSON.readValue(info.body(), Map.class).get("camel")).get("name"));
+        assertNoSecret(info.body());
     }
 
     @Test
@@ -57,7 +76,7 @@ class ObserveEndpointsTest {
         assertEquals(401, unsigned.statusCode());
 
         String metrics = router.awaitMetrics("wbxt_events_processed_total{outcome=\"replied\",resource=\"messages\"}");
-        HttpResponse<String> rsp = router.get("/observe/metrics");
+        HttpResponse<String> rsp = router.manage("/observe/metrics");
         assertEquals(200, rsp.statusCode());
         assertTrue(rsp.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
                 rsp.headers().firstValue("Content-Type").orElse("none"));
@@ -86,12 +105,15 @@ class ObserveEndpointsTest {
         broker.stop();
         assertFalse(broker.isActive());
 
-        HttpResponse<String> health = router.get("/observe/health");
+        HttpResponse<String> health = router.manage("/observe/health");
         assertEquals(503, health.statusCode(), health.body());
         Map<?, ?> body = RouterHarness.JSON.readValue(health.body(), Map.class);
         assertEquals("DOWN", body.get("status"));
-        assertEquals("DOWN", ((Map<?, ?>) ((Map<?, ?>) body.get("checks")).get("broker")).get("status"), health.body());
+        assertEquals("DOWN", check(body, "broker").get("status"), health.body());
         assertNoSecret(health.body());
+        // out of rotation, not restarted: readiness is DOWN, liveness (the CamelContext) stays UP
+        assertEquals(503, router.manage("/observe/health/ready").statusCode());
+        assertEquals(200, router.manage("/observe/health/live").statusCode());
 
         String room = router.webex.groupRoom("No broker room");
         Map<String, Object> message = router.newMessage("ada@example.com", room, "nobody stores me");
@@ -100,8 +122,14 @@ class ObserveEndpointsTest {
         assertTrue(rsp.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertEquals("unavailable", RouterHarness.JSON.readValue(rsp.body(), Map.class).get("error"), rsp.body());
         assertNoSecret(rsp.body());
-        assertNoSecret(router.get("/observe/metrics").body());
+        assertNoSecret(router.manage("/observe/metrics").body());
         assertEquals(0, router.botRepliesIn(room).size());
+    }
+
+    /** One check of Camel's health answer: {@code "checks": [{"name": ..., "status": ...}, ...]}. */
+    private static Map<?, ?> check(Map<?, ?> health, String name) {
+        return ((List<?>) health.get("checks")).stream().map(c -> (Map<?, ?>) c).filter(c -> name.equals(c.get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no check " + name + " in " + health));
     }
 
     private static void assertNoSecret(String text) {

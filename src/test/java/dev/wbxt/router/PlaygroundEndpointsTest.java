@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,28 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The playground over plain HTTP: its files, and the /simulator endpoints the page polls, against the real bot. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlaygroundEndpointsTest {
-    private RouterHarness router;
-    private String sim;
-
-    @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness().start();
-        router.registerWebhooks();
-        sim = "http://127.0.0.1:" + router.webex.port();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness().withWebhooks();
+    private final String sim = "http://127.0.0.1:" + router.webex.port();
 
     @Test
     void servesThePageAndItsFilesOnlyFromThePlaygroundFolder() throws Exception {
@@ -111,17 +98,9 @@ class PlaygroundEndpointsTest {
         assertTrue(getJson("/simulator/calls?after=999999").path("items").size() > 0, "a cleared log starts again at 0");
     }
 
-    private JsonNode awaitDeliveries(long after, int count) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        JsonNode items;
-        do {
-            items = getJson("/simulator/deliveries?after=" + after).path("items");
-            if (items.size() >= count) {
-                return items;
-            }
-            Thread.sleep(50);
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError("deliveries after " + after + ": " + items);
+    private JsonNode awaitDeliveries(long after, int count) {
+        return await(count + " deliveries after " + after).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> getJson("/simulator/deliveries?after=" + after).path("items"), items -> items.size() >= count);
     }
 
     private static long lastSeq(JsonNode deliveries) {

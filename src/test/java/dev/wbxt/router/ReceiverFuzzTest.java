@@ -26,10 +26,8 @@ import java.util.TreeMap;
 import java.util.function.IntPredicate;
 
 import dev.wbxt.router.ingest.SignatureVerifier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Thousands of hostile, broken and odd requests at the receiver (seeded: {@code -Dfuzz.seed=<seed>} replays a run,
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.TestInstance;
  * names, any 4xx for the rest. Never a 5xx, never a hang (5 s per request), the service healthy at the end, and
  * the real events sent every 100th request all answered by the bot.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReceiverFuzzTest {
     private static final int LIMIT = 1024 * 1024; // camel.server.max-body-size
     private static final String B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -48,6 +45,10 @@ class ReceiverFuzzTest {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+    // Accepted fuzz events reference messages Webex does not have: dead-letter them at the first 404.
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness(Map.of("webex.client.not-found-retries", "0"));
+
     /** One request and what it may be answered; {@code wireTruncated}: the body is cut short on the wire. */
     private record Case(String category, String method, String contentType, byte[] body, List<String> signatures,
                         String expected, IntPredicate allowed, boolean wireTruncated) {
@@ -55,18 +56,6 @@ class ReceiverFuzzTest {
 
     private final SignatureVerifier signer = new SignatureVerifier(RouterHarness.SECRET);
     private Random rnd = new Random(1);
-    private RouterHarness router;
-
-    @BeforeAll
-    void start() throws Exception {
-        // Accepted fuzz events reference messages Webex does not have: dead-letter them at the first 404.
-        router = new RouterHarness(Map.of("webex.client.not-found-retries", "0")).start();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
-    }
 
     // ---- bugs the fuzzer found (fixed): each stays as a regression test ----------------------------------------
 
@@ -166,7 +155,7 @@ class ReceiverFuzzTest {
             }
             long fuzzMillis = (System.nanoTime() - started) / 1_000_000;
 
-            HttpResponse<String> health = router.get("/observe/health");
+            HttpResponse<String> health = router.manage("/observe/health");
             System.out.println("[ReceiverFuzzTest] " + requests + " requests in " + fuzzMillis + " ms; answers per status: "
                     + perStatus);
             perCategory.forEach((category, statuses) ->

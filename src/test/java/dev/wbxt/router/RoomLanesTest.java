@@ -179,7 +179,7 @@ class RoomLanesTest {
 
     /** Events processed to the end by this run of the service, every resource and outcome. */
     private static double processed(RouterHarness router) throws IOException, InterruptedException {
-        return router.get("/observe/metrics").body().lines().filter(l -> l.startsWith("wbxt_events_processed_total{"))
+        return router.manage("/observe/metrics").body().lines().filter(l -> l.startsWith("wbxt_events_processed_total{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 

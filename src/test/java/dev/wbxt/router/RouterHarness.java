@@ -1,5 +1,7 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,21 +17,30 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wbxt.router.broker.EmbeddedBroker;
+import dev.wbxt.router.ingest.PublicPort;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.simulator.WebexSimulator;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.main.Main;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real service (camel-main with application.properties and routes/) on a random port, talking to a real
+ * The real service (camel-main with application.properties and routes/) on random ports (public and management), talking to a real
  * Webex simulator over loopback, with its durable state in its own folder under target/. Stop and start it again
  * on the same folder to check what survives.
+ * <p>
+ * One service for a whole test class: {@code @RegisterExtension static final RouterHarness router = new
+ * RouterHarness(settings).withWebhooks();} starts it before the first test and closes it after the last. One for
+ * a test (its own settings, or stopped and started again): {@code try (RouterHarness router = new RouterHarness())}.
  */
-final class RouterHarness implements AutoCloseable {
+final class RouterHarness implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     static final String SECRET = "test-webhook-secret";
     static final String TOKEN = "test-bot-token";
     static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +53,7 @@ final class RouterHarness implements AutoCloseable {
     private final Map<String, String> overrides;
     private final SignatureVerifier signer = new SignatureVerifier(SECRET);
     private Main main;
+    private boolean withWebhooks;
 
     RouterHarness() {
         this(Map.of());
@@ -53,10 +65,31 @@ final class RouterHarness implements AutoCloseable {
         this.overrides = overrides;
     }
 
+    /** As an extension: registers the receiver's webhooks in the simulator once started, as Webex would have them. */
+    RouterHarness withWebhooks() {
+        withWebhooks = true;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+        if (withWebhooks) {
+            registerWebhooks();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+    }
+
     RouterHarness start() throws Exception {
         main = WebexEventRouter.newMain();
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("camel.server.port", "0");
+        props.put("server.port", "0");
+        // not 0 as well: Camel would serve management from the public server (RouterSettings refuses it)
+        props.put("management.port", String.valueOf(RouterProcess.freePort()));
         props.put("webex.bot-token", TOKEN);
         props.put("webex.api-url", webex.apiUrl());
         props.put("webex.webhook-secret", SECRET);
@@ -90,23 +123,29 @@ final class RouterHarness implements AutoCloseable {
         return main.getCamelContext();
     }
 
-    /** Waits until every stored event has been processed: nothing queued, nothing in flight. */
-    void awaitIdle() throws InterruptedException {
+    /**
+     * Waits until every stored event has been processed: nothing queued, nothing in flight, on three checks in a row
+     * (an event moves from the queue to a lane between two looks; one quiet look can fall in that gap).
+     */
+    void awaitIdle() {
         EmbeddedBroker broker = context().hasService(EmbeddedBroker.class);
-        long deadline = System.currentTimeMillis() + 20_000;
-        int quietChecks = 0;
-        while (quietChecks < 3) {
-            boolean quiet = broker.messageCount("wbxt.events") == 0 && context().getInflightRepository().size() == 0;
-            quietChecks = quiet ? quietChecks + 1 : 0;
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("still busy after 20 s");
-            }
-            Thread.sleep(50);
-        }
+        AtomicInteger quietChecks = new AtomicInteger();
+        await("nothing queued, nothing in flight").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    boolean quiet = broker.messageCount("wbxt.events") == 0
+                            && context().getInflightRepository().size() == 0;
+                    return (quiet ? quietChecks.incrementAndGet() : quietChecks.getAndSet(0)) >= 3;
+                });
     }
 
+    /** The public port: the webhook path only. */
     String baseUrl() {
-        return "http://127.0.0.1:" + context().hasService(VertxPlatformHttpServer.class).getPort();
+        return "http://127.0.0.1:" + PublicPort.port(context());
+    }
+
+    /** The management port: /observe/health, /observe/metrics, /admin. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + context().hasService(ManagementHttpServer.class).getRouter().getServer().getPort();
     }
 
     String webhookUrl() {
@@ -159,8 +198,21 @@ final class RouterHarness implements AutoCloseable {
         }
     }
 
+    /** GET on the public port. */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET());
+    }
+
+    /** GET on the management port, e.g. {@code /observe/metrics}. */
+    HttpResponse<String> manage(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(managementUrl() + path)).GET());
+    }
+
+    /** An admin request on the management port with {@code Authorization: Bearer <token>}; {@code body} may be null. */
+    HttpResponse<String> admin(String token, String method, String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(managementUrl() + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /**
@@ -173,6 +225,37 @@ final class RouterHarness implements AutoCloseable {
         return messages.stream().filter(m -> text.equals(m.get("text"))).reduce((a, b) -> b).orElseThrow();
     }
 
+    /**
+     * Proves that nothing more happens to the events sent before: posts a marker message in the same room (delivered
+     * by the simulator when webhooks are registered, by this harness otherwise) and waits for the bot's answer to it.
+     * A room's events are processed in the order they were stored, so once the marker is answered every event stored
+     * before it has been processed to the end. Returns the bot's replies in the room by then.
+     */
+    List<Map<String, Object>> sendMarker(String email, String roomId) throws IOException, InterruptedException {
+        String text = "marker-" + UUID.randomUUID();
+        if (webex.say(email, roomId, text).isEmpty()) {
+            Map<String, Object> marker = webex.messagesIn(roomId).stream().filter(m -> text.equals(m.get("text")))
+                    .findFirst().orElseThrow();
+            HttpResponse<String> rsp = deliver(messageCreated(marker));
+            if (rsp.statusCode() != 200) {
+                throw new AssertionError("the marker was not stored: " + rsp.statusCode() + " " + rsp.body());
+            }
+        }
+        await("the bot answers " + text).atMost(Duration.ofSeconds(20))
+                .until(() -> botRepliesIn(roomId).stream().anyMatch(r -> String.valueOf(r.get("markdown")).contains(text)));
+        return botRepliesIn(roomId);
+    }
+
+    /**
+     * Waits until the simulator has delivered a webhook about that message and the receiver stored it (200), e.g.
+     * the bot's own message, which the simulator fires back in the background as Webex does.
+     */
+    void awaitDelivered(String messageId) {
+        await("a webhook about " + messageId + " answered 200").atMost(Duration.ofSeconds(10))
+                .until(() -> webex.deliveriesAfter(0).stream().anyMatch(d -> Integer.valueOf(200).equals(d.get("status"))
+                        && String.valueOf(d.get("payload")).contains(messageId)));
+    }
+
     List<Map<String, Object>> botRepliesIn(String roomId) {
         return webex.messagesBy((String) webex.bot().get("id")).stream()
                 .filter(m -> roomId.equals(m.get("roomId"))).toList();
@@ -180,22 +263,14 @@ final class RouterHarness implements AutoCloseable {
 
     /** The value of one series of /observe/metrics, e.g. {@code wbxt_events_received_total}; 0 when absent. */
     double metric(String series) throws IOException, InterruptedException {
-        return get("/observe/metrics").body().lines().filter(l -> l.startsWith(series + " "))
+        return manage("/observe/metrics").body().lines().filter(l -> l.startsWith(series + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(0);
     }
 
     /** Waits until /observe/metrics contains that text; returns the whole page. */
-    String awaitMetrics(String text) throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        String body = "";
-        while (System.currentTimeMillis() < deadline) {
-            body = get("/observe/metrics").body();
-            if (body.contains(text)) {
-                return body;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(text + " not found in\n" + body);
+    String awaitMetrics(String text) {
+        return await("/observe/metrics contains " + text).atMost(Duration.ofSeconds(10))
+                .until(() -> manage("/observe/metrics").body(), body -> body.contains(text));
     }
 
     /** A messages/created webhook for a message the simulator already holds (see {@link #newMessage}). */

@@ -1,5 +1,7 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
 /**
  * The runnable jar ({@code java -jar target/webex-event-router.jar}) as a child process, started the way users and
  * operators do: a working directory and environment variables, nothing else. Its stdout and stderr lines are kept
@@ -33,9 +38,12 @@ final class RouterProcess implements AutoCloseable {
     static final Path BASEDIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
     static final Path JAR = Path.of(System.getProperty("router.jar",
             BASEDIR.resolve("target/webex-event-router.jar").toString())).toAbsolutePath();
+    /** The JVM running the tests. */
+    static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     /** Inherited variables that Camel would map onto the service's properties: none may leak into a test. */
-    private static final List<String> CONFIG_PREFIXES = List.of("WEBEX_", "SERVER_", "WEBHOOK_", "FORWARD_", "DATA_",
-            "ADMIN_", "BROKER_", "SIMULATOR_", "ROUTES_", "QUEUE_", "PROCESSING_", "CAMEL_");
+    private static final List<String> CONFIG_PREFIXES = List.of("WEBEX_", "SERVER_", "MANAGEMENT_", "WEBHOOK_",
+            "FORWARD_", "DATA_", "ADMIN_", "BROKER_", "SIMULATOR_", "ROUTES_", "QUEUE_", "PROCESSING_", "CAMEL_");
+    private static final String MANAGEMENT_PORT = "MANAGEMENT_PORT";
 
     private static final HttpClient HEALTH = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -46,24 +54,23 @@ final class RouterProcess implements AutoCloseable {
 
     final String name;
     final long startNanos;
+    /** MANAGEMENT_PORT: the test's, else a free one (never the default 9876, which other runs may hold). */
+    final String managementPort;
     private final Process process;
     private final List<Line> lines = new ArrayList<>(); // guarded by itself; waiters wait on it
     private final PrintWriter log;
     private final List<Thread> readers = new ArrayList<>();
 
-    private RouterProcess(String name, Path workDir, Map<String, String> env) throws IOException {
+    private RouterProcess(String name, Path workDir, Map<String, String> env, List<String> command) throws IOException {
         this.name = name;
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: the ITs run after `mvn package` (use `mvn verify`)");
-        }
         Path logFile = BASEDIR.resolve("target/it-logs").resolve(name + ".log");
         Files.createDirectories(logFile.getParent());
         this.log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
-                .directory(workDir.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().keySet().removeIf(key -> CONFIG_PREFIXES.stream().anyMatch(key::startsWith));
         builder.environment().putAll(env);
+        builder.environment().putIfAbsent(MANAGEMENT_PORT, String.valueOf(freePort()));
+        this.managementPort = builder.environment().get(MANAGEMENT_PORT);
         log.println("# " + String.join(" ", builder.command()) + "  (in " + workDir + ", env " + env + ")");
         this.startNanos = System.nanoTime();
         this.process = builder.start();
@@ -73,7 +80,16 @@ final class RouterProcess implements AutoCloseable {
 
     /** Starts the jar in {@code workDir} with the contract's environment variables in {@code env} (and no others). */
     static RouterProcess start(String name, Path workDir, Map<String, String> env) throws IOException {
-        return new RouterProcess(name, workDir, env);
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: the ITs run after `mvn package` (use `mvn verify`)");
+        }
+        return start(name, workDir, env, List.of(JAVA.toString(), "-jar", JAR.toString()));
+    }
+
+    /** Starts {@code command} (another way to run the service, e.g. the container image's entrypoint) likewise. */
+    static RouterProcess start(String name, Path workDir, Map<String, String> env, List<String> command)
+            throws IOException {
+        return new RouterProcess(name, workDir, env, command);
     }
 
     /** Starts the jar from the project root, where it reads ./application.properties and ./routes. */
@@ -211,27 +227,33 @@ final class RouterProcess implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(line.nanos() - startNanos);
     }
 
+    /** {@code http://127.0.0.1:<MANAGEMENT_PORT>}: health, metrics, admin. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     /**
-     * Polls {@code GET http://127.0.0.1:<port>/observe/health} until it answers 200 with status UP; returns the
+     * Polls {@code GET /observe/health} on the management port until it answers 200 with status UP; returns the
      * milliseconds from process start. Fails when the process exits or time runs out first.
      */
-    long awaitHealthy(int port, Duration timeout) throws InterruptedException {
-        URI url = URI.create("http://127.0.0.1:" + port + "/observe/health");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                HttpResponse<String> rsp = HEALTH.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET()
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (rsp.statusCode() == 200 && rsp.body().contains("UP")) {
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline || !isAlive()) {
-                throw new AssertionError("GET " + url + " never answered 200 UP within " + timeout + "; output:\n" + output());
-            }
-            Thread.sleep(50);
+    long awaitHealthy(Duration timeout) {
+        URI url = URI.create(managementUrl() + "/observe/health");
+        try {
+            await("GET " + url + " answers 200 UP").atMost(timeout).pollInterval(Duration.ofMillis(50))
+                    .failFast("the process exited", () -> !isAlive()).until(() -> isUp(url));
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + "; output:\n" + output(), e);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static boolean isUp(URI url) throws InterruptedException {
+        try {
+            HttpResponse<String> rsp = HEALTH.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return rsp.statusCode() == 200 && rsp.body().contains("UP");
+        } catch (IOException notYet) {
+            return false; // not listening yet
         }
     }
 

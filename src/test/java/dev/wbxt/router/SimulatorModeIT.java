@@ -44,7 +44,7 @@ class SimulatorModeIT {
                 "SERVER_PORT", String.valueOf(serverPort),
                 "SIMULATOR_PORT", String.valueOf(simulatorPort)))) {
 
-            long healthyMillis = awaitHealthy(router, "http://127.0.0.1:" + serverPort + "/observe/health");
+            long healthyMillis = router.awaitHealthy(Duration.ofSeconds(60));
             RouterProcess.Line welcome = router.awaitLine("SIMULATOR MODE", Duration.ofSeconds(60));
             long welcomeMillis = router.millisSinceStart(welcome);
             System.out.printf("[SimulatorModeIT] start-up: process start -> 'SIMULATOR MODE' line %d ms, "
@@ -89,6 +89,13 @@ class SimulatorModeIT {
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("<title>Webex playground"), page.body());
 
+            // the health URL it names is on MANAGEMENT_PORT; the public port does not serve it
+            Matcher health = Pattern.compile("Health and metrics: (http://\\S+/observe/health)").matcher(welcome.text());
+            assertTrue(health.find(), "no health URL in: " + welcome.text());
+            assertEquals(router.managementUrl() + "/observe/health", health.group(1));
+            assertEquals(404, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/observe/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
             try (Stream<Path> files = Files.list(dataDir)) {
                 assertFalse(files.toList().isEmpty(), "DATA_DIR must reach data.dir: nothing in " + dataDir);
             }
@@ -101,10 +108,5 @@ class SimulatorModeIT {
             List<String> stderr = router.stderr();
             assertTrue(stderr.stream().noneMatch(l -> l.startsWith("webex-event-router:")), router.output());
         }
-    }
-
-    /** Polls GET /observe/health until 200; the milliseconds from process start. */
-    private static long awaitHealthy(RouterProcess router, String url) throws Exception {
-        return router.awaitHealthy(URI.create(url).getPort(), Duration.ofSeconds(60));
     }
 }

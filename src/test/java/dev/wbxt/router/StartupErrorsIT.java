@@ -42,6 +42,13 @@ class StartupErrorsIT {
     }
 
     @Test
+    void managementPortSameAsServerPort() throws Exception {
+        String port = String.valueOf(RouterProcess.freePort());
+        assertFailsWith("management-port-same", RouterProcess.env("SERVER_PORT", port, "MANAGEMENT_PORT", port),
+                "management.port (MANAGEMENT_PORT) must differ from server.port (SERVER_PORT)");
+    }
+
+    @Test
     void routesFolderMissing() throws Exception {
         assertFailsWith("routes-missing", RouterProcess.env("ROUTES_DIR", "/nonexistent"),
                 "the routes folder routes.dir (ROUTES_DIR) '/nonexistent' does not exist");

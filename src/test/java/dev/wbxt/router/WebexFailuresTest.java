@@ -10,37 +10,25 @@ import java.util.Map;
 
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the bot does when Webex rate-limits, fails, lags or refuses: retries, then dead letters with the reason. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebexFailuresTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private RouterHarness router;
 
-    @BeforeAll
-    void start() throws Exception {
-        router = new RouterHarness(Map.of(
-                "webex.client.initial-backoff-millis", "20",
-                "webex.client.max-backoff-millis", "50",
-                "webex.client.not-found-retry-delay-millis", "50",
-                "processing.max-attempts", "3",
-                "webex.client.circuit-open-millis", "300")).start();
-        router.registerWebhooks();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness(Map.of(
+            "webex.client.initial-backoff-millis", "20",
+            "webex.client.max-backoff-millis", "50",
+            "webex.client.not-found-retry-delay-millis", "50",
+            "processing.max-attempts", "3",
+            "webex.client.circuit-open-millis", "300")).withWebhooks();
 
     @AfterEach
     void clearFaults() {
         router.webex.clearFaults();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        router.close();
     }
 
     @Test
@@ -82,7 +70,7 @@ class WebexFailuresTest {
 
         assertEquals(List.of("one", "two", "three"), replies.stream()
                 .map(r -> ((String) r.get("markdown")).replaceAll("(?s).*said:\\*\\* ", "")).toList());
-        assertTrue(router.get("/observe/metrics").body().contains("wbxt_events_retried_total{queue=\"wbxt.events\"}"));
+        assertTrue(router.manage("/observe/metrics").body().contains("wbxt_events_retried_total{queue=\"wbxt.events\"}"));
     }
 
     @Test
@@ -109,7 +97,7 @@ class WebexFailuresTest {
         assertEquals(1, dead.getMessage().getHeader("WbxtDeadLetterAttempts", Integer.class), "a 4xx is not retried");
         Map<?, ?> event = RouterHarness.JSON.readValue(dead.getMessage().getBody(String.class), Map.class);
         assertEquals(room, ((Map<?, ?>) event.get("data")).get("roomId"), "the original webhook is kept");
-        assertTrue(router.get("/observe/metrics").body().contains("wbxt_events_dead_lettered_total{queue=\"wbxt.events\"}"));
+        assertTrue(router.manage("/observe/metrics").body().contains("wbxt_events_dead_lettered_total{queue=\"wbxt.events\"}"));
         assertEquals(0, router.botRepliesIn(room).size());
     }
 

@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,18 +11,18 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
 /** Reconciliation at start-up, the admin endpoints, the watchdog (5-minute rule, shortened) and the backfill. */
 class WebhookLifecycleTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String ADMIN = "test-admin-token";
     private static final String ELSEWHERE = "https://elsewhere.example/hook";
 
     private static Map<String, String> settings(int port, Map<String, String> extra) {
         Map<String, String> s = new LinkedHashMap<>(Map.of(
-                "camel.server.port", String.valueOf(port),
+                "server.port", String.valueOf(port),
                 "webex.webhook-target-url", target(port),
                 "admin.token", ADMIN,
                 "webhooks.list-page-size", "2",
@@ -48,16 +49,6 @@ class WebhookLifecycleTest {
         return r.webex.webhooks().stream().filter(w -> target.equals(w.get("targetUrl"))).toList();
     }
 
-    private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (!done.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
     @Test
     void startUpMakesExactlyOneActiveWebhookPerResourceAndLeavesOtherTargetsAlone() throws Exception {
         int port = RouterProcess.freePort();
@@ -71,10 +62,10 @@ class WebhookLifecycleTest {
             createWebhook(r, "webex-event-router attachmentActions/created", mine, "attachmentActions", RouterHarness.SECRET);
 
             r.start();
-            await("4 webhooks for the target", () -> webhooksFor(r, mine).size() == 4
+            await("4 webhooks for the target").atMost(WAIT).until(() -> webhooksFor(r, mine).size() == 4
                     && uncheckedGet(r).contains("wbxt_webhooks_reconciled_total{action=\"created\"} 2.0"));
 
-            String metrics = r.get("/observe/metrics").body();
+            String metrics = r.manage("/observe/metrics").body();
             // figures: 2 created (memberships created/deleted), 1 reactivated (messages, name and secret fixed in the
             // same PUT), 1 updated (the attachmentActions webhook with the old secret), 1 duplicate deleted
             assertTrue(metrics.contains("wbxt_webhooks_reconciled_total{action=\"reactivated\"} 1.0"), metrics);
@@ -99,18 +90,18 @@ class WebhookLifecycleTest {
             assertEquals("pong", r.webex.awaitBotMessages(room, 1, Duration.ofSeconds(10)).get(0).get("markdown"));
 
             // admin: list (secrets masked), sync (nothing left to do), delete by target (only that target)
-            HttpRequest.Builder list = HttpRequest.newBuilder(URI.create(r.baseUrl() + "/admin/webhooks"));
+            HttpRequest.Builder list = HttpRequest.newBuilder(URI.create(r.managementUrl() + "/admin/webhooks"));
             assertEquals(401, r.send(list.copy().GET()).statusCode());
             String listed = r.send(list.copy().header("Authorization", "Bearer " + ADMIN).GET()).body();
             assertTrue(listed.contains("\"secret\" : \"***\"") && !listed.contains(RouterHarness.SECRET), listed);
-            Map<?, ?> sync = RouterHarness.JSON.readValue(r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/admin/webhooks/sync"))
+            Map<?, ?> sync = RouterHarness.JSON.readValue(r.send(HttpRequest.newBuilder(URI.create(r.managementUrl() + "/admin/webhooks/sync"))
                     .header("Authorization", "Bearer " + ADMIN).POST(HttpRequest.BodyPublishers.noBody())).body(), Map.class);
             assertEquals(List.of(), sync.get("created"));
             assertEquals(List.of(), sync.get("updated"));
             assertEquals(List.of(), sync.get("deleted"));
-            assertEquals(400, r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/admin/webhooks"))
+            assertEquals(400, r.send(HttpRequest.newBuilder(URI.create(r.managementUrl() + "/admin/webhooks"))
                     .header("Authorization", "Bearer " + ADMIN).DELETE()).statusCode());
-            HttpResponse<String> deleted = r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/admin/webhooks?target="
+            HttpResponse<String> deleted = r.send(HttpRequest.newBuilder(URI.create(r.managementUrl() + "/admin/webhooks?target="
                     + java.net.URLEncoder.encode(ELSEWHERE, "UTF-8"))).header("Authorization", "Bearer " + ADMIN).DELETE());
             assertEquals(200, deleted.statusCode(), deleted.body());
             assertEquals(0, webhooksFor(r, ELSEWHERE).size());
@@ -125,7 +116,7 @@ class WebhookLifecycleTest {
                 "webhooks.reactivate-after-ms", "2000")))) {
             String mine = target(port);
             r.start();
-            await("2 webhooks", () -> webhooksFor(r, mine).size() == 2);
+            await("2 webhooks").atMost(WAIT).until(() -> webhooksFor(r, mine).size() == 2);
             String room = r.webex.directRoom("watch@example.com");
             r.webex.say("watch@example.com", room, "ping");
             assertEquals(1, r.webex.awaitBotMessages(room, 1, Duration.ofSeconds(10)).size());
@@ -136,18 +127,20 @@ class WebhookLifecycleTest {
             r.webex.setWebhookStatus(messagesHook, "inactive");
             long disabledAt = System.currentTimeMillis();
             r.webex.say("watch@example.com", room, "whoami"); // not delivered: the webhook is inactive
-            await("the inactive metric", () -> uncheckedGet(r).contains("wbxt_webhooks_inactive_total 1.0"));
+            await("the inactive metric").atMost(WAIT).until(() -> uncheckedGet(r).contains("wbxt_webhooks_inactive_total 1.0"));
             assertEquals("inactive", r.webex.webhooks().stream().filter(w -> messagesHook.equals(w.get("id")))
                     .findFirst().orElseThrow().get("status"), "not re-enabled at once");
-            await("reactivation", () -> "active".equals(r.webex.webhooks().stream()
+            await("reactivation").atMost(WAIT).until(() -> "active".equals(r.webex.webhooks().stream()
                     .filter(w -> messagesHook.equals(w.get("id"))).findFirst().orElseThrow().get("status")));
             assertTrue(System.currentTimeMillis() - disabledAt >= 2000, "waited webhooks.reactivate-after-ms");
 
             List<Map<String, Object>> replies = r.webex.awaitBotMessages(room, 2, Duration.ofSeconds(10));
             assertTrue(String.valueOf(replies.get(1).get("markdown")).startsWith("You are **Watch**"), replies.toString());
-            Thread.sleep(500);
-            r.awaitIdle();
-            assertEquals(2, r.botRepliesIn(room).size(), "the backfill answered the missed message once, the other not again");
+            // a marker after them in the same room: once it is answered, anything queued before it was processed
+            r.webex.say("watch@example.com", room, "marker");
+            List<Map<String, Object>> all = r.webex.awaitBotMessages(room, 3, Duration.ofSeconds(10));
+            assertTrue(String.valueOf(all.get(all.size() - 1).get("markdown")).endsWith("marker"), all.toString());
+            assertEquals(3, r.botRepliesIn(room).size(), "the backfill answered the missed message once, the other not again");
         }
     }
 
@@ -157,7 +150,7 @@ class WebhookLifecycleTest {
         try (RouterHarness r = new RouterHarness(settings(port, Map.of("webhooks.watchdog-interval-ms", "600000")))) {
             String mine = target(port);
             r.start();
-            await("2 webhooks", () -> webhooksFor(r, mine).size() == 2);
+            await("2 webhooks").atMost(WAIT).until(() -> webhooksFor(r, mine).size() == 2);
             String direct = r.webex.directRoom("down@example.com");
             String group = r.webex.groupRoom("Downtime group");
             r.webex.say("down@example.com", direct, "ping");
@@ -174,16 +167,20 @@ class WebhookLifecycleTest {
             assertEquals("pong", r.webex.awaitBotMessages(group, 1, Duration.ofSeconds(15)).get(0).get("markdown"));
             assertTrue(r.webex.calls().stream().anyMatch(c -> c.path().contains("mentionedPeople=me")),
                     "group rooms are listed with mentionedPeople=me");
-            Thread.sleep(500);
-            r.awaitIdle();
-            assertEquals(2, r.botRepliesIn(direct).size(), "the message answered before the stop is not answered again");
-            assertEquals(1, r.botRepliesIn(group).size());
+            // markers after the backfill in both rooms: once answered, anything the backfill queued was processed
+            r.webex.say("down@example.com", direct, "marker");
+            r.webex.say("grp@example.com", group, "Echo ping");
+            List<Map<String, Object>> directAll = r.webex.awaitBotMessages(direct, 3, Duration.ofSeconds(10));
+            assertTrue(String.valueOf(directAll.get(2).get("markdown")).endsWith("marker"), directAll.toString());
+            r.webex.awaitBotMessages(group, 2, Duration.ofSeconds(10));
+            assertEquals(3, r.botRepliesIn(direct).size(), "the message answered before the stop is not answered again");
+            assertEquals(2, r.botRepliesIn(group).size(), "the missed group message answered once");
         }
     }
 
     private static String uncheckedGet(RouterHarness r) {
         try {
-            return r.get("/observe/metrics").body();
+            return r.manage("/observe/metrics").body();
         } catch (Exception e) {
             return "";
         }

@@ -1,5 +1,6 @@
 package dev.wbxt.router;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.wbxt.router.simulator.WebexSimulator;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /** Two jar processes sharing a cluster folder: one registrar; it moves when the leader dies. And the operators' command. */
 class WebhookRegistrarIT {
+    // generous: two services start at once on cores shared with other builds (load average 48 measured: > 60 s)
+    private static final Duration START = Duration.ofSeconds(180);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String TOKEN = "it-bot-token";
     private static final String SECRET = "it-secret";
 
@@ -37,23 +42,22 @@ class WebhookRegistrarIT {
             }
             try {
                 for (RouterProcess p : all) {
-                    p.awaitLine("Apache Camel .* started", Duration.ofSeconds(60));
+                    p.awaitLine("Apache Camel .* started", START);
                 }
-                RouterProcess leader = awaitLeader(all, Duration.ofSeconds(30));
+                RouterProcess leader = awaitLeader(all, WAIT);
                 RouterProcess follower = all.get(0) == leader ? all.get(1) : all.get(0);
-                Thread.sleep(2000); // several watchdog rounds
+                // several watchdog rounds (each lists the webhooks): a follower that also ran one would have said so
+                long listed = webhookLists(webex);
+                await("3 watchdog rounds").atMost(WAIT).until(() -> webhookLists(webex) >= listed + 3);
                 assertFalse(follower.firstLine("this instance leads").isPresent(), "only one registrar");
                 assertEquals(2, webex.webhooks().size(), "one webhook per resource, no race duplicates");
 
                 leader.kill();
-                follower.awaitLine("this instance leads", Duration.ofSeconds(30));
+                follower.awaitLine("this instance leads", WAIT);
                 String id = (String) webex.webhooks().get(0).get("id");
                 webex.setWebhookStatus(id, "inactive");
-                long deadline = System.currentTimeMillis() + 15_000;
-                while (!"active".equals(webex.webhooks().get(0).get("status")) && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100);
-                }
-                assertEquals("active", webex.webhooks().get(0).get("status"), "the new registrar runs the watchdog");
+                await("the new registrar runs the watchdog").atMost(WAIT)
+                        .until(() -> "active".equals(webex.webhooks().get(0).get("status")));
             } finally {
                 for (RouterProcess p : all) {
                     p.close();
@@ -92,16 +96,13 @@ class WebhookRegistrarIT {
         return out;
     }
 
-    private static RouterProcess awaitLeader(List<RouterProcess> all, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (RouterProcess p : all) {
-                if (p.firstLine("this instance leads").isPresent()) {
-                    return p;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no registrar elected");
+    private static RouterProcess awaitLeader(List<RouterProcess> all, Duration timeout) {
+        return await("a registrar elected").atMost(timeout)
+                .until(() -> all.stream().filter(p -> p.firstLine("this instance leads").isPresent()).findFirst(),
+                        Optional::isPresent).orElseThrow();
+    }
+
+    private static long webhookLists(WebexSimulator webex) {
+        return webex.calls().stream().filter(c -> "GET".equals(c.method()) && c.path().startsWith("/v1/webhooks")).count();
     }
 }

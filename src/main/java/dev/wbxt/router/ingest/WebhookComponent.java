@@ -15,8 +15,8 @@ import org.apache.camel.support.DefaultComponent;
  * Consumer only. What the route sees and what is answered:
  * <ul>
  * <li>request: the body as {@code byte[]}; the request headers as message headers (names starting with
- *     {@code Camel} dropped, as platform-http's header filter does); other methods than POST are answered 405 and
- *     a body over {@code camel.server.max-body-size} 413, by the HTTP server, before the route;</li>
+ *     {@code Camel} dropped, as platform-http's header filter does); other methods than POST are answered 405
+ *     ({@code Allow: POST}) and a body over {@code camel.server.max-body-size} 413, before the route;</li>
  * <li>answer: the status from {@code CamelHttpResponseCode} (200 by default), the body as text, and of the message's
  *     headers only {@code Content-Type} and {@code Retry-After}: nothing the caller sent is echoed back. An exchange
  *     that ends with an unhandled exception is answered 500 without a body;</li>

@@ -18,9 +18,9 @@ import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.util.CollectionHelper;
 
 /**
- * Registers the endpoint's path (POST) on the main server's {@link VertxPlatformHttpRouter}, behind that router's
- * body handler (it applies {@code camel.server.max-body-size}: 413), and runs each request through the route's
- * {@link org.apache.camel.AsyncProcessor} on the event loop that received it. The answer is written when the
+ * Registers the endpoint's path on the main server's {@link VertxPlatformHttpRouter}, answers other methods than
+ * POST 405, puts POSTs behind that router's body handler (it applies {@code camel.server.max-body-size}: 413), and
+ * runs each request through the route's {@link org.apache.camel.AsyncProcessor} on the event loop that received it. The answer is written when the
  * route's callback fires, back on that event loop. See {@link WebhookComponent} for what is read and written.
  */
 public class WebhookConsumer extends DefaultConsumer implements Suspendable {
@@ -38,8 +38,11 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        VertxPlatformHttpRouter router = mainRouter();
-        Route r = router.route(getEndpoint().getPath()).method(HttpMethod.POST);
+        VertxPlatformHttpRouter router = PublicPort.router(getEndpoint().getCamelContext());
+        // Every method, so that another one is 405 here: the public port's last route (PublicPort) would otherwise
+        // answer it 404, as Vert.x keeps its 405 only when no later route matches.
+        Route r = router.route(getEndpoint().getPath());
+        r.handler(WebhookConsumer::postOnly);
         r.handler(router.bodyHandler());
         r.handler(this::handle);
         route = r;
@@ -54,11 +57,12 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
         super.doStop();
     }
 
-    /** The router of Camel's main HTTP server (not the management server's). */
-    private VertxPlatformHttpRouter mainRouter() {
-        return getEndpoint().getCamelContext().getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
-                .filter(VertxPlatformHttpRouter::isMainServer).findFirst()
-                .orElseThrow(() -> new IllegalStateException("webhook: needs Camel's HTTP server (camel.server.enabled=true)"));
+    private static void postOnly(RoutingContext ctx) {
+        if (ctx.request().method() == HttpMethod.POST) {
+            ctx.next();
+        } else {
+            ctx.response().setStatusCode(405).putHeader("Allow", "POST").end();
+        }
     }
 
     private void handle(RoutingContext ctx) {

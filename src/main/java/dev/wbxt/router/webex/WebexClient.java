@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -73,6 +74,11 @@ public class WebexClient implements AutoCloseable {
     }
 
     public WebexClient(CamelContext context, WebexConfiguration configuration, WebexAvailability availability) {
+        this(context, configuration, availability, Ticker.systemTicker());
+    }
+
+    /** {@code ticker}: the cache's clock; a test passes its own to step past the cache time without waiting. */
+    WebexClient(CamelContext context, WebexConfiguration configuration, WebexAvailability availability, Ticker ticker) {
         this.context = context;
         this.cfg = configuration;
         this.availability = availability;
@@ -91,6 +97,7 @@ public class WebexClient implements AutoCloseable {
         this.recent = cfg.getCacheMillis() <= 0 ? null : Caffeine.newBuilder()
                 .expireAfterWrite(Duration.ofMillis(cfg.getCacheMillis()))
                 .maximumSize(cfg.getCacheSize())
+                .ticker(ticker)
                 .build();
     }
 

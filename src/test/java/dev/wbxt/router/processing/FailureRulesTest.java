@@ -6,13 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import dev.wbxt.router.retry.PermanentFailureException;
 import dev.wbxt.router.webex.WebexApiException;
 import dev.wbxt.router.webex.WebexUnavailableException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.RuntimeCamelException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The one set of failure rules, as a pure decision: failure, attempt, first failure time in; verdict out. */
 class FailureRulesTest {
@@ -77,6 +82,27 @@ class FailureRulesTest {
         assertFalse(rules.decide(retries, failed, 5, first, first + PATIENCE).deadLetter(), "Webex is down");
         webexAnswers.set(true);
         assertTrue(rules.decide(retries, failed, 5, first, first + PATIENCE).deadLetter());
+    }
+
+    /** Permanent: the same input meets the same failure however often it is tried, anywhere in the cause chain. */
+    static Stream<Arguments> failures() {
+        return Stream.of(
+                Arguments.of(new IllegalArgumentException("not a Webex id"), true),
+                Arguments.of(new IllegalStateException("wrapped", new IllegalArgumentException("bad uri")), true),
+                Arguments.of(new WebexApiException("Webex GET /messages/x answered 404", 404, "t", "gone", false, null), true),
+                Arguments.of(new WebexApiException("Webex POST /messages answered 500", 500, "t", null, true, null), false),
+                Arguments.of(new JsonParseException((com.fasterxml.jackson.core.JsonParser) null, "Unexpected character"), true),
+                Arguments.of(new IllegalStateException("downstream broke"), false),
+                Arguments.of(new java.io.IOException("connection refused"), false),
+                Arguments.of(http(503, "1"), false),
+                Arguments.of(unavailable(WebexUnavailableException.Why.FAILED), false),
+                Arguments.of(unavailable(WebexUnavailableException.Why.CIRCUIT_OPEN), false));
+    }
+
+    @ParameterizedTest(name = "{0} -> permanent: {1}")
+    @MethodSource("failures")
+    void aFailureIsPermanentOrNot(Throwable failure, boolean permanent) {
+        assertEquals(permanent, FailureRules.isPermanent(failure));
     }
 
     private static HttpOperationFailedException http(int status, String retryAfter) {

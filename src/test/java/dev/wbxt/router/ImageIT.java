@@ -1,0 +1,177 @@
+package dev.wbxt.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The container image that {@code mvn package -Pimage} writes (Jib's buildTar, a {@code docker save} tar), opened
+ * as a container runtime would: its configuration (entrypoint, user, ports, volume, environment, working
+ * directory), then its application layers unpacked and its entrypoint run, in its working directory with its
+ * environment, until the bot answers in simulator mode. The JVM is the test's, not the image's: no container
+ * runtime runs here (README "Image"). Runs in the image profile only, where the tar exists.
+ */
+class ImageIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path TAR = Path.of(System.getProperty("image.tar",
+            RouterProcess.BASEDIR.resolve("target/webex-event-router-image.tar").toString()));
+
+    private static JsonNode config;
+    private static Map<String, String> env;
+    /** Paths in the image's layers (no leading slash) and their tar entries' modes. */
+    private static final Map<String, Integer> modes = new HashMap<>();
+    private static Path root;
+
+    @BeforeAll
+    static void openTheImage() throws IOException {
+        root = RouterProcess.freshDir("image-root");
+        // one pass, as the tar is large (the base's layer): the JSON files are kept, each layer is read as it
+        // passes; only the application's part (/app) is written to disk, its files are in Jib's layers alone
+        Map<String, byte[]> json = new HashMap<>();
+        try (TarArchiveInputStream image = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(TAR)))) {
+            for (TarArchiveEntry file; (file = image.getNextEntry()) != null; ) {
+                if (file.getName().endsWith(".json")) {
+                    json.put(file.getName(), image.readAllBytes());
+                } else if (file.isFile()) {
+                    unpackLayer(image);
+                }
+            }
+        }
+        JsonNode manifest = JSON.readTree(json.get("manifest.json")).path(0);
+        config = JSON.readTree(json.get(manifest.path("Config").asText()));
+        env = new HashMap<>();
+        config.path("config").path("Env").forEach(e -> {
+            String[] pair = e.asText().split("=", 2);
+            env.put(pair[0], pair[1]);
+        });
+    }
+
+    private static void unpackLayer(InputStream layer) throws IOException {
+        InputStream in = new BufferedInputStream(layer);
+        in.mark(2);
+        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+        in.reset();
+        TarArchiveInputStream tar = new TarArchiveInputStream(gzip ? new GzipCompressorInputStream(in) : in);
+        for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+            String name = entry.getName().replaceFirst("^\\./", "").replaceFirst("^/", "");
+            modes.put(name.replaceFirst("/$", ""), entry.getMode() & 07777);
+            if (!name.startsWith("app/")) {
+                continue;
+            }
+            Path target = root.resolve(name).normalize();
+            assertTrue(target.startsWith(root), name);
+            if (entry.isDirectory()) {
+                Files.createDirectories(target);
+            } else if (entry.isFile()) {
+                Files.createDirectories(target.getParent());
+                Files.copy(tar, target);
+            }
+        }
+    }
+
+    @Test
+    void theConfigurationIsWhatTheDeployFilesExpect() {
+        JsonNode c = config.path("config");
+        String user = c.path("User").asText();
+        assertNotEquals("", user, "no user: the container would run as root");
+        assertNotEquals("0", user.split(":")[0], "runs as root: " + user);
+        assertEquals(Set.of("9006/tcp", "9876/tcp"), fieldNames(c.path("ExposedPorts")));
+        assertEquals(Set.of("/data"), fieldNames(c.path("Volumes")));
+        assertEquals("/data", env.get("DATA_DIR"));
+        // the README's JVM options for a small machine, the heap as a share of the container's limit
+        assertTrue(env.get("JAVA_TOOL_OPTIONS").contains("-XX:MaxRAMPercentage="), env.toString());
+        assertTrue(env.get("JAVA_TOOL_OPTIONS").contains("-XX:TieredStopAtLevel=1"), env.toString());
+        assertTrue(env.get("JAVA_TOOL_OPTIONS").contains("-XX:+UseSerialGC"), env.toString());
+        assertEquals("2", env.get("MALLOC_ARENA_MAX"));
+        assertEquals("java", c.path("Entrypoint").path(0).asText(), c.toString());
+        assertEquals(WebexEventRouter.class.getName(), last(c.path("Entrypoint")), c.toString());
+        // the working directory holds what users edit, as in a checkout
+        String workDir = c.path("WorkingDir").asText().replaceFirst("^/", "");
+        assertTrue(Files.isRegularFile(root.resolve(workDir).resolve("application.properties")));
+        assertTrue(Files.isRegularFile(root.resolve(workDir).resolve("routes/10-dispatch.yaml")));
+        // DATA_DIR's mount point is writable by the user's group (a volume a runtime creates copies the mode)
+        assertEquals(Integer.valueOf(0775), modes.get("data"), "mode of /data");
+    }
+
+    @Test
+    void theEntrypointRunsTheBot() throws Exception {
+        Path workDir = root.resolve(config.path("config").path("WorkingDir").asText().replaceFirst("^/", ""));
+        List<String> command = new ArrayList<>();
+        for (JsonNode arg : config.path("config").path("Entrypoint")) {
+            command.add(inTheRoot(arg.asText()));
+        }
+        command.set(0, RouterProcess.JAVA.toString());
+        // Jib's classpath file names /app/... paths: the same files, unpacked under root
+        for (int i = 0; i < command.size(); i++) {
+            if (command.get(i).startsWith("@")) {
+                Path file = Path.of(command.get(i).substring(1));
+                Path rewritten = file.resolveSibling(file.getFileName() + ".unpacked");
+                Files.writeString(rewritten, inTheRoot(Files.readString(file).trim()));
+                command.set(i, "@" + rewritten);
+            }
+        }
+        Map<String, String> processEnv = new HashMap<>(env);
+        processEnv.remove("PATH");
+        int simulatorPort = RouterProcess.freePort();
+        processEnv.putAll(RouterProcess.env(
+                "DATA_DIR", RouterProcess.freshDir("image-data").toString(),
+                "SERVER_PORT", String.valueOf(RouterProcess.freePort()),
+                "MANAGEMENT_PORT", String.valueOf(RouterProcess.freePort()),
+                "SIMULATOR_PORT", String.valueOf(simulatorPort)));
+        try (RouterProcess router = RouterProcess.start("ImageIT", workDir, processEnv, command)) {
+            router.awaitLine("SIMULATOR MODE", Duration.ofMinutes(3));
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + simulatorPort + "/simulator/messages"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hello\"}", StandardCharsets.UTF_8)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            JsonNode replies = JSON.readTree(answer.body()).path("replies");
+            assertEquals(1, replies.size(), "the echo bot's reply, with the image's routes/: " + answer.body());
+            assertTrue(router.firstLine("Picked up JAVA_TOOL_OPTIONS: .*MaxRAMPercentage").isPresent(),
+                    "the image's JVM options reach the JVM:\n" + router.output());
+            router.terminate();
+            assertEquals(0, router.awaitExit(Duration.ofMinutes(1)), router.output());
+        }
+    }
+
+    /** Every absolute /app path in {@code text} moved under the unpacked root. */
+    private static String inTheRoot(String text) {
+        return text.replaceAll("(^|[:@\\s])/app/", "$1" + java.util.regex.Matcher.quoteReplacement(root + "/app/"));
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static String last(JsonNode array) {
+        return array.path(array.size() - 1).asText();
+    }
+}
