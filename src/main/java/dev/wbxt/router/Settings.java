@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -33,29 +34,23 @@ public final class Settings {
     }
 
     public int number(String key) {
-        String value = text(key);
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw wrong(key, "must be a whole number, not '" + value + "'");
-        }
+        return parsed(key, Integer::parseInt, "a whole number");
     }
 
     public long longNumber(String key) {
-        String value = text(key);
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw wrong(key, "must be a whole number, not '" + value + "'");
-        }
+        return parsed(key, Long::parseLong, "a whole number");
     }
 
     public double decimal(String key) {
+        return parsed(key, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(String key, Function<String, T> parse, String expected) {
         String value = text(key);
         try {
-            return Double.parseDouble(value);
+            return parse.apply(value);
         } catch (NumberFormatException e) {
-            throw wrong(key, "must be a number, not '" + value + "'");
+            throw wrong(key, "must be " + expected + ", not '" + value + "'");
         }
     }
 

@@ -87,8 +87,9 @@ class FailureRulesTest {
     /** Permanent: the same input meets the same failure however often it is tried, anywhere in the cause chain. */
     static Stream<Arguments> failures() {
         return Stream.of(
-                Arguments.of(new IllegalArgumentException("not a Webex id"), true),
-                Arguments.of(new IllegalStateException("wrapped", new IllegalArgumentException("bad uri")), true),
+                Arguments.of(new PermanentFailureException("id is not a Webex id"), true),
+                Arguments.of(new IllegalStateException("wrapped", new PermanentFailureException("body is not JSON")), true),
+                Arguments.of(new IllegalArgumentException("Illegal character in URI"), false), // says nothing of the event
                 Arguments.of(new WebexApiException("Webex GET /messages/x answered 404", 404, "t", "gone", false, null), true),
                 Arguments.of(new WebexApiException("Webex POST /messages answered 500", 500, "t", null, true, null), false),
                 Arguments.of(new JsonParseException((com.fasterxml.jackson.core.JsonParser) null, "Unexpected character"), true),
