@@ -9,8 +9,10 @@ import java.util.Map;
 
 import dev.wbxt.router.bot.EchoReplies;
 import dev.wbxt.router.bot.LoopGuard;
+import dev.wbxt.router.ops.DirectRoutes;
 import dev.wbxt.router.broker.BrokerHealthCheck;
 import dev.wbxt.router.broker.BrokerConnection;
+import dev.wbxt.router.broker.BrokerLockClusterService;
 import dev.wbxt.router.deadletter.DeadLetterAdminRoutes;
 import dev.wbxt.router.deadletter.DeadLetters;
 import dev.wbxt.router.admin.AdminAuth;
@@ -21,6 +23,9 @@ import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.ingest.StoreComponent;
 import dev.wbxt.router.ingest.WebhookComponent;
 import dev.wbxt.router.ingest.WebhookReceiverRoute;
+import dev.wbxt.router.mercury.MercuryComponent;
+import dev.wbxt.router.mercury.SocketHealthCheck;
+import dev.wbxt.router.mercury.WebsocketIngestRoute;
 import dev.wbxt.router.ops.GuardedRouteReload;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.ops.StopHook;
@@ -33,6 +38,7 @@ import dev.wbxt.router.processing.PlainMessage;
 import dev.wbxt.router.rooms.RoomsComponent;
 import dev.wbxt.router.simulator.WebexSimulator;
 import dev.wbxt.router.webex.WebexComponent;
+import dev.wbxt.router.webex.WebexConfiguration;
 import dev.wbxt.router.webex.WebexHealthCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -84,6 +90,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.addStartupListener(new FetchBotIdentity()); // before the simulator welcome: the loop guard needs it
 
         String secret = settings.webhookSecret();
+        String devicesUrl = settings.devicesUrl();
         if (settings.simulatorMode()) {
             String botToken = "simulator-" + randomHex(16);
             secret = secret.isEmpty() ? randomHex(20) : secret;
@@ -92,26 +99,37 @@ public class RouterConfiguration implements CamelConfiguration {
             // place of application.properties' ones there.
             context.getPropertiesComponent().addOverrideProperty("camel.component.webex.bot-token", botToken);
             context.getPropertiesComponent().addOverrideProperty("camel.component.webex.api-url", simulator.apiUrl());
+            if (settings.ingest().socket()) {
+                devicesUrl = simulator.devicesUrl();
+            }
             StopHook.register(context, simulator::close);
-            context.addStartupListener(new SimulatorWelcome(simulator, secret));
-        } else if (secret.isEmpty()) {
-            throw new IllegalStateException("WEBEX_WEBHOOK_SECRET is required when WEBEX_BOT_TOKEN is set: "
-                    + "without it no webhook could be verified");
+            context.addStartupListener(new SimulatorWelcome(simulator, secret, settings.ingest().webhooks()));
+        } else if (secret.isEmpty() && settings.ingest().webhooks()) {
+            throw new IllegalStateException("WEBEX_WEBHOOK_SECRET is required when WEBEX_BOT_TOKEN is set and "
+                    + "WEBEX_INGEST is webhook or both: without it no webhook could be verified");
+        }
+        if (!settings.proxy().isEmpty()) {
+            LOG.info("Connections to Webex go through the proxy ({})", settings.proxy());
         }
 
-        BrokerConnection broker = BrokerConnection.start(context, settings.brokerUrl(), settings.dataDir(),
-                settings.duplicateCacheSize(), settings.queueMemoryMb());
+        String events = context.resolvePropertyPlaceholders("{{queue.events}}");
+        // an external broker's settings are checked for the queues of every kind: the events, a forward destination's
+        // (wbxt.forward.<name>), the registrar's lock
+        BrokerConnection broker = BrokerConnection.start(context, settings.broker(), settings.dataDir(),
+                settings.duplicateCacheSize(), settings.queueMemoryMb(), events,
+                List.of(context.resolvePropertyPlaceholders("{{queue.forward}}") + ".default",
+                        BrokerLockClusterService.QUEUE_PREFIX
+                                + context.resolvePropertyPlaceholders("{{webhooks.cluster-namespace}}")));
         context.addComponent("jms", jms(broker.connectionFactory()));
         HealthCheckRegistry.get(context).register(new BrokerHealthCheck(broker.connectionFactory()));
         RouterMetrics metrics = new RouterMetrics(meters, broker::queueDepth);
-        String events = context.resolvePropertyPlaceholders("{{queue.events}}");
         metrics.watchQueue(events);
         metrics.watchQueue(events + ".dlq");
-        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(),
-                settings.brokerUrl().isEmpty() ? broker::queueNames : () -> List.of(events + ".dlq"), metrics);
+        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker::deadLetterQueues, metrics);
 
         // Created from its @Component service file; its options are bound from camel.component.webex.* later.
         WebexComponent webexComponent = context.getComponent("webex", WebexComponent.class);
+        webexComponent.getConfiguration().setProxy(settings.proxy()); // not an option: HTTPS_PROXY/HTTP_PROXY/NO_PROXY
         HealthCheckRegistry.get(context).register(new WebexHealthCheck(webexComponent::getAvailability));
         metrics.webexAvailability(() -> !webexComponent.getAvailability().isOutage());
 
@@ -120,6 +138,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("eventLog", new EventLog(metrics));
         context.getRegistry().bind("echoReplies", new EchoReplies());
         context.getRegistry().bind("loopGuard", new LoopGuard());
+        context.getRegistry().bind("directRoutes", new DirectRoutes(context)); // 10-dispatch.yaml: direct:resource-<name>
         context.getRegistry().bind("enrichedEvent", new EnrichedEvent());
         context.getRegistry().bind("plainMessage", new PlainMessage());
         AppendOnlyIdempotentRepository repliedEvents =
@@ -134,14 +153,27 @@ public class RouterConfiguration implements CamelConfiguration {
         Admission admission = new Admission(events, settings.maxQueueDepth(), settings.dataDir(),
                 settings.minFreeDiskMb() * 1024L * 1024L, broker::queueDepth);
         context.addComponent("webhook", new WebhookComponent());
-        context.addComponent("artemis-store", new StoreComponent(broker.url(), settings.maxInFlight()));
-        context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
+        context.addComponent("artemis-store", new StoreComponent(broker.login(), settings.maxInFlight()));
+        if (settings.ingest().webhooks()) {
+            context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
+        }
+        if (settings.ingest().socket()) {
+            // the token and the connect timeout are the webex: component's options, bound by camel-main after this
+            // method: read when the socket's consumer is created
+            String devices = devicesUrl;
+            WebexConfiguration webex = webexComponent.getConfiguration();
+            MercuryComponent socket = new MercuryComponent(() -> new MercuryComponent.Connection(devices,
+                    webex.getBotToken(), settings.proxy(), settings.socket(), webex.getConnectTimeoutMillis()), metrics);
+            context.addComponent("webex-socket", socket);
+            HealthCheckRegistry.get(context).register(new SocketHealthCheck(socket.status(), settings.socket().graceMs()));
+            context.addRoutes(new WebsocketIngestRoute(admission, metrics));
+        }
         context.addService(new PublicPort());
         // One set of failure rules and reports for every queue consumer: the room lanes of the events queue and
         // the JMS consumers of the forward destinations.
         FailureRules failureRules = new FailureRules(webexComponent::isWebexAnswering);
         FailureReport failureReport = new FailureReport(metrics);
-        context.addComponent("rooms", new RoomsComponent(broker.url(), settings.retries(), failureRules, failureReport));
+        context.addComponent("rooms", new RoomsComponent(broker.login(), settings.retries(), failureRules, failureReport));
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), failureRules, failureReport));
         if (!settings.adminToken().isEmpty()) {
             context.addRoutes(new DeadLetterAdminRoutes(new AdminAuth(settings.adminToken()), deadLetters));
@@ -171,7 +203,7 @@ public class RouterConfiguration implements CamelConfiguration {
     }
 
     /** Registers the receiver as a webhook in the simulator, then tells a newcomer how to talk to the bot. */
-    private record SimulatorWelcome(WebexSimulator simulator, String secret) implements StartupListener {
+    private record SimulatorWelcome(WebexSimulator simulator, String secret, boolean webhooks) implements StartupListener {
         @Override
         public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         }
@@ -181,7 +213,7 @@ public class RouterConfiguration implements CamelConfiguration {
             String target = "http://127.0.0.1:" + PublicPort.port(context)
                     + context.resolvePropertyPlaceholders("{{webhook.path}}");
             try (var template = context.createProducerTemplate()) {
-                for (String resource : new String[] {"messages", "attachmentActions"}) {
+                for (String resource : webhooks ? new String[] {"messages", "attachmentActions"} : new String[0]) {
                     template.requestBody("webex:createWebhook", Map.of("name", "simulator " + resource,
                             "targetUrl", target, "resource", resource, "event", "created", "secret", secret));
                 }

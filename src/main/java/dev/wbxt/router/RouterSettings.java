@@ -2,8 +2,11 @@ package dev.wbxt.router;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
+import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.processing.Retries;
+import dev.wbxt.router.webex.OutboundProxy;
 import org.apache.camel.CamelContext;
 
 /**
@@ -13,10 +16,31 @@ import org.apache.camel.CamelContext;
  */
 public record RouterSettings(String botToken, String apiUrl, String webhookSecret, int serverPort,
                              int managementPort, String webhookPath, String webhookTargetUrl, String forwardUrl, String forwardSecret,
-                             Path dataDir, String adminToken, String brokerUrl, int simulatorPort,
+                             Path dataDir, String adminToken, BrokerLogin broker, int simulatorPort,
                              String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
-                             int maxQueueDepth, int minFreeDiskMb, int maxInFlight) {
+                             int maxQueueDepth, int minFreeDiskMb, int maxInFlight, Ingest ingest, String devicesUrl,
+                             SocketTiming socket, OutboundProxy proxy) {
     private static final String NAME = "routerSettings";
+
+    /** How events come in ({@code webex.ingest}): webhooks, the Webex websocket, or both. */
+    public enum Ingest {
+        WEBHOOK, WEBSOCKET, BOTH;
+
+        public boolean webhooks() {
+            return this != WEBSOCKET;
+        }
+
+        public boolean socket() {
+            return this != WEBHOOK;
+        }
+    }
+
+    /**
+     * The websocket's timing ({@code webex.socket.*}): readiness is lost after {@code graceMs} disconnected; reconnects
+     * wait {@code reconnectDelayMs}, doubling up to {@code maxReconnectDelayMs}, less a random share of {@code jitter}.
+     */
+    public record SocketTiming(long graceMs, long reconnectDelayMs, long maxReconnectDelayMs, double jitter) {
+    }
 
     /** Read once per service (the first caller binds it), so every configuration class sees the same values. */
     public static RouterSettings read(CamelContext context) {
@@ -37,7 +61,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                 p.text("forward.secret"),
                 Path.of(p.text("data.dir")),
                 p.text("admin.token"),
-                p.text("broker.url"),
+                new BrokerLogin(p.text("broker.url"), p.text("broker.username"), p.text("broker.password")),
                 p.port("simulator.port"),
                 routesDir(p, "routes.dir"),
                 p.oneOf("routes.reload", "auto", "true", "false"),
@@ -52,7 +76,12 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                         p.number("processing.webex-patience-ms")),
                 p.number("ingest.max-queue-depth"),
                 p.number("ingest.min-free-disk-mb"),
-                p.number("ingest.max-in-flight"));
+                p.number("ingest.max-in-flight"),
+                Ingest.valueOf(p.oneOf("webex.ingest", "webhook", "websocket", "both").toUpperCase(Locale.ROOT)),
+                p.text("webex.devices-url"),
+                new SocketTiming(p.number("webex.socket.grace-ms"), p.number("webex.socket.reconnect-delay-ms"),
+                        p.number("webex.socket.max-reconnect-delay-ms"), p.decimal("webex.socket.reconnect-jitter")),
+                OutboundProxy.read(p::text, System::getenv));
         context.getRegistry().bind(NAME, settings);
         return settings;
     }

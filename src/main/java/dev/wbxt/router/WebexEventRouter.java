@@ -3,6 +3,7 @@ package dev.wbxt.router;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.wbxt.router.ops.ListeningPorts;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -56,6 +57,13 @@ public final class WebexEventRouter {
             public void beforeConfigure(BaseMainSupport m) {
                 // Fail fast with a clear message, before Camel scans routes.dir and loads the YAML routes.
                 RouterSettings.read(m.getCamelContext());
+                ListeningPorts.check(m.getCamelContext());
+                try {
+                    // before camel-main's auto-configuration, which creates Camel's tracer from camel.opentelemetry2.*
+                    dev.wbxt.router.ops.Tracing.install(m.getCamelContext());
+                } catch (Exception e) {
+                    throw new IllegalStateException("tracing: " + e.getMessage(), e);
+                }
             }
         });
         return main;

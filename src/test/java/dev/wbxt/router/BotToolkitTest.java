@@ -26,7 +26,9 @@ class BotToolkitTest {
             "bot.allow.email-domains", "example.com",
             "bot.allow.people", "guest@partner.org",
             "bot.greeting.enabled", "true",
-            "bot.pattern.ping", "(?i)^(ping|are you there)\\\\b")).withWebhooks();
+            "bot.pattern.ping", "(?i)^(ping|are you there)\\\\b",
+            "camel.main.routes-include-pattern", "file:routes/*.yaml,file:src/test/resources/bot/convention-routes.yaml"))
+            .withWebhooks();
 
     @BeforeAll
     static void removalsToo() throws Exception {
@@ -98,6 +100,35 @@ class BotToolkitTest {
         Map<String, Object> answer = router.webex.awaitBotMessages(room, 2, WAIT).get(1);
         assertEquals(cardMessage.get("id"), answer.get("parentId"));
         assertTrue(((String) answer.get("markdown")).contains("submitted the card"));
+    }
+
+    @Test
+    void aCardSubmitGoesToTheRouteOfItsActionInputOtherwiseItIsEchoed() throws Exception {
+        String card = new String(getClass().getResourceAsStream("/lab-adaptive-card.json").readAllBytes());
+        String room = router.webex.directRoom("voter@example.com");
+        router.webex.say("voter@example.com", room, card);
+        String cardId = (String) router.webex.awaitBotMessages(room, 1, WAIT).get(0).get("id");
+
+        router.webex.submitCard("voter@example.com", cardId, Map.of("action", "vote", "choice", "blue"));
+        Map<String, Object> vote = router.webex.awaitBotMessages(room, 2, WAIT).get(1);
+        assertEquals("Vote counted: blue", vote.get("markdown"), "direct:card-vote of convention-routes.yaml");
+        assertEquals(cardId, vote.get("parentId"), "under the card, as any card answer");
+
+        // no route direct:card-unknown, and a name that is not a word: both echoed (the fallback), in order
+        router.webex.submitCard("voter@example.com", cardId, Map.of("action", "unknown"));
+        router.webex.submitCard("voter@example.com", cardId, Map.of("action", "../vote"));
+        List<Map<String, Object>> answers = router.webex.awaitBotMessages(room, 4, WAIT);
+        assertTrue(((String) answers.get(2).get("markdown")).contains("submitted the card"), answers.get(2).toString());
+        assertTrue(((String) answers.get(3).get("markdown")).contains("../vote"), answers.get(3).toString());
+    }
+
+    @Test
+    void aNewResourceIsOneRouteNamedAfterIt() {
+        String room = router.webex.groupRoom("Meetings room");
+        router.webex.fire(Map.of("id", "Y2lzY29zcGFyazovL3VzL1dFQkhPT0svbWVldGluZ3M", "resource", "meetings",
+                "event", "started", "data", Map.of("id", "Y2lzY29zcGFyazovL3VzL01FRVRJTkcvMQ", "roomId", room)));
+        List<Map<String, Object>> replies = router.webex.awaitBotMessages(room, 1, WAIT);
+        assertEquals("meeting started", replies.get(0).get("markdown"), "direct:resource-meetings of convention-routes.yaml");
     }
 
     @Test

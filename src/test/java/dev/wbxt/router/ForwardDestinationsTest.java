@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
 import dev.wbxt.router.processing.DeadLetterPolicy;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -50,7 +52,9 @@ class ForwardDestinationsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String NEW_SECRET = "whsec_" + Base64.getEncoder().encodeToString(
             "a new 32-byte key for the sinks!".getBytes(StandardCharsets.UTF_8));
-    private static final String OLD_SECRET = "old-plain-secret";
+    /** Without the whsec_ prefix: still base64, decoded as the official libraries decode it. */
+    private static final String OLD_SECRET = Base64.getEncoder().encodeToString(
+            "the old 24-byte key, kept".getBytes(StandardCharsets.UTF_8));
     private static final String USER = "enterprise";
     private static final String PASSWORD = "topic-reader-password";
 
@@ -149,7 +153,7 @@ class ForwardDestinationsTest {
         assertEquals(3, atA.size());
         assertEquals(3, atB.size());
 
-        // a: structured CloudEvent, signed with both secrets (rotation), checked with the README's snippet
+        // a: structured CloudEvent, signed with both secrets (rotation), checked as a receiver with the official library
         List<String> ids = new ArrayList<>();
         for (HttpSink.Received r : atA) {
             Map<?, ?> ce = RouterHarness.JSON.readValue(r.body(), Map.class);
@@ -166,19 +170,17 @@ class ForwardDestinationsTest {
             assertEquals("Fan-out room", ((Map<?, ?>) data.get("room")).get("title"));
             ids.add((String) ce.get("id"));
 
-            byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
-            String id = header(r, "Webhook-id");
-            String ts = header(r, "Webhook-timestamp");
             String sig = header(r, "Webhook-signature");
             assertEquals(2, sig.split(" ").length, "one signature per secret: " + sig);
-            assertTrue(WebhookSignatureCheck.verify(NEW_SECRET, id, ts, sig, body), "new secret");
-            assertTrue(WebhookSignatureCheck.verify(OLD_SECRET, id, ts, sig, body), "old secret, still valid");
-            assertFalse(WebhookSignatureCheck.verify("whsec_" + Base64.getEncoder().encodeToString(new byte[24]),
-                    id, ts, sig, body), "another secret");
-            assertFalse(WebhookSignatureCheck.verify(NEW_SECRET, id, ts, sig,
-                    r.body().replace("Fan-out", "Fan-0ut").getBytes(StandardCharsets.UTF_8)), "a changed body");
-            assertFalse(WebhookSignatureCheck.verify(NEW_SECRET, id, String.valueOf(Long.parseLong(ts) - 600), sig, body),
-                    "another timestamp");
+            assertTrue(receiverAccepts(NEW_SECRET, r, r.body()), "new secret");
+            assertTrue(receiverAccepts(OLD_SECRET, r, r.body()), "old secret (no prefix), still valid");
+            assertFalse(receiverAccepts("whsec_" + Base64.getEncoder().encodeToString(new byte[24]), r, r.body()),
+                    "another secret");
+            assertFalse(receiverAccepts(NEW_SECRET, r, r.body().replace("Fan-out", "Fan-0ut")), "a changed body");
+            Map<String, List<String>> replayed = new LinkedHashMap<>(r.headers());
+            replayed.put("Webhook-timestamp", List.of(String.valueOf(Long.parseLong(header(r, "Webhook-timestamp")) - 600)));
+            assertFalse(receiverAccepts(NEW_SECRET, new HttpSink.Received(replayed, r.body()), r.body()),
+                    "the same delivery replayed 10 minutes later");
         }
         assertEquals(List.of("one", "two", "URGENT three"), atA.stream().map(r -> text(r.body())).toList(), "room order");
 
@@ -204,6 +206,18 @@ class ForwardDestinationsTest {
         // the topic, over AMQP 1.0 and over the core protocol: the same CloudEvents
         assertEquals(ids, awaitTopic(amqpReceived, room, 3));
         assertEquals(ids, awaitTopic(coreReceived, room, 3));
+
+        // the jms type: the structured CloudEvent on a queue, the room as the JMS group (a room's order downstream)
+        ConsumerTemplate jms = router.context().createConsumerTemplate();
+        List<String> atJms = new ArrayList<>();
+        while (atJms.size() < 3) {
+            Exchange delivered = jms.receive("jms:queue:test.jms-out", WAIT.toMillis());
+            assertNotNull(delivered, "jms delivery " + (atJms.size() + 1) + " of 3");
+            assertEquals(room, delivered.getMessage().getHeader("JMSXGroupID"));
+            atJms.add((String) RouterHarness.JSON.readValue(delivered.getMessage().getBody(String.class), Map.class).get("id"));
+        }
+        jms.stop();
+        assertEquals(ids, atJms, "the same CloudEvents, in the room's order");
 
         // a destination whose `enabled` is false has no route and no queue
         assertNull(router.context().getRoute("forward-off"));
@@ -326,6 +340,19 @@ class ForwardDestinationsTest {
     private static String subject(HttpSink.Received r) {
         String ceSubject = header(r, "Ce-subject");
         return ceSubject != null ? ceSubject : (String) read(r.body()).get("subject");
+    }
+
+    /**
+     * What a receiver using the official Standard Webhooks library (com.standardwebhooks:standardwebhooks) concludes
+     * about a delivery: its check of the signature, the id and the timestamp (5 minutes either way).
+     */
+    private static boolean receiverAccepts(String secret, HttpSink.Received r, String body) throws Exception {
+        try {
+            new Webhook(secret).verify(body, r.headers());
+            return true;
+        } catch (WebhookVerificationException rejected) {
+            return false;
+        }
     }
 
     private static String header(HttpSink.Received r, String name) {

@@ -137,7 +137,10 @@ class HotReloadTest {
     @Order(6)
     void fixingTheFileLoadsIt() throws Exception {
         String original = Files.readString(Path.of("routes", "20-messages.yaml"));
-        Files.writeString(routesDir.resolve("20-messages.yaml"), original.replace("constant: replied", "constant: replied-v2"));
+        String anchor = "              - to: direct:bot ";
+        assertTrue(original.contains(anchor), "20-messages.yaml calls the bot");
+        Files.writeString(routesDir.resolve("20-messages.yaml"), original.replace(anchor,
+                "              - setVariable: {name: outcome, constant: replied-v2}\n" + anchor));
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
             assertEchoedQuietly();
             return metrics().contains("wbxt_events_processed_total{outcome=\"replied-v2\",resource=\"messages\"}");

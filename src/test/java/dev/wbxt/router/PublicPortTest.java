@@ -10,9 +10,8 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The public port (SERVER_PORT, the one exposed to Webex and the internet) answers the webhook path only: health,
@@ -20,17 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class PublicPortTest {
     private static final String ADMIN = "test-admin-token";
-    private static RouterHarness router;
-
-    @BeforeAll
-    static void start() throws Exception {
-        router = new RouterHarness(Map.of("admin.token", ADMIN)).start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        router.close();
-    }
+    @RegisterExtension
+    static final RouterHarness router = new RouterHarness(Map.of("admin.token", ADMIN));
 
     @Test
     void theOperationsEndpointsAreNotOnThePublicPort() throws Exception {

@@ -65,6 +65,21 @@ final class RouterHarness implements AutoCloseable, BeforeAllCallback, AfterAllC
         this.overrides = overrides;
     }
 
+    /**
+     * The service in websocket mode against the simulator's Mercury double ({@code webex.ingest} from {@code extra},
+     * default websocket), reconnecting after 50 ms, 100 ms... at most 500 ms.
+     */
+    static RouterHarness websocket(Map<String, String> extra) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        RouterHarness harness = new RouterHarness(overrides);
+        overrides.put("webex.ingest", "websocket");
+        overrides.put("webex.devices-url", harness.webex.devicesUrl());
+        overrides.put("webex.socket.reconnect-delay-ms", "50");
+        overrides.put("webex.socket.max-reconnect-delay-ms", "500");
+        overrides.putAll(extra);
+        return harness;
+    }
+
     /** As an extension: registers the receiver's webhooks in the simulator once started, as Webex would have them. */
     RouterHarness withWebhooks() {
         withWebhooks = true;

@@ -1,6 +1,7 @@
 package dev.wbxt.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,10 +43,31 @@ class StartupErrorsIT {
     }
 
     @Test
+    void ingestNotAKnownWay() throws Exception {
+        assertFailsWith("ingest-unknown", RouterProcess.env("WEBEX_INGEST", "sockets"),
+                "webex.ingest (WEBEX_INGEST) must be webhook, websocket or both, not 'sockets'");
+    }
+
+    @Test
+    void proxyOverTlsIsRefusedWithoutShowingItsPassword() throws Exception {
+        String message = assertFailsWith("proxy-https", RouterProcess.env("HTTPS_PROXY", "https://bot:hunter2@proxy.corp:3128"),
+                "https.proxy (HTTPS_PROXY) must be http://[user:password@]host:port");
+        assertFalse(message.contains("hunter2"), message);
+    }
+
+    @Test
     void managementPortSameAsServerPort() throws Exception {
         String port = String.valueOf(RouterProcess.freePort());
         assertFailsWith("management-port-same", RouterProcess.env("SERVER_PORT", port, "MANAGEMENT_PORT", port),
                 "management.port (MANAGEMENT_PORT) must differ from server.port (SERVER_PORT)");
+    }
+
+    @Test
+    void serverPortInUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) { // another process listening on it
+            assertFailsWith("port-in-use", RouterProcess.env("SERVER_PORT", String.valueOf(taken.getLocalPort())),
+                    "cannot listen on 0.0.0.0:" + taken.getLocalPort() + ", server.port (SERVER_PORT)");
+        }
     }
 
     @Test

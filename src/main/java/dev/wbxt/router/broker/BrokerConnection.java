@@ -2,11 +2,11 @@ package dev.wbxt.router.broker;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.jms.ConnectionFactory;
 
 import dev.wbxt.router.ops.StopHook;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import dev.wbxt.router.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -14,38 +14,55 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * The broker the service talks to: the embedded one (started here, journal under {@code dataDir}) or an external
- * Artemis at {@code brokerUrl}. Queue depths and names are known for the embedded broker only.
+ * Artemis ({@code broker.url}, logged in with {@code broker.username}/{@code broker.password}), whose depths and queues
+ * are asked over its management address ({@link BrokerManagement}) and whose address settings are checked at start.
  */
 public final class BrokerConnection {
     private final ConnectionFactory connectionFactory;
     private final EmbeddedBroker embedded;
-    private final String url;
+    private final BrokerManagement management;
+    private final BrokerLogin login;
+    private final Set<String> brokerDeadLetters;
 
-    private BrokerConnection(ConnectionFactory connectionFactory, EmbeddedBroker embedded, String url) {
+    private BrokerConnection(ConnectionFactory connectionFactory, EmbeddedBroker embedded, BrokerManagement management,
+                             BrokerLogin login, Set<String> brokerDeadLetters) {
         this.connectionFactory = connectionFactory;
         this.embedded = embedded;
-        this.url = url;
+        this.management = management;
+        this.login = login;
+        this.brokerDeadLetters = brokerDeadLetters;
     }
 
-    public static BrokerConnection start(CamelContext context, String brokerUrl, Path dataDir, int duplicateCacheSize,
-                                         int queueMemoryMb) throws Exception {
-        String url = brokerUrl;
+    /**
+     * @param external      the external broker and the login there; an empty URL starts the embedded broker
+     * @param eventsQueue   the events queue, and {@code otherQueues} the service's other queues, whose address
+     *                      settings an external broker must have safe ({@link BrokerSettingsCheck})
+     */
+    public static BrokerConnection start(CamelContext context, BrokerLogin external, Path dataDir, int duplicateCacheSize,
+                                         int queueMemoryMb, String eventsQueue, List<String> otherQueues) throws Exception {
+        BrokerLogin login = external;
         EmbeddedBroker embedded = null;
-        if (url.isEmpty()) {
+        BrokerManagement management = null;
+        Set<String> brokerDeadLetters = Set.of(); // the embedded broker's own: wbxt.broker.dlq, a *.dlq name
+        if (external.url().isEmpty()) {
             embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, queueMemoryMb, ExternalAccess.read(context),
                     Settings.of(context).text("broker.journal-buffer-timeout-us"));
             embedded.start(); // opens the journal in the background
             context.addService(embedded, true, false);
             context.addStartupListener(new BrokerStarted(embedded)); // ... and the routes start once it is open
-            url = "vm://0";
+            login = BrokerLogin.embedded();
+        } else {
+            management = BrokerManagement.connect(login); // a wrong login or URL stops the start here
+            StopHook.register(context, management::close);
+            brokerDeadLetters = BrokerSettingsCheck.check(management, eventsQueue, otherQueues);
         }
-        CachingConnectionFactory cached = new CachingConnectionFactory(new ActiveMQConnectionFactory(url));
+        CachingConnectionFactory cached = new CachingConnectionFactory(login.jmsFactory());
         // One cached session per concurrent sender (the HTTP server's worker threads, the consumers): a sender
         // beyond the cache would open and close a session, two broker round trips, on every webhook.
         cached.setSessionCacheSize(64);
         cached.setCacheConsumers(false); // the listener containers keep their own consumers
         StopHook.register(context, cached::destroy); // added after the broker, so closed before it stops
-        return new BrokerConnection(cached, embedded, url);
+        return new BrokerConnection(cached, embedded, management, login, brokerDeadLetters);
     }
 
     /** Holds the routes back until the embedded broker is open; a broker that could not start stops the start-up. */
@@ -60,9 +77,9 @@ public final class BrokerConnection {
         }
     }
 
-    /** The broker's URL for an Artemis core client ({@code ServerLocator}): {@code vm://0} for the embedded one. */
-    public String url() {
-        return url;
+    /** The broker for the Artemis core clients ({@code vm://0} for the embedded one) and the service's login there. */
+    public BrokerLogin login() {
+        return login;
     }
 
     /** The embedded broker, or null when the broker is external. */
@@ -74,14 +91,19 @@ public final class BrokerConnection {
         return connectionFactory;
     }
 
-    /** Messages waiting in the queue; NaN when the broker is external. */
+    /** Messages waiting in the queue (an external broker is asked at most once a second); NaN when unknown. */
     public double queueDepth(String queue) {
-        return embedded == null ? Double.NaN : embedded.messageCount(queue);
+        return embedded != null ? embedded.messageCount(queue) : management.messageCount(queue);
     }
 
-    /** The queues that exist now; empty when the broker is external. */
+    /** The queues that exist now. */
     public List<String> queueNames() {
-        return embedded == null ? List.of() : embedded.queueNames();
+        return embedded != null ? embedded.queueNames() : management.queueNames();
+    }
+
+    /** The dead-letter queues that exist now: the service's ({@code *.dlq}) and the broker's own (DLQ, ExpiryQueue). */
+    public List<String> deadLetterQueues() {
+        return queueNames().stream().filter(q -> q.endsWith(".dlq") || brokerDeadLetters.contains(q)).toList();
     }
 
     /** Whether a message sent to that topic now would reach a subscriber; true when the broker is external (unknown). */

@@ -32,11 +32,15 @@ import org.springframework.jms.core.JmsTemplate;
  */
 public class DeadLetters {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** Artemis' JMS message ids: {@code ID:} and a UUID. */
+    private static final String JMS_ID_PREFIX = "ID:";
+    /** Set by Artemis on a message it moves to a dead-letter or expiry address: the queue it was in. */
+    private static final String ORIGINAL_QUEUE = "_AMQ_ORIG_QUEUE";
     private final JmsTemplate jms;
     private final Supplier<List<String>> queues;
     private final RouterMetrics metrics;
 
-    /** @param queues the dead-letter queues that exist now (names ending in {@code .dlq}) */
+    /** @param queues the dead-letter queues that exist now ({@code *.dlq}, and the broker's own DLQ and expiry queue) */
     public DeadLetters(ConnectionFactory connectionFactory, Supplier<List<String>> queues, RouterMetrics metrics) {
         this.jms = new JmsTemplate(connectionFactory);
         this.jms.setSessionTransacted(true);
@@ -46,7 +50,7 @@ public class DeadLetters {
     }
 
     public List<String> queues() {
-        return queues.get().stream().filter(q -> q.endsWith(".dlq")).sorted().toList();
+        return queues.get().stream().sorted().toList();
     }
 
     /** Every dead letter of one queue (or of all of them when {@code queue} is null), oldest first, without bodies. */
@@ -142,11 +146,22 @@ public class DeadLetters {
         return copy;
     }
 
+    /**
+     * A letter the service dead-lettered carries its id, queue and reason; one the broker moved itself (to its DLQ
+     * after max-delivery-attempts, or to its expiry queue) carries none of them: its JMS message id stands for the
+     * id, and Artemis' {@code _AMQ_ORIG_QUEUE} for the queue it came from.
+     */
     private static DeadLetter read(String queue, Message m, boolean withBody) throws JMSException {
-        return new DeadLetter(m.getStringProperty(DeadLetterPolicy.LETTER_ID), queue,
-                m.getStringProperty(DeadLetterPolicy.FROM_QUEUE), m.getStringProperty(EventHeaders.EVENT_KEY),
-                m.getStringProperty(EventHeaders.RESOURCE), m.getStringProperty(EventHeaders.EVENT),
-                m.getStringProperty(EventHeaders.GROUP_ID), m.getStringProperty(DeadLetterPolicy.REASON),
+        String id = m.getStringProperty(DeadLetterPolicy.LETTER_ID);
+        boolean byBroker = id == null;
+        if (byBroker && m.getJMSMessageID() != null) {
+            id = m.getJMSMessageID().substring(JMS_ID_PREFIX.length());
+        }
+        return new DeadLetter(id, queue,
+                byBroker ? m.getStringProperty(ORIGINAL_QUEUE) : m.getStringProperty(DeadLetterPolicy.FROM_QUEUE),
+                m.getStringProperty(EventHeaders.EVENT_KEY), m.getStringProperty(EventHeaders.RESOURCE),
+                m.getStringProperty(EventHeaders.EVENT), m.getStringProperty(EventHeaders.GROUP_ID), byBroker ? "moved by the broker to " + queue
+                        : m.getStringProperty(DeadLetterPolicy.REASON),
                 m.propertyExists(DeadLetterPolicy.ATTEMPTS) ? m.getIntProperty(DeadLetterPolicy.ATTEMPTS) : 0,
                 instant(m, DeadLetterPolicy.FIRST_FAILED_AT), instant(m, DeadLetterPolicy.FAILED_AT),
                 withBody && m instanceof TextMessage text ? text.getText() : null);
@@ -168,6 +183,6 @@ public class DeadLetters {
         if (id == null || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException("a dead-letter id is a UUID");
         }
-        return DeadLetterPolicy.LETTER_ID + " = '" + id + "'";
+        return DeadLetterPolicy.LETTER_ID + " = '" + id + "' OR JMSMessageID = '" + JMS_ID_PREFIX + id + "'";
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.extensions.DistributedTracingExtension;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
@@ -28,7 +29,9 @@ import org.apache.camel.Exchange;
  * <li>{@code type}: {@code com.webex.<resource>.<event>}; {@code subject}: the room id;
  * {@code time}: when it happened ({@code data.created} of a created event, otherwise when it was received);</li>
  * <li>{@code partitionkey} (Partitioning extension): the room id, the key that keeps a room's order;</li>
- * <li>{@code data} ({@code application/json}): the webhook plus what enrichment fetched ({@link EnrichedEvent}).</li>
+ * <li>{@code data} ({@code application/json}): the webhook plus what enrichment fetched ({@link EnrichedEvent});</li>
+ * <li>{@code traceparent}, {@code tracestate} (Distributed Tracing extension): the event's trace where the envelope
+ * is made, when tracing is on (README "Tracing"), so a receiver can continue the trace the webhook started.</li>
  * </ul>
  */
 public class CloudEventEnvelope {
@@ -91,6 +94,14 @@ public class CloudEventEnvelope {
                 .withData("application/json", JSON.writeValueAsBytes(enriched.of(exchange)));
         if (!room.isEmpty()) {
             builder.withSubject(room).withExtension("partitionkey", room);
+        }
+        // Camel's tracer writes the context of the step that called this route (the direct:forward send) into the
+        // W3C headers; they are absent when tracing is off and the stored event carried none.
+        for (String name : new String[] {DistributedTracingExtension.TRACEPARENT, DistributedTracingExtension.TRACESTATE}) {
+            String value = exchange.getMessage().getHeader(name, String.class);
+            if (value != null && !value.isEmpty()) {
+                builder.withExtension(name, value);
+            }
         }
         return builder.build();
     }

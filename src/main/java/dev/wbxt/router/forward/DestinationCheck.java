@@ -10,10 +10,13 @@ import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.URISupport;
 
 /**
- * Checks a forward destination's parameters when its route is created from a template (any templated route with a
- * {@code uri} parameter: the destination templates of routes/91-forward.yaml), so that a typo stops the start with one message instead of failing every event at delivery (where it dead-lettered them
- * all): {@code mode} must be a mode {@link ForwardDelivery#prepare} knows, {@code uri} a URI of a component on the
- * class path. Registered on the model by {@link ForwardConfiguration}; it sees every templated route of the service.
+ * Checks a forward destination's {@code uri} when its route is created from a template (any templated route with a
+ * {@code uri} parameter: the forward-destination template of routes/91-forward.yaml), so that a typo stops the start
+ * with one message instead of failing every event at delivery (where it dead-lettered them all): it must be a URI of
+ * a component on the class path, a destination type ({@code kamelet:http-destination?...}) or any Camel producer
+ * URI. The other parameters ({@code mode}, the numbers, the secret) are checked by the beans they are bound to
+ * ({@link ForwardDelivery}, {@link StandardWebhooks}). Registered on the model by {@link ForwardConfiguration}; it
+ * sees every templated route of the service.
  */
 class DestinationCheck extends ModelLifecycleStrategySupport {
     private final CamelContext context;
@@ -29,10 +32,6 @@ class DestinationCheck extends ModelLifecycleStrategySupport {
             return;
         }
         String name = "forward destination " + route.getRouteId();
-        String mode = value(parameters, "mode");
-        if (!mode.isEmpty() && !ForwardDelivery.MODES.contains(mode)) {
-            throw new IllegalArgumentException(name + ": mode must be structured or binary, not '" + mode + "'");
-        }
         String uri = value(parameters, "uri");
         if (uri.isEmpty()) {
             return; // left out (enabled: false), or Camel refuses the empty endpoint itself
@@ -44,12 +43,9 @@ class DestinationCheck extends ModelLifecycleStrategySupport {
     }
 
     private String uriProblem(String uri) {
-        if (uri.indexOf('\'') >= 0) {
-            return "must not contain a single quote (the delivery steps receive it quoted)";
-        }
         String scheme = StringHelper.before(uri, ":");
         if (scheme == null || scheme.isBlank()) {
-            return "has no scheme (http:, kafka:, jms:...)";
+            return "has no scheme (kamelet:http-destination?url=..., or a Camel producer URI such as log:...)";
         }
         try {
             URISupport.normalizeUri(uri);

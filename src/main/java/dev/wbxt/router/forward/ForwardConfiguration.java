@@ -12,8 +12,8 @@ import org.apache.camel.model.Model;
 
 /**
  * Forwarding's Java side (routes/91-forward.yaml and routes/95-destinations.yaml are the rest): the CloudEvents
- * envelope ({@code cloudEvents}), the steps of the {@code forward-destination} template ({@code forwardDelivery}),
- * and the list of destination queues ({@code forwardDestinations}).
+ * envelope ({@code cloudEvents}) and the list of destination queues ({@code forwardDestinations}). Each destination's
+ * own settings are beans of its route ({@link ForwardDelivery}, {@link StandardWebhooks}), made by the template.
  */
 @Configuration
 public class ForwardConfiguration implements CamelConfiguration {
@@ -28,7 +28,6 @@ public class ForwardConfiguration implements CamelConfiguration {
         context.getCamelContextExtension().getContextPlugin(Model.class)
                 .addModelLifecycleStrategy(new DestinationCheck(context));
         context.getRegistry().bind("cloudEvents", new CloudEventEnvelope(source));
-        context.getRegistry().bind("forwardDelivery", new ForwardDelivery());
         context.getRegistry().bind("forwardDestinations", new ForwardDestinations(context, settings.text("queue.forward"),
                 settings.text("forward.topic")));
         // Load the CloudEvents SDK (service loader, JSON format) now rather than on the first event: a first event

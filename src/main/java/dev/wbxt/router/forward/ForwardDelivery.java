@@ -1,137 +1,150 @@
 package dev.wbxt.router.forward;
 
-import dev.wbxt.router.EventHeaders;
-
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
+import dev.wbxt.router.EventHeaders;
 import dev.wbxt.router.processing.DeadLetterPolicy;
 import dev.wbxt.router.processing.Retries;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Predicate;
 
 /**
- * The steps of the {@code forward-destination} route template ({@code routes/91-forward.yaml}), bound as
- * {@code forwardDelivery}: which events a destination takes, its retry policy, the envelope mode, the signature.
+ * One forward destination's settings and steps, created with its route: the {@code delivery} bean of the
+ * {@code forward-destination} template ({@code routes/91-forward.yaml}). Camel binds the template's parameters to
+ * these typed properties when it creates the route, so a parameter that is not a number or an unknown {@code mode}
+ * stops the start with the parameter's name instead of dead-lettering every event; nothing is parsed per event.
  */
 public class ForwardDelivery {
-    /** Exchange property holding the destination's signing secret(s): never a header, so never sent anywhere. */
-    public static final String SECRET = "WbxtForwardSecret";
-    /** Exchange property holding the destination's own Simple filter. */
-    public static final String FILTER = "WbxtForwardFilter";
+    /**
+     * The variable {@link #format} sets to the event's room id, for the destination types ({@code routes/92-*.yaml}):
+     * Kafka's record key, JMS's group: what keeps a room in order downstream.
+     */
+    public static final String ROOM = "forwardRoom";
 
-    /** The envelope modes {@link #prepare} knows; a destination's {@code mode} is checked against them at start. */
-    static final java.util.Set<String> MODES = java.util.Set.of("structured", "binary");
+    /** How the CloudEvent travels: the JSON document, or the HTTP binding's {@code ce-*} headers with data as body. */
+    public enum Mode { STRUCTURED, BINARY }
 
-    private final Map<String, Predicate> filters = new ConcurrentHashMap<>();
-    private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
-    private final Map<String, StandardWebhooks> signers = new ConcurrentHashMap<>();
+    private Set<String> resources;
+    private Set<String> events;
+    private Set<String> rooms;
+    private Mode mode = Mode.STRUCTURED;
+    private int maxAttempts;
+    private long retryDelayMs;
+    private double retryMultiplier;
+    private long maxRetryDelayMs;
+    private double retryJitter;
+    private Retries retries;
+
+    /** The template's {@code initMethod}: checks what binding alone cannot, once. */
+    public void init() {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
+        }
+        if (retryJitter < 0 || retryJitter > 1) {
+            throw new IllegalArgumentException("retryJitter must be between 0 and 1, not " + retryJitter);
+        }
+        retries = new Retries(maxAttempts, retryDelayMs, retryMultiplier, maxRetryDelayMs, retryJitter);
+    }
+
+    /** A {@code bean:} step: this destination's retries, read by the dead-letter policy instead of {@code processing.*}. */
+    public void retries(Exchange exchange) {
+        exchange.setProperty(DeadLetterPolicy.RETRIES, retries);
+    }
 
     /**
-     * Whether the destination takes this event: {@code resources}, {@code events}, {@code rooms} are
-     * comma-separated lists ({@code *}: any), then the Simple predicate in the {@link #FILTER} property, if any.
+     * Whether the destination takes this event: its {@code WbxtResource}, {@code WbxtEvent} and {@code WbxtRoomId}
+     * are in {@code resources}, {@code events}, {@code rooms} ({@code *}: any). (The template's {@code filter} is a
+     * {@code filter:} step after this one: Camel compiles it with the route, so a syntax error stops the start.)
      */
-    public boolean selects(Exchange exchange, String resources, String events, String rooms) {
+    public boolean selects(Exchange exchange) {
         Message in = exchange.getMessage();
-        if (!listed(resources, in.getHeader(EventHeaders.RESOURCE, String.class))
-                || !listed(events, in.getHeader(EventHeaders.EVENT, String.class))
-                || !listed(rooms, in.getHeader(EventHeaders.ROOM_ID, String.class))) {
-            return false;
-        }
-        String filter = exchange.getProperty(FILTER, String.class);
-        if (filter == null || filter.isBlank() || "true".equals(filter.trim())) {
-            return true;
-        }
-        return filters.computeIfAbsent(filter, f -> exchange.getContext().resolveLanguage("simple").createPredicate(f))
-                .matches(exchange);
+        return listed(resources, in.getHeader(EventHeaders.RESOURCE, String.class))
+                && listed(events, in.getHeader(EventHeaders.EVENT, String.class))
+                && listed(rooms, in.getHeader(EventHeaders.ROOM_ID, String.class));
     }
 
-    private boolean listed(String list, String value) {
-        if (list == null || list.isBlank() || "*".equals(list.trim())) {
-            return true;
-        }
-        Pattern any = patterns.computeIfAbsent(list, l -> Pattern.compile("\\s*,\\s*"));
-        for (String item : any.split(list.trim())) {
-            if (item.equals(value)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** This destination's retries, read by the dead-letter policy instead of {@code processing.*}. */
-    public void retries(Exchange exchange, int maxAttempts, long delayMillis, double multiplier, long maxDelayMillis,
-                        double jitter) {
-        exchange.setProperty(DeadLetterPolicy.RETRIES, new Retries(maxAttempts, delayMillis, multiplier, maxDelayMillis, jitter));
+    private static boolean listed(Set<String> list, String value) {
+        return list == null || list.contains(value);
     }
 
     /**
-     * Turns the stored event into what the destination receives, with only the headers it should see:
-     * {@code structured} (default) sends the CloudEvent JSON as {@code application/cloudevents+json};
+     * A {@code bean:} step: turns the stored event into what the destination receives, with only the headers it
+     * should see: {@code structured} sends the CloudEvent JSON as {@code application/cloudevents+json};
      * {@code binary} sends {@code data} as the body and the attributes as {@code ce-*} headers (HTTP binding).
-     * A {@code kafka:} destination gets the room id as record key, so a room's events stay in one partition, in order.
+     * The room goes to the {@value #ROOM} variable, the id receivers dedupe on to {@code webhook-id}, whatever the
+     * mode and even unsigned.
      */
-    public void prepare(Exchange exchange, String mode, String uri) {
+    public void format(Exchange exchange) {
         Message message = exchange.getMessage();
         String json = message.getBody(String.class);
         String room = message.getHeader(EventHeaders.ROOM_ID, String.class);
-        String group = message.getHeader(EventHeaders.GROUP_ID, String.class);
-        String id = idOf(exchange, json);
+        String key = message.getHeader(EventHeaders.EVENT_KEY, String.class);
+        CloudEvent event = key == null || mode == Mode.BINARY
+                ? CloudEventEnvelope.format().deserialize(json.getBytes(StandardCharsets.UTF_8)) : null;
         message.removeHeaders("*");
-        if ("binary".equalsIgnoreCase(mode == null ? "" : mode.trim())) {
-            CloudEvent event = CloudEventEnvelope.format().deserialize(json.getBytes(StandardCharsets.UTF_8));
+        if (mode == Mode.BINARY) {
             HttpMessageFactory.createWriter(message::setHeader, message::setBody).writeBinary(event);
-        } else if (mode == null || mode.isBlank() || "structured".equalsIgnoreCase(mode.trim())) {
+        } else {
             message.setBody(json);
             message.setHeader(Exchange.CONTENT_TYPE, CloudEventEnvelope.CONTENT_TYPE);
-        } else {
+        }
+        exchange.setVariable(ROOM, room);
+        message.setHeader(StandardWebhooks.ID, key != null ? key : event.getId());
+    }
+
+    // ---- the template's parameters, bound when the route is created ------------------------------------------
+
+    public void setResources(String resources) {
+        this.resources = list(resources);
+    }
+
+    public void setEvents(String events) {
+        this.events = list(events);
+    }
+
+    public void setRooms(String rooms) {
+        this.rooms = list(rooms);
+    }
+
+    public void setMode(String mode) {
+        try {
+            this.mode = Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException("mode must be structured or binary, not '" + mode + "'");
         }
-        String scheme = uri == null ? "" : uri.trim().toLowerCase(java.util.Locale.ROOT);
-        if (scheme.startsWith("http:") || scheme.startsWith("https:")) {
-            message.setHeader(Exchange.HTTP_METHOD, "POST");
-        } else if (scheme.startsWith("kafka:") && room != null) {
-            message.setHeader("kafka.KEY", room);
-        } else if (scheme.startsWith("jms:") && group != null) {
-            message.setHeader(EventHeaders.GROUP_ID, group);
-        }
-        // the id receivers dedupe on, whatever the mode and even unsigned (Standard Webhooks' webhook-id)
-        message.setHeader(StandardWebhooks.ID, id);
     }
 
-    /**
-     * Signs the body that goes out (after any transformation) with the secret(s) in {@link #SECRET}
-     * (Standard Webhooks); the body becomes the exact UTF-8 bytes that were signed.
-     */
-    public void sign(Exchange exchange) {
-        Message message = exchange.getMessage();
-        byte[] body = message.getBody(byte[].class);
-        message.setBody(body == null ? new byte[0] : body);
-        String secret = exchange.getProperty(SECRET, String.class);
-        if (secret == null || secret.isBlank()) {
-            return;
-        }
-        StandardWebhooks signer = signers.computeIfAbsent(secret, StandardWebhooks::new);
-        long timestamp = System.currentTimeMillis() / 1000;
-        String id = message.getHeader(StandardWebhooks.ID, String.class);
-        message.setHeader(StandardWebhooks.TIMESTAMP, String.valueOf(timestamp));
-        message.setHeader(StandardWebhooks.SIGNATURE, signer.sign(id, timestamp, message.getBody(byte[].class)));
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
     }
 
-    /** Leaves the body as it is: the default {@code transform}. */
-    public void unchanged(Exchange exchange) {
+    public void setRetryDelayMs(long retryDelayMs) {
+        this.retryDelayMs = retryDelayMs;
     }
 
-    private static String idOf(Exchange exchange, String json) {
-        String key = exchange.getMessage().getHeader(EventHeaders.EVENT_KEY, String.class);
-        if (key != null) {
-            return key;
+    public void setRetryMultiplier(double retryMultiplier) {
+        this.retryMultiplier = retryMultiplier;
+    }
+
+    public void setMaxRetryDelayMs(long maxRetryDelayMs) {
+        this.maxRetryDelayMs = maxRetryDelayMs;
+    }
+
+    public void setRetryJitter(double retryJitter) {
+        this.retryJitter = retryJitter;
+    }
+
+    /** comma-separated, {@code *} or empty: any (null). */
+    private static Set<String> list(String value) {
+        if (value == null || value.isBlank() || "*".equals(value.trim())) {
+            return null;
         }
-        return CloudEventEnvelope.format().deserialize(json.getBytes(StandardCharsets.UTF_8)).getId();
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -2,6 +2,7 @@ package dev.wbxt.router.ingest;
 
 import java.util.Map;
 
+import dev.wbxt.router.broker.BrokerLogin;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
@@ -21,19 +22,18 @@ import org.apache.camel.support.DefaultComponent;
  * {@code maxInFlight} sends already wait for their confirmation.
  */
 public class StoreComponent extends DefaultComponent {
-    /** The header stored as the core group id: the JMS name, so that a JMS consumer reads it back the same. */
-    private final String brokerUrl;
+    private final BrokerLogin broker;
     private final int maxInFlight;
 
     /**
-     * @param brokerUrl   the broker for a core {@code ServerLocator} ({@code BrokerConnection.url()})
+     * @param broker      the broker and the service's login there ({@code BrokerConnection.login()})
      * @param maxInFlight sends awaiting their confirmation, at most ({@code ingest.max-in-flight})
      */
-    public StoreComponent(String brokerUrl, int maxInFlight) {
+    public StoreComponent(BrokerLogin broker, int maxInFlight) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("ingest.max-in-flight must be at least 1, not " + maxInFlight);
         }
-        this.brokerUrl = brokerUrl;
+        this.broker = broker;
         this.maxInFlight = maxInFlight;
     }
 
@@ -45,8 +45,8 @@ public class StoreComponent extends DefaultComponent {
         return new StoreEndpoint(uri, this, remaining);
     }
 
-    String brokerUrl() {
-        return brokerUrl;
+    BrokerLogin broker() {
+        return broker;
     }
 
     int maxInFlight() {

@@ -25,7 +25,7 @@ public class StoreEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() {
-        return new StoreProducer(this, getComponent().brokerUrl(), getComponent().maxInFlight());
+        return new StoreProducer(this, getComponent().broker(), getComponent().maxInFlight());
     }
 
     @Override

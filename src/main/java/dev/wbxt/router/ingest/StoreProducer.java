@@ -9,11 +9,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.broker.CoreMessages;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -72,7 +72,7 @@ class StoreProducer extends DefaultAsyncProducer {
     /** A broker that could not be reached is tried again at most this often, not on every webhook. */
     private static final long RETRY_CONNECT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final String brokerUrl;
+    private final BrokerLogin broker;
     private final SimpleString address;
     private final Semaphore inFlight;
     private final ThreadLocal<Lane> lanes = new ThreadLocal<>();
@@ -81,9 +81,9 @@ class StoreProducer extends DefaultAsyncProducer {
     private volatile long lastConnectFailure = System.nanoTime() - RETRY_CONNECT_NANOS;
     private volatile Exception connectFailure;
 
-    StoreProducer(StoreEndpoint endpoint, String brokerUrl, int maxInFlight) {
+    StoreProducer(StoreEndpoint endpoint, BrokerLogin broker, int maxInFlight) {
         super(endpoint);
-        this.brokerUrl = brokerUrl;
+        this.broker = broker;
         this.address = SimpleString.of(endpoint.getQueue());
         this.inFlight = new Semaphore(maxInFlight);
     }
@@ -91,7 +91,7 @@ class StoreProducer extends DefaultAsyncProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        locator = ActiveMQClient.createServerLocator(brokerUrl)
+        locator = broker.locator()
                 .setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES)
                 .setBlockOnDurableSend(false)
                 .setProducerWindowSize(-1)
@@ -179,7 +179,7 @@ class StoreProducer extends DefaultAsyncProducer {
             throw connectFailure;
         }
         try {
-            lane = new Lane(locator.createSessionFactory(), address);
+            lane = new Lane(locator.createSessionFactory(), broker, address);
         } catch (Exception e) {
             connectFailure = e;
             lastConnectFailure = System.nanoTime();
@@ -204,10 +204,10 @@ class StoreProducer extends DefaultAsyncProducer {
         final Set<Confirmation> pending = ConcurrentHashMap.newKeySet();
         volatile Exception failure;
 
-        Lane(ClientSessionFactory factory, SimpleString address) throws Exception {
+        Lane(ClientSessionFactory factory, BrokerLogin broker, SimpleString address) throws Exception {
             this.factory = factory;
             try {
-                session = factory.createSession(true, true); // each send commits on its own
+                session = broker.session(factory, true, true); // each send commits on its own
                 session.addFailureListener(this);
                 CoreMessages.ensureQueue(session, address);
                 producer = session.createProducer(address);

@@ -57,18 +57,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
         }
         WebhookNotification notification = WebhookNotification.parse(body);
         admission.check();
-        in.removeHeaders("*");
-        in.setBody(notification.json());
-        in.setHeader(EventHeaders.EVENT_KEY, notification.dedupeKey());
-        in.setHeader(EventHeaders.RESOURCE, notification.resource());
-        in.setHeader(EventHeaders.EVENT, notification.event());
-        in.setHeader(EventHeaders.RECEIVED_AT, System.currentTimeMillis());
-        // Artemis drops a second message with the same duplicate id, atomically with the journal write.
-        in.setHeader(EventHeaders.DUPLICATE_ID, notification.dedupeKey());
-        if (notification.roomId() != null) {
-            // One message group per room: events of a room are processed in order, rooms in parallel.
-            in.setHeader(EventHeaders.GROUP_ID, notification.roomId());
-        }
+        QueuedEvent.fill(in, notification, System.currentTimeMillis());
     }
 
     /** The media type must be application/json, in any case; parameters such as a charset are fine. */

@@ -69,6 +69,26 @@ public class RouterMetrics {
         counter("wbxt_events_retried", "Failed processing attempts, each tried again later", "queue", queue).increment();
     }
 
+    /** A websocket frame received (websocket mode), whether or not it is an event. */
+    public void socketFrameReceived() {
+        counter("wbxt_socket_frames_received", "Websocket frames received from Webex").increment();
+    }
+
+    /** A websocket frame acknowledged: its event stored, or nothing in it to store. */
+    public void socketFrameAcked() {
+        counter("wbxt_socket_frames_acked", "Websocket frames acknowledged (after their event was stored)").increment();
+    }
+
+    public void socketReconnect() {
+        counter("wbxt_socket_reconnects", "Websocket connection attempts after a close or a failed attempt").increment();
+    }
+
+    /** Publishes {@code wbxt_socket_connected}: 1 while the websocket is open, 0 otherwise. */
+    public void socketConnected(BooleanSupplier connected) {
+        Gauge.builder("wbxt_socket_connected", () -> connected.getAsBoolean() ? 1 : 0)
+                .description("1 while the Webex websocket is open, 0 while it is being reconnected").register(registry);
+    }
+
     /** The counter {@code name} with these tag key/value pairs, registered on first use. */
     private Counter counter(String name, String description, String... tags) {
         List<String> key = new java.util.ArrayList<>(tags.length + 1);

@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.apache.camel.support.DefaultMessage;
 
 /**
  * Error handling of the routes that consume a queue with JMS, the forward destinations
@@ -82,6 +83,12 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
 
     private void annotate(Exchange exchange) {
         Message message = exchange.getMessage();
+        Message received = exchange.getProperty(PlainMessage.RECEIVED, Message.class);
+        if (received != null) { // the stored event, even when the failure is handled in a sub-route (useOriginalMessage is its entry)
+            message = new DefaultMessage(exchange);
+            message.copyFrom(received);
+            exchange.setMessage(message);
+        }
         Object key = message.getHeader(EventHeaders.EVENT_KEY);
         // The duplicate id would make the broker drop the event when it is replayed from the dead letters.
         message.removeHeaders("_AMQ_*");
@@ -115,11 +122,27 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
 
     /** The message as the queue delivered it: a route may have replaced the headers (a forward destination does). */
     private static Message received(Exchange exchange) {
+        Message received = exchange.getProperty(PlainMessage.RECEIVED, Message.class);
+        if (received != null) {
+            return received;
+        }
         Message original = exchange.getUnitOfWork() == null ? null : exchange.getUnitOfWork().getOriginalInMessage();
         return original != null ? original : exchange.getMessage();
     }
 
     private static String queueOf(Exchange exchange) {
-        return exchange.getFromEndpoint() instanceof JmsEndpoint jms ? jms.getDestinationName() : "wbxt.unknown";
+        if (exchange.getFromEndpoint() instanceof JmsEndpoint jms) {
+            return jms.getDestinationName();
+        }
+        // a failure handled in a route with a consumer of its own (a destination type's Kamelet) has that route's
+        // from endpoint: the queue is the one the received message came from
+        if (received(exchange).getHeader("JMSDestination") instanceof jakarta.jms.Queue queue) {
+            try {
+                return queue.getQueueName();
+            } catch (jakarta.jms.JMSException unreadable) {
+                // fall through
+            }
+        }
+        return "wbxt.unknown";
     }
 }

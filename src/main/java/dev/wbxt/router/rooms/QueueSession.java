@@ -7,11 +7,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.broker.CoreMessages;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
@@ -55,10 +55,10 @@ final class QueueSession implements AutoCloseable {
      *
      * @param ops one thread: every later call on the session runs there
      */
-    QueueSession(String brokerUrl, String queue, ExecutorService ops, MessageHandler handler) throws Exception {
+    QueueSession(BrokerLogin broker, String queue, ExecutorService ops, MessageHandler handler) throws Exception {
         this.ops = ops;
-        this.locator = ActiveMQClient.createServerLocator(brokerUrl);
-        if (!brokerUrl.startsWith("vm:")) {
+        this.locator = broker.locator();
+        if (broker.external()) {
             // an external broker that restarts is reconnected to (the session's unacknowledged events are redelivered);
             // the embedded one stops only with the service, and waiting for it to come back would hold the stop
             locator.setReconnectAttempts(-1);
@@ -68,7 +68,7 @@ final class QueueSession implements AutoCloseable {
             factory = locator.createSessionFactory();
             // autoCommitSends: each dead letter is on disk before its event is acknowledged; autoCommitAcks: no
             // session transaction, each acknowledgement stands alone (see above)
-            session = factory.createSession(true, true);
+            session = broker.session(factory, true, true);
             CoreMessages.ensureQueue(session, SimpleString.of(queue));
             consumer = session.createConsumer(queue);
             producer = session.createProducer();

@@ -2,6 +2,7 @@ package dev.wbxt.router.rooms;
 
 import java.util.Map;
 
+import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.processing.FailureReport;
 import dev.wbxt.router.processing.FailureRules;
 import dev.wbxt.router.processing.Retries;
@@ -16,14 +17,14 @@ import org.apache.camel.support.DefaultComponent;
  */
 @Component("rooms")
 public class RoomsComponent extends DefaultComponent {
-    private final String brokerUrl;
+    private final BrokerLogin broker;
     private final Retries retries;
     private final FailureRules rules;
     private final FailureReport report;
 
-    /** @param brokerUrl an Artemis core URL: {@code vm://0} (the embedded broker) or {@code tcp://host:port} */
-    public RoomsComponent(String brokerUrl, Retries retries, FailureRules rules, FailureReport report) {
-        this.brokerUrl = brokerUrl;
+    /** @param broker the embedded broker ({@code vm://0}) or an external one ({@code tcp://host:port}), and the login */
+    public RoomsComponent(BrokerLogin broker, Retries retries, FailureRules rules, FailureReport report) {
+        this.broker = broker;
         this.retries = retries;
         this.rules = rules;
         this.report = report;
@@ -39,8 +40,8 @@ public class RoomsComponent extends DefaultComponent {
         return endpoint;
     }
 
-    String getBrokerUrl() {
-        return brokerUrl;
+    BrokerLogin getBroker() {
+        return broker;
     }
 
     Retries getRetries() {

@@ -54,7 +54,7 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
                 .maxQueueSize(Integer.MAX_VALUE).build());
         timers = threads.newSingleThreadScheduledExecutor(this, "rooms-retry");
         lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)));
-        session = new QueueSession(endpoint.getComponent().getBrokerUrl(), endpoint.getQueue(),
+        session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(),
                 threads.newSingleThreadExecutor(this, "rooms-ack"), this::take);
     }
 

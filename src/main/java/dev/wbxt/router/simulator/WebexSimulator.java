@@ -43,6 +43,7 @@ public final class WebexSimulator implements AutoCloseable {
     /** Runs the webhooks Webex fires for the bot's own messages, so POST /messages answers first. */
     private final ExecutorService background = Executors.newCachedThreadPool(daemon("webex-sim-webhooks"));
     private volatile int port;
+    private MercuryDouble mercury;
     private HttpServer server;
     private ExecutorService serverThreads;
 
@@ -86,6 +87,20 @@ public final class WebexSimulator implements AutoCloseable {
         return port;
     }
 
+    /** The device registry of the Mercury double (websocket mode), started on first use on a port of its own. */
+    public String devicesUrl() {
+        return mercury().devicesUrl();
+    }
+
+    /** The websocket double: what it pushed, the acknowledgements, and its faults for tests. */
+    public synchronized MercuryDouble mercury() {
+        if (mercury == null) {
+            mercury = new MercuryDouble(botToken, store);
+            dispatcher.alsoPushTo(mercury);
+        }
+        return mercury;
+    }
+
     /** The browser page to chat with the bot as a simulated user. */
     public String playgroundUrl() {
         return "http://127.0.0.1:" + port + PlaygroundHandler.PATH;
@@ -110,6 +125,11 @@ public final class WebexSimulator implements AutoCloseable {
     public void close() {
         stop();
         background.shutdownNow();
+        synchronized (this) {
+            if (mercury != null) {
+                mercury.close();
+            }
+        }
     }
 
     // ---- the world ---------------------------------------------------------------------------------------

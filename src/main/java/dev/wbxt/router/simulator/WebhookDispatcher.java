@@ -26,14 +26,25 @@ final class WebhookDispatcher {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The Mercury double, once started: it pushes the same events over its websockets. */
+    private volatile MercuryDouble mercury;
+
     WebhookDispatcher(SimulatorStore store, Consumer<Delivery> recorder) {
         this.store = store;
         this.recorder = recorder;
     }
 
+    void alsoPushTo(MercuryDouble mercury) {
+        this.mercury = mercury;
+    }
+
     /** Delivers the event to every active webhook whose resource, event and filter match; one Delivery per webhook. */
     List<Delivery> dispatch(String resource, String event, String actorId, Map<String, Object> data,
                             Map<String, Object> fullResource) {
+        MercuryDouble socket = mercury;
+        if (socket != null) {
+            socket.publish(resource, actorId, data);
+        }
         List<Delivery> out = new ArrayList<>();
         for (Map<String, Object> w : store.webhooks()) {
             if ("active".equals(w.get("status")) && matches(w, resource, event, fullResource)) {

@@ -22,6 +22,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.Variable;
+import dev.wbxt.router.ops.DirectRoutes;
 import dev.wbxt.router.ops.RouteDerived;
 
 /**
@@ -33,6 +34,10 @@ import dev.wbxt.router.ops.RouteDerived;
  */
 public class BotToolkit {
     public static final String COMMAND_PREFIX = "command-";
+    /** A card submit whose {@code inputs.action} is X goes to {@code direct:card-X} when a route consumes it. */
+    public static final String CARD_PREFIX = "card-";
+    /** ... otherwise here: the inputs are echoed, as the Webex lab's bot does. */
+    public static final String CARD_FALLBACK = "bot-card-echo";
     private static final Pattern WORD = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
     /** String.split("\\s+") compiles its regex on every call (only one-character separators have a fast path). */
     private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -48,12 +53,14 @@ public class BotToolkit {
     private final Settings settings;
     private final JsonFileStore rooms;
     private final RouteDerived<Commands> commands;
+    private final DirectRoutes cardRoutes;
 
     public BotToolkit(CamelContext context, Settings settings, JsonFileStore rooms) {
         this.context = context;
         this.settings = settings;
         this.rooms = rooms;
         this.commands = new RouteDerived<>(context, this::readCommands);
+        this.cardRoutes = new DirectRoutes(context);
     }
 
     // ---- commands ------------------------------------------------------------------------------------------
@@ -98,6 +105,19 @@ public class BotToolkit {
             out.put("route", "bot-unknown");
         }
         return out;
+    }
+
+    /**
+     * A {@code bean:} step for a card submit: sets {@code ${variable.cardRoute}} to {@code card-<inputs.action>} when a
+     * route consumes {@code direct:card-<inputs.action>}, otherwise {@value #CARD_FALLBACK} (as webex_bot routes a
+     * submit by its {@code callback_keyword} input). The action comes from the user's card: only a plain word is
+     * looked up.
+     */
+    public void readCardAction(Exchange exchange) {
+        Map<?, ?> action = exchange.getVariable("action", Map.class);
+        Object inputs = action == null ? null : action.get("inputs");
+        Object name = inputs instanceof Map<?, ?> m ? m.get("action") : null;
+        exchange.setVariable("cardRoute", cardRoutes.pick(CARD_PREFIX, name instanceof String word ? word : null, CARD_FALLBACK));
     }
 
     /** The bot's leading mention in a message's html, compiled once per bot id (there is one bot). */

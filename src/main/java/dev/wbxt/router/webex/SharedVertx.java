@@ -7,17 +7,17 @@ import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * The Vert.x instance the Webex client runs on: the one bound in Camel's registry, else the platform-http server's,
+ * The Vert.x instance the Webex client and the websocket ingest run on: the one bound in Camel's registry, else the platform-http server's,
  * else one of its own, bound in the registry for the next client and closed when the CamelContext stops. Its event
  * loops only move bytes and run timers; no route step runs on them (WebexProducer hands the answer over).
  */
-final class SharedVertx {
+public final class SharedVertx {
     static final String NAME = "webexVertx";
 
     private SharedVertx() {
     }
 
-    static synchronized Vertx of(CamelContext context) {
+    public static synchronized Vertx of(CamelContext context) {
         Vertx bound = CamelContextHelper.findSingleByType(context, Vertx.class);
         if (bound != null) {
             return bound;

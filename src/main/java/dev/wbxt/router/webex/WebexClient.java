@@ -91,7 +91,7 @@ public class WebexClient implements AutoCloseable {
             throw new IllegalArgumentException("Webex apiUrl must be http(s)://host[:port][/path]: " + baseUrl);
         }
         this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
-        this.http = new WebexHttp(SharedVertx.of(context), base, cfg.getBotToken(), cfg);
+        this.http = new WebexHttp(SharedVertx.of(context), base, cfg.getBotToken(), cfg, context);
         this.policy = new WebexCallPolicy(cfg);
         this.pager = new WebexPager(baseUrl, basePath);
         this.recent = cfg.getCacheMillis() <= 0 ? null : Caffeine.newBuilder()
@@ -145,7 +145,7 @@ public class WebexClient implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> listMessages(Map<String, String> query, Instant since) {
-        return (List<Map<String, Object>>) await(list(WebexOperation.listMessages, query, since)).body();
+        return (List<Map<String, Object>>) await(list(WebexOperation.listMessages, query, since, http.traceContext())).body();
     }
 
     public Map<String, Object> createWebhook(Map<String, Object> webhook) {
@@ -187,12 +187,13 @@ public class WebexClient implements AutoCloseable {
                                                          Map<String, String> query) {
         String path = op.needsId ? op.path + WebexIds.require("id", id) : op.path;
         Buffer json = op.hasBody() ? toJson(body) : null;
+        io.opentelemetry.context.Context trace = http.traceContext();
         if (op == WebexOperation.me) {
             WebexResponse cached = me;
             if (cached != null) {
                 return CompletableFuture.completedFuture(cached);
             }
-            return call(op, basePath + path, null).thenApply(a -> {
+            return call(op, basePath + path, null, trace).thenApply(a -> {
                 WebexResponse fetched = new WebexResponse(a.status(), a.trackingId(), a.body());
                 me = fetched;
                 return fetched;
@@ -203,7 +204,7 @@ public class WebexClient implements AutoCloseable {
             if (pageSize != null) {
                 q.put("max", String.valueOf(Math.max(1, pageSize)));
             }
-            return list(op, q, null);
+            return list(op, q, null, trace);
         }
         boolean cached = op.isCached() && recent != null;
         if (cached) {
@@ -212,7 +213,7 @@ public class WebexClient implements AutoCloseable {
                 return CompletableFuture.completedFuture(hit.copy());
             }
         }
-        return call(op, basePath + path, json).thenApply(a -> {
+        return call(op, basePath + path, json, trace).thenApply(a -> {
             WebexResponse response = new WebexResponse(a.status(), a.trackingId(), a.status() == 204 ? Map.of() : a.body());
             if (cached) {
                 recent.put(path, response.copy());
@@ -221,10 +222,11 @@ public class WebexClient implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<WebexResponse> list(WebexOperation op, Map<String, String> query, Instant since) {
+    private CompletableFuture<WebexResponse> list(WebexOperation op, Map<String, String> query, Instant since,
+                                                  io.opentelemetry.context.Context trace) {
         String encoded = WebexPager.encode(query);
         String first = basePath + op.path + (encoded.isEmpty() ? "" : "?" + encoded);
-        return pager.all(first, query, since, uri -> call(op, uri, null));
+        return pager.all(first, query, since, uri -> call(op, uri, null, trace));
     }
 
     /**
@@ -236,7 +238,7 @@ public class WebexClient implements AutoCloseable {
         long started = System.nanoTime();
         int status;
         try {
-            status = await(http.send(HttpMethod.GET, basePath + WebexOperation.me.path, null)).status();
+            status = await(http.send(HttpMethod.GET, basePath + WebexOperation.me.path, null, http.traceContext())).status();
         } catch (RuntimeException noAnswer) {
             status = 0;
         }
@@ -251,13 +253,14 @@ public class WebexClient implements AutoCloseable {
     // ---- the attempts of one call ------------------------------------------------------------------------------
 
     /** Sends {@code uri} until {@link WebexCallPolicy} says done or gives up; a retry waits on a timer. */
-    private CompletableFuture<Answer> call(WebexOperation op, String uri, Buffer json) {
+    private CompletableFuture<Answer> call(WebexOperation op, String uri, Buffer json, io.opentelemetry.context.Context trace) {
         CompletableFuture<Answer> result = new CompletableFuture<>();
-        attempt(new Call(op, uri, json, result), WebexCallPolicy.Attempts.NONE, null);
+        attempt(new Call(op, uri, json, trace, result), WebexCallPolicy.Attempts.NONE, null);
         return result;
     }
 
-    private record Call(WebexOperation op, String uri, Buffer json, CompletableFuture<Answer> result) {
+    /** {@code trace}: the context each attempt's span belongs to, null when tracing is off. */
+    private record Call(WebexOperation op, String uri, Buffer json, io.opentelemetry.context.Context trace, CompletableFuture<Answer> result) {
         String what() {
             int q = uri.indexOf('?');
             return op.method + " " + (q < 0 ? uri : uri.substring(0, q));
@@ -275,7 +278,7 @@ public class WebexClient implements AutoCloseable {
             return;
         }
         long started = System.nanoTime();
-        http.send(call.op().httpMethod, call.uri(), call.json()).whenComplete((answer, error) -> {
+        http.send(call.op().httpMethod, call.uri(), call.json(), call.trace()).whenComplete((answer, error) -> {
             try {
                 answered(call, done, answer, error, System.nanoTime() - started);
             } catch (RuntimeException e) {

@@ -48,6 +48,8 @@ public class WebexConfiguration {
     private long cacheMillis = 60000;
     @UriParam(label = "advanced", defaultValue = "10000", description = "Rooms and people kept at most in that cache.")
     private int cacheSize = 10000;
+    /** Not an option of the component: built from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (RouterSettings, {@link OutboundProxy}). */
+    private OutboundProxy proxy = OutboundProxy.NONE;
 
     public String getApiUrl() {
         return apiUrl;
@@ -204,5 +206,13 @@ public class WebexConfiguration {
 
     public void setMaxConnections(int maxConnections) {
         this.maxConnections = maxConnections;
+    }
+
+    public OutboundProxy getProxy() {
+        return proxy;
+    }
+
+    public void setProxy(OutboundProxy proxy) {
+        this.proxy = proxy;
     }
 }

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -56,13 +58,15 @@ final class WebexHttp implements AutoCloseable {
     /** Built once, read-only: Vert.x copies them into each request. */
     private final MultiMap headers;
     private final MultiMap headersWithBody;
+    private final WebexSpans spans;
 
     /** @param base the API URL (http or https), e.g. https://webexapis.com/v1 */
-    WebexHttp(Vertx vertx, URI base, String token, WebexConfiguration cfg) {
+    WebexHttp(Vertx vertx, URI base, String token, WebexConfiguration cfg, org.apache.camel.CamelContext context) {
         this.vertx = vertx;
         this.ssl = "https".equals(base.getScheme());
         this.host = base.getHost();
         this.port = base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80;
+        this.spans = new WebexSpans(context, base, port);
         this.responseTimeoutMillis = cfg.getResponseTimeoutMillis();
         CharSequence bearer = HttpHeaders.createOptimized("Bearer " + token);
         this.headers = HttpHeaders.headers()
@@ -70,7 +74,9 @@ final class WebexHttp implements AutoCloseable {
                 .add(HttpHeaderNames.ACCEPT, JSON_TYPE);
         this.headersWithBody = HttpHeaders.headers().addAll(headers)
                 .add(HttpHeaderNames.CONTENT_TYPE, JSON_UTF8);
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions();
+        cfg.getProxy().forTarget(base).ifPresent(options::setProxyOptions);
+        this.client = vertx.createHttpClient(options
                         .setName("webex")
                         .setSsl(ssl)
                         .setConnectTimeout(cfg.getConnectTimeoutMillis())
@@ -83,11 +89,18 @@ final class WebexHttp implements AutoCloseable {
                 new PoolOptions().setHttp1MaxSize(cfg.getMaxConnections()));
     }
 
+    /** The trace context of an operation's calls, taken on the caller's thread (null when tracing is off). */
+    Context traceContext() {
+        return spans.current();
+    }
+
     /**
      * Sends {@code method uri} ({@code uri}: path and query on the API host, e.g. {@code /v1/messages/<id>});
-     * {@code json} is the request body or null.
+     * {@code json} is the request body or null; {@code trace} is the context its span belongs to (see
+     * {@link #traceContext()}).
      */
-    CompletableFuture<Answer> send(HttpMethod method, String uri, Buffer json) {
+    CompletableFuture<Answer> send(HttpMethod method, String uri, Buffer json, Context trace) {
+        Span span = spans.start(trace, method, uri);
         CompletableFuture<Answer> result = new CompletableFuture<>();
         RequestOptions options = new RequestOptions()
                 .setMethod(method)
@@ -100,20 +113,26 @@ final class WebexHttp implements AutoCloseable {
                 .setFollowRedirects(false); // the bearer token goes to the configured API only
         client.request(options).onComplete(obtained -> {
             if (obtained.failed()) {
-                result.completeExceptionally(new NoAnswer(obtained.cause(), false)); // no connection: nothing sent
+                failed(result, span, new NoAnswer(obtained.cause(), false)); // no connection: nothing sent
                 return;
             }
             (json == null ? obtained.result().send() : obtained.result().send(json))
                     .compose(response -> response.body().map(body -> new Answer(response.statusCode(), response.headers(), body)))
                     .onComplete(answered -> {
                         if (answered.succeeded()) {
+                            WebexSpans.end(span, answered.result().status(), null); // before the caller goes on
                             result.complete(answered.result());
                         } else {
-                            result.completeExceptionally(new NoAnswer(answered.cause(), true));
+                            failed(result, span, new NoAnswer(answered.cause(), true));
                         }
                     });
         });
         return result;
+    }
+
+    private static void failed(CompletableFuture<Answer> result, Span span, NoAnswer noAnswer) {
+        WebexSpans.end(span, 0, noAnswer);
+        result.completeExceptionally(noAnswer);
     }
 
     /** Runs {@code task} after {@code millis} on a Vert.x timer: a retry waits without holding a thread. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wbxt.router.ingest.WebhookNotification;
+import dev.wbxt.router.ingest.QueuedEvent;
 import dev.wbxt.router.webex.WebexClient;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
@@ -123,13 +124,7 @@ public class Backfill {
         }
         // The receiver's own checks and dedupe key: a backfilled event is indistinguishable from a delivered one.
         WebhookNotification n = WebhookNotification.parse(body.getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> headers = new LinkedHashMap<>();
-        headers.put(EventHeaders.EVENT_KEY, n.dedupeKey());
-        headers.put(EventHeaders.RESOURCE, n.resource());
-        headers.put(EventHeaders.EVENT, n.event());
-        headers.put(EventHeaders.RECEIVED_AT, now.toEpochMilli());
-        headers.put(EventHeaders.DUPLICATE_ID, n.dedupeKey());
-        headers.put(EventHeaders.GROUP_ID, n.roomId());
+        Map<String, Object> headers = new LinkedHashMap<>(QueuedEvent.headers(n, now.toEpochMilli()));
         headers.put(EventHeaders.BACKFILL, true);
         template.sendBodyAndHeaders(queueUri, ExchangePattern.InOnly, body, headers);
     }

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import dev.wbxt.router.RouterSettings;
 import dev.wbxt.router.Settings;
 import dev.wbxt.router.admin.AdminAuth;
+import dev.wbxt.router.broker.BrokerLockClusterService;
 import dev.wbxt.router.webex.WebexClient;
 import dev.wbxt.router.webex.WebexComponent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,7 @@ import org.apache.camel.component.file.cluster.FileLockClusterService;
 
 /**
  * Webhook lifecycle (issue 5): start-up reconciliation and watchdog by one registrar among the instances
- * ({@code master:} on a cluster service, a file lock by default), backfill of missed messages, and the admin
+ * ({@code master:} on a cluster service: a file lock by default, or a lock held on the shared broker), backfill of missed messages, and the admin
  * endpoints {@code /admin/webhooks}. Settings: the {@code webhooks.*} and {@code backfill.*} keys.
  */
 @Configuration
@@ -36,7 +37,9 @@ public class WebhooksConfiguration implements CamelConfiguration {
             return; // the simulator's webhooks are registered by the simulator welcome
         }
         Settings p = Settings.of(context);
-        String target = settings.webhookTargetUrl();
+        // In websocket mode no webhook is registered (events come over the socket), and the backfill is on by
+        // default: it catches up on what was missed while the service was down.
+        String target = settings.ingest().webhooks() ? settings.webhookTargetUrl() : "";
         List<WebhookReconciler.Spec> specs = specs(p);
         Supplier<WebexClient> webex = () -> context.getComponent("webex", WebexComponent.class).client();
         JsonFileStore webhookState = new JsonFileStore(settings.dataDir().resolve("webhooks-state.json"));
@@ -44,7 +47,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 p.number("webhooks.list-page-size"), p.longNumber("webhooks.reactivate-after-ms"));
 
         String backfillSetting = p.oneOf("backfill.enabled", "auto", "true", "false");
-        boolean backfillOn = "auto".equals(backfillSetting) ? !target.isEmpty() : Boolean.parseBoolean(backfillSetting);
+        boolean backfillOn = "auto".equals(backfillSetting) ? !target.isEmpty() || settings.ingest().socket()
+                : Boolean.parseBoolean(backfillSetting);
         Backfill backfill = null;
         if (backfillOn) {
             JsonFileStore mark = new JsonFileStore(settings.dataDir().resolve("backfill-state.json"));
@@ -67,12 +71,12 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 meters, System::currentTimeMillis);
         context.getRegistry().bind("webhookRegistrar", registrar);
 
-        String cluster = p.oneOf("webhooks.cluster", "file", "external", "standalone");
+        String cluster = p.oneOf("webhooks.cluster", "file", "broker", "external", "standalone");
         long interval = p.longNumber("webhooks.watchdog-interval-ms");
         String timer = "timer:wbxt-webhooks?delay=0&period=" + interval;
         String from = switch (cluster) {
             case "standalone" -> timer; // one instance only: no leader election
-            default -> "master:" + p.text("webhooks.cluster-namespace") + ":" + timer; // file, external
+            default -> "master:" + p.text("webhooks.cluster-namespace") + ":" + timer; // file, broker, external
         };
         if ("file".equals(cluster)) {
             String root = p.text("webhooks.cluster-root");
@@ -85,6 +89,14 @@ public class WebhooksConfiguration implements CamelConfiguration {
             files.setAcquireLockInterval(p.longNumber("webhooks.cluster-acquire-interval-ms"));
             files.setAcquireLockIntervalUnit(TimeUnit.MILLISECONDS);
             context.addService(files);
+        }
+        if ("broker".equals(cluster)) {
+            if (settings.broker().url().isEmpty()) {
+                throw new IllegalArgumentException("webhooks.cluster=broker (WEBHOOKS_CLUSTER) needs the shared broker "
+                        + "of the instances, broker.url (BROKER_URL); with the embedded broker there is one instance");
+            }
+            context.addService(new BrokerLockClusterService(settings.broker(),
+                    p.longNumber("webhooks.cluster-acquire-interval-ms")));
         }
         context.addRoutes(new RouteBuilder() {
             @Override

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Collects log lines (message + exception text) of chosen loggers, without printing them. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
-    final List<String> lines = new CopyOnWriteArrayList<>();
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
+    public final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<String> loggers;
 
     private LogCapture(List<String> loggers) {
@@ -22,7 +22,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         this.loggers = loggers;
     }
 
-    static LogCapture start(Level level, String... loggerNames) {
+    public static LogCapture start(Level level, String... loggerNames) {
         LogCapture c = new LogCapture(List.of(loggerNames));
         c.start();
         // initialise logging first: a context started later would replace the configuration edited below

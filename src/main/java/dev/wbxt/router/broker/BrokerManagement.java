@@ -1,0 +1,179 @@
+package dev.wbxt.router.broker;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientRequestor;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.api.core.management.ManagementHelper;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the service asks an external broker about itself, over the core client's management messages (a request to
+ * the {@code activemq.management} address, as {@code artemis queue stat} does; the user needs the {@code manage}
+ * permission, which {@code artemis create} gives its user): the queues that exist, for the dead-letter list, and the
+ * address settings checked at start; and, with a core queue query, queue depths for the backpressure and
+ * {@code wbxt_queue_depth}. Depths are asked at most once a second per queue (admission asks on every webhook: one round trip per
+ * webhook would double the broker's work); a broker that does not answer gives NaN, which admits (the send itself
+ * then fails with 503 if the broker is gone).
+ */
+public final class BrokerManagement implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerManagement.class);
+    private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long TIMEOUT_MILLIS = 5_000;
+    /** Artemis' default {@code management-address} (broker.xml; {@code ActiveMQDefaultConfiguration}). */
+    private static final String MANAGEMENT_ADDRESS = "activemq.management";
+
+    private final BrokerLogin broker;
+    private final ServerLocator locator;
+    private final Map<String, Sample> depths = new ConcurrentHashMap<>();
+    private ClientSessionFactory factory;
+    private ClientSession session;
+    private ClientRequestor requestor;
+
+    private BrokerManagement(BrokerLogin broker) throws Exception {
+        this.broker = broker;
+        this.locator = broker.locator().setReconnectAttempts(0);
+    }
+
+    /**
+     * Connects and logs in; a refused login or an unreachable broker stops the start with what is wrong (the user
+     * name and the URL, never the password).
+     */
+    public static BrokerManagement connect(BrokerLogin broker) {
+        try {
+            BrokerManagement management = new BrokerManagement(broker);
+            management.open();
+            return management;
+        } catch (ActiveMQSecurityException e) {
+            throw new IllegalStateException("the broker at " + broker.url() + " refused the login of "
+                    + (broker.username().isEmpty() ? "an anonymous client" : "user '" + broker.username() + "'")
+                    + ": check broker.username and broker.password (BROKER_USERNAME, BROKER_PASSWORD)");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot reach the broker at " + broker.url() + " (broker.url, BROKER_URL): "
+                    + e.getMessage());
+        }
+    }
+
+    private synchronized void open() throws Exception {
+        factory = locator.createSessionFactory();
+        session = broker.session(factory, true, true);
+        requestor = new ClientRequestor(session, MANAGEMENT_ADDRESS);
+        session.start();
+    }
+
+    /**
+     * Messages in the queue (waiting or delivered and not yet acknowledged), at most a second old; 0 when the queue
+     * does not exist (yet), NaN when the broker does not answer. A core queue query: no manage permission needed.
+     */
+    public double messageCount(String queue) {
+        long now = System.nanoTime();
+        Sample sample = depths.get(queue);
+        if (sample != null && now - sample.at() < CACHE_NANOS) {
+            return sample.count();
+        }
+        double count;
+        try {
+            count = query(queue);
+        } catch (Exception e) {
+            LOG.debug("Queue depth of {} unknown: {}", queue, e.getMessage());
+            count = Double.NaN;
+        }
+        depths.put(queue, new Sample(count, now));
+        return count;
+    }
+
+    private synchronized long query(String queue) throws Exception {
+        connected();
+        ClientSession.QueueQuery query = session.queueQuery(SimpleString.of(queue));
+        return query.isExists() ? query.getMessageCount() : 0;
+    }
+
+    /** The queues that exist on the broker now; empty when it does not answer. */
+    public List<String> queueNames() {
+        try {
+            Object result = attribute(ResourceNames.BROKER, "queueNames");
+            return result instanceof Object[] names ? Arrays.stream(names).map(String::valueOf).toList() : List.of();
+        } catch (Exception e) {
+            LOG.debug("Queue names unknown: {}", e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** The address settings that apply to that address (the broker's match of its {@code address-setting}s). */
+    public AddressSettings addressSettings(String address) throws Exception {
+        return AddressSettings.fromJSON((String) invoke(ResourceNames.BROKER, "getAddressSettingsAsJSON", address));
+    }
+
+    private Object attribute(String resource, String attribute) throws Exception {
+        ClientMessage request = newRequest();
+        ManagementHelper.putAttribute(request, resource, attribute);
+        return answer(request);
+    }
+
+    private Object invoke(String resource, String operation, Object... arguments) throws Exception {
+        ClientMessage request = newRequest();
+        ManagementHelper.putOperationInvocation(request, resource, operation, arguments);
+        return answer(request);
+    }
+
+    private synchronized ClientMessage newRequest() throws Exception {
+        connected();
+        return session.createMessage(false);
+    }
+
+    private synchronized void connected() throws Exception {
+        if (session == null || session.isClosed()) {
+            disconnect();
+            open(); // the broker restarted: ask again on a new connection
+        }
+    }
+
+    /** One request at a time: a core session is not to be used by two threads at once. */
+    private synchronized Object answer(ClientMessage request) throws Exception {
+        ClientMessage reply = requestor.request(request, TIMEOUT_MILLIS);
+        if (reply == null) {
+            throw new IllegalStateException("no answer from the broker's management within " + TIMEOUT_MILLIS + " ms");
+        }
+        if (!ManagementHelper.hasOperationSucceeded(reply)) {
+            throw new IllegalStateException(String.valueOf(ManagementHelper.getResult(reply)));
+        }
+        return ManagementHelper.getResult(reply);
+    }
+
+    @Override
+    public synchronized void close() {
+        disconnect();
+        locator.close();
+    }
+
+    private synchronized void disconnect() {
+        try {
+            if (requestor != null) {
+                requestor.close();
+            }
+        } catch (Exception e) {
+            LOG.debug("Closing the management requestor: {}", e.getMessage());
+        }
+        if (factory != null) {
+            factory.close();
+        }
+        requestor = null;
+        session = null;
+        factory = null;
+    }
+
+    private record Sample(double count, long at) {
+    }
+}

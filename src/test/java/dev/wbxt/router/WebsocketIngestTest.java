@@ -1,0 +1,141 @@
+package dev.wbxt.router;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.wbxt.router.mercury.MercuryFrames;
+import dev.wbxt.router.simulator.MercuryDouble;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Websocket mode end to end against the simulator's Mercury double (binary frames): no webhook registered, the
+ * lab's echo bot answers over the socket, frames are acknowledged once stored, the socket comes back after a drop
+ * and after its device is gone.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebsocketIngestTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private RouterHarness router;
+    private MercuryDouble mercury;
+
+    @BeforeAll
+    void start() throws Exception {
+        router = RouterHarness.websocket(Map.of()).start();
+        mercury = router.webex.mercury();
+        await().atMost(WAIT).until(() -> mercury.authorizedSockets() == 1);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        router.close();
+    }
+
+    @Test
+    void echoesAMessageThatCameOverTheSocketAndAcknowledgesItsFrame() {
+        String room = router.webex.groupRoom("Socket Unicorn");
+        router.webex.say("ada@example.com", room, "hello socket");
+
+        String reply = (String) router.webex.awaitBotMessages(room, 1, WAIT).get(0).get("markdown");
+
+        assertTrue(reply.contains("**Room:** Socket Unicorn"), reply);
+        assertTrue(reply.contains("**Ada said:** hello socket"), reply);
+        assertTrue(reply.contains("\"resource\" : \"messages\""), reply);
+        assertEquals(List.of(), router.webex.webhooks(), "no webhook is registered in websocket mode");
+        String frame = frameOf(lastMessageBy("ada@example.com", room));
+        await().atMost(WAIT).until(() -> mercury.acks().contains(frame));
+    }
+
+    @Test
+    void theBotsOwnMessageComesBackOverTheSocketAndIsNotAnswered() throws Exception {
+        String room = router.webex.directRoom("loop-socket@example.com");
+        router.webex.say("loop-socket@example.com", room, "do not loop");
+        Map<String, Object> reply = router.webex.awaitBotMessages(room, 1, WAIT).get(0);
+        double ignoredBefore = router.metric("wbxt_events_processed_total{outcome=\"ignored-own\",resource=\"messages\"}");
+
+        String ownFrame = frameOf(reply);
+        await().atMost(WAIT).until(() -> mercury.acks().contains(ownFrame));
+        await().atMost(WAIT).until(() -> router.metric(
+                "wbxt_events_processed_total{outcome=\"ignored-own\",resource=\"messages\"}") > ignoredBefore);
+        router.awaitIdle();
+        assertEquals(1, router.botRepliesIn(room).size());
+    }
+
+    @Test
+    void anAdaptiveCardIsSentBackAsACardAndItsSubmitIsAnswered() throws Exception {
+        String card = new String(getClass().getResourceAsStream("/lab-adaptive-card.json").readAllBytes(), StandardCharsets.UTF_8);
+        String room = router.webex.directRoom("cards-socket@example.com");
+        router.webex.say("cards-socket@example.com", room, card);
+
+        Map<String, Object> cardReply = router.webex.awaitBotMessages(room, 1, WAIT).get(0);
+        Map<?, ?> attachment = (Map<?, ?>) ((List<?>) cardReply.get("attachments")).get(0);
+        assertEquals("application/vnd.microsoft.card.adaptive", attachment.get("contentType"));
+
+        router.webex.submitCard("cards-socket@example.com", (String) cardReply.get("id"), Map.of("input_text", "from the socket"));
+        String answer = (String) router.webex.awaitBotMessages(room, 2, WAIT).get(1).get("markdown");
+        assertTrue(answer.contains("from the socket"), answer);
+        assertTrue(mercury.pushed().stream().anyMatch(p -> "cardAction".equals(p.verb())));
+    }
+
+    @Test
+    void theSameMessageInTwoFramesIsAnsweredOnceAndBothFramesAreAcknowledged() throws Exception {
+        String room = router.webex.directRoom("twice-socket@example.com");
+        router.webex.say("twice-socket@example.com", room, "once please");
+        router.webex.awaitBotMessages(room, 1, WAIT);
+        String first = frameOf(lastMessageBy("twice-socket@example.com", room));
+
+        String again = mercury.pushAgain(first);
+
+        await().atMost(WAIT).until(() -> mercury.acks().contains(again));
+        router.awaitIdle();
+        assertEquals(1, router.botRepliesIn(room).size());
+    }
+
+    @Test
+    void reconnectsAfterTheServerDropsTheSocket() throws Exception {
+        double reconnects = router.metric("wbxt_socket_reconnects_total");
+        mercury.dropSockets();
+
+        await().atMost(WAIT).until(() -> router.metric("wbxt_socket_reconnects_total") > reconnects);
+        await().atMost(WAIT).until(() -> mercury.authorizedSockets() == 1);
+        String room = router.webex.directRoom("back-socket@example.com");
+        router.webex.say("back-socket@example.com", room, "are you back");
+        assertEquals(1, router.webex.awaitBotMessages(room, 1, WAIT).size());
+        assertTrue(router.metric("wbxt_socket_connected") == 1.0);
+    }
+
+    @Test
+    void registersANewDeviceWhenItsWebsocketAnswers404() throws Exception {
+        int devices = mercury.registeredDevices().size();
+        mercury.forgetDevices();
+        mercury.dropSockets();
+
+        await().atMost(WAIT).until(() -> mercury.handshakes().contains(404));
+        await().atMost(WAIT).until(() -> mercury.registeredDevices().size() == devices + 1 && mercury.authorizedSockets() == 1);
+        String room = router.webex.directRoom("new-device@example.com");
+        router.webex.say("new-device@example.com", room, "new device");
+        assertEquals(1, router.webex.awaitBotMessages(room, 1, WAIT).size());
+    }
+
+    /** The frame the double pushed for that message (the activity id is the uuid inside the message id). */
+    private String frameOf(Map<String, Object> message) {
+        String id = (String) message.get("id");
+        return mercury.pushed().stream()
+                .filter(p -> MercuryFrames.restId("MESSAGE", p.activityId()).equals(id))
+                .map(MercuryDouble.Pushed::frameId).findFirst().orElseThrow(() -> new AssertionError("no frame for " + id));
+    }
+
+    private Map<String, Object> lastMessageBy(String email, String room) {
+        String personId = (String) router.webex.person(email).get("id");
+        return router.webex.messagesIn(room).stream().filter(m -> personId.equals(m.get("personId")))
+                .reduce((a, b) -> b).orElseThrow();
+    }
+}
