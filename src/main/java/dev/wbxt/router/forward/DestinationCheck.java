@@ -10,11 +10,12 @@ import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.URISupport;
 
 /**
- * Checks a forward destination's {@code uri} when its route is created from a template (any templated route with a
- * {@code uri} parameter: the forward-destination template of routes/91-forward.yaml), so that a typo stops the start
- * with one message instead of failing every event at delivery (where it dead-lettered them all): it must be a URI of
- * a component on the class path, a destination type ({@code kamelet:http-destination?...}) or any Camel producer
- * URI. The other parameters ({@code mode}, the numbers, the secret) are checked by the beans they are bound to
+ * Checks a forward destination's {@code uri} and {@code mode} when its route is created from a template (any
+ * templated route with a {@code uri} parameter: the forward-destination template of routes/91-forward.yaml), so that
+ * a typo stops the start with one message naming the destination instead of failing every event at delivery (where
+ * it dead-lettered them all): {@code uri} must be a URI of a component on the class path, a destination type
+ * ({@code kamelet:http-destination?...}) or any Camel producer URI; {@code mode} is ForwardDelivery's rule
+ * ({@link ForwardDelivery.Mode#of}), checked here first only to name the destination. The other parameters (the numbers, the secret) are checked by the beans they are bound to
  * ({@link ForwardDelivery}, {@link StandardWebhooks}). Registered on the model by {@link ForwardConfiguration}; it
  * sees every templated route of the service.
  */
@@ -32,6 +33,14 @@ class DestinationCheck extends ModelLifecycleStrategySupport {
             return;
         }
         String name = "forward destination " + route.getRouteId();
+        String mode = value(parameters, "mode");
+        if (!mode.isEmpty()) {
+            try {
+                ForwardDelivery.Mode.of(mode); // ForwardDelivery's rule, checked here to name the destination
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage());
+            }
+        }
         String uri = value(parameters, "uri");
         if (uri.isEmpty()) {
             return; // left out (enabled: false), or Camel refuses the empty endpoint itself

@@ -28,7 +28,18 @@ public class ForwardDelivery {
     public static final String ROOM = "forwardRoom";
 
     /** How the CloudEvent travels: the JSON document, or the HTTP binding's {@code ce-*} headers with data as body. */
-    public enum Mode { STRUCTURED, BINARY }
+    public enum Mode {
+        STRUCTURED, BINARY;
+
+        /** The one rule for a destination's {@code mode}: used when its bean is bound and by {@link DestinationCheck}. */
+        static Mode of(String mode) {
+            try {
+                return valueOf(mode.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("mode must be structured or binary, not '" + mode + "'");
+            }
+        }
+    }
 
     private Set<String> resources;
     private Set<String> events;
@@ -113,11 +124,7 @@ public class ForwardDelivery {
     }
 
     public void setMode(String mode) {
-        try {
-            this.mode = Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("mode must be structured or binary, not '" + mode + "'");
-        }
+        this.mode = Mode.of(mode);
     }
 
     public void setMaxAttempts(int maxAttempts) {
