@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,12 +22,18 @@ record BotReplies(Map<String, List<String>> repliesPerRoom) {
 
     /** The replies now in these rooms; a reply without a tag counts as {@code ?<message id>}. */
     static BotReplies in(WebexSimulator webex, List<String> roomIds, Pattern tag) {
+        return in(webex, roomIds, tag, message -> false);
+    }
+
+    /** The same, leaving out the replies {@code ignored} picks (the answers to markers, say). */
+    static BotReplies in(WebexSimulator webex, List<String> roomIds, Pattern tag,
+                         Predicate<Map<String, Object>> ignored) {
         Map<String, List<String>> perRoom = new LinkedHashMap<>();
         String bot = (String) webex.bot().get("id");
         for (String room : roomIds) {
             List<String> tags = new ArrayList<>();
             for (Map<String, Object> m : webex.messagesIn(room)) {
-                if (bot.equals(m.get("personId"))) {
+                if (bot.equals(m.get("personId")) && !ignored.test(m)) {
                     Matcher found = tag.matcher(String.valueOf(m.get("markdown")));
                     String last = null;
                     while (found.find()) {

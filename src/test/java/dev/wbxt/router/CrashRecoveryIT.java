@@ -18,14 +18,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.wbxt.router.ingest.SignatureVerifier;
@@ -109,7 +107,7 @@ class CrashRecoveryIT {
         RouterProcess second = startRouter("CrashRecoveryIT-a-2"); // same DATA_DIR, Webex still down
         webex.restart();
 
-        Outcome outcome = awaitAnswers(roomIds, acknowledged, Duration.ofSeconds(60));
+        BotReplies outcome = awaitAnswers(roomIds, acknowledged, Duration.ofSeconds(60));
         print("a (kill -9 while Webex is down)", events, acknowledged, 0, outcome);
         assertEquals(acknowledged, outcome.answered(), "every acknowledged event answered: " + outcome.missing(sentPerRoom));
         assertEquals(0, outcome.duplicated(), "no reply twice: " + outcome.duplicates()
@@ -198,7 +196,7 @@ class CrashRecoveryIT {
         }
         pool.shutdown();
 
-        Outcome outcome = awaitAnswers(roomIds, acknowledged.get(), Duration.ofSeconds(120));
+        BotReplies outcome = awaitAnswers(roomIds, acknowledged.get(), Duration.ofSeconds(120));
         long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         System.out.printf("[CrashRecoveryIT] b: killed at %d acknowledged / %d answered (load until then %.0f events/s over"
                         + " %d rooms); down (kill -> healthy again) %d ms; acknowledged at the first delivery %d, after"
@@ -311,40 +309,6 @@ class CrashRecoveryIT {
 
     // ---- the replies -------------------------------------------------------------------------------------
 
-    /** The bot's replies, by room, each as the tag of the event it answers. */
-    private record Outcome(Map<String, List<String>> repliesPerRoom) {
-        Map<String, Integer> counts() {
-            Map<String, Integer> counts = new TreeMap<>();
-            repliesPerRoom.values().forEach(tags -> tags.forEach(t -> counts.merge(t, 1, Integer::sum)));
-            return counts;
-        }
-
-        int answered() {
-            return counts().size();
-        }
-
-        int duplicated() {
-            return counts().values().stream().mapToInt(c -> c - 1).sum();
-        }
-
-        Map<String, Integer> duplicates() {
-            Map<String, Integer> d = new TreeMap<>();
-            counts().forEach((tag, n) -> {
-                if (n > 1) {
-                    d.put(tag, n);
-                }
-            });
-            return d;
-        }
-
-        List<String> missing(Map<String, List<String>> expectedPerRoom) {
-            List<String> missing = new ArrayList<>();
-            Map<String, Integer> counts = counts();
-            expectedPerRoom.values().forEach(tags -> tags.stream().filter(t -> !counts.containsKey(t)).forEach(missing::add));
-            return missing;
-        }
-    }
-
     /** Waits for {@code expected} distinct answered events, then until no further reply arrives for 3 s. */
     /** {@code perRoom} events in each of {@code rooms} rooms that the load does not use, all answered; returns how many. */
     private int warmUp(int rooms, int perRoom) throws Exception {
@@ -375,7 +339,7 @@ class CrashRecoveryIT {
      * events are processed in order, so once its marker is answered a late duplicate of any of them has been sent.
      * On a time-out it returns what there is: the assertions that follow say what is missing.
      */
-    private Outcome awaitAnswers(List<String> roomIds, int expected, Duration timeout) {
+    private BotReplies awaitAnswers(List<String> roomIds, int expected, Duration timeout) {
         try {
             await("every acknowledged event answered").atMost(timeout).pollInterval(Duration.ofMillis(100))
                     .until(() -> replies(roomIds).answered() >= expected);
@@ -395,45 +359,16 @@ class CrashRecoveryIT {
         return botId().equals(message.get("personId")) && String.valueOf(message.get("markdown")).endsWith(MARKER);
     }
 
-    private Outcome replies(List<String> roomIds) {
-        Map<String, List<String>> perRoom = new LinkedHashMap<>();
-        String bot = botId();
-        for (String room : roomIds) {
-            List<String> tags = new ArrayList<>();
-            for (Map<String, Object> m : webex.messagesIn(room)) {
-                if (bot.equals(m.get("personId")) && !isMarkerReply(m)) {
-                    Matcher tag = TAG.matcher(String.valueOf(m.get("markdown")));
-                    String last = null;
-                    while (tag.find()) {
-                        last = tag.group();
-                    }
-                    tags.add(last == null ? "?" + m.get("id") : last);
-                }
-            }
-            perRoom.put(room, tags);
-        }
-        return new Outcome(perRoom);
+    private BotReplies replies(List<String> roomIds) {
+        return BotReplies.in(webex, roomIds, TAG, this::isMarkerReply);
     }
 
     /** A room's replies (first occurrence of each event) come in the order its events were acknowledged. */
-    private static void assertOrder(Map<String, List<String>> expectedPerRoom, Outcome outcome) {
-        int roomsOutOfOrder = 0;
-        StringBuilder detail = new StringBuilder();
-        for (Map.Entry<String, List<String>> room : expectedPerRoom.entrySet()) {
-            List<String> firsts = outcome.repliesPerRoom().getOrDefault(room.getKey(), List.of()).stream()
-                    .distinct().filter(room.getValue()::contains).toList();
-            List<String> expected = List.copyOf(room.getValue());
-            if (!firsts.equals(expected)) {
-                roomsOutOfOrder++;
-                detail.append("\n  expected ").append(expected).append("\n  replied  ").append(firsts);
-            }
-        }
-        System.out.printf("[CrashRecoveryIT] per-room order: %d of %d rooms in order%n",
-                expectedPerRoom.size() - roomsOutOfOrder, expectedPerRoom.size());
-        assertEquals(0, roomsOutOfOrder, "replies in the order the room's events were received:" + detail);
+    private static void assertOrder(Map<String, List<String>> expectedPerRoom, BotReplies outcome) {
+        outcome.assertOrder("CrashRecoveryIT", expectedPerRoom);
     }
 
-    private static void print(String test, int sent, int acknowledged, int redelivered, Outcome outcome) {
+    private static void print(String test, int sent, int acknowledged, int redelivered, BotReplies outcome) {
         System.out.printf("[CrashRecoveryIT] %s: sent %d, acknowledged %d (%d after a redelivery), answered %d,"
                         + " duplicated %d %s%n", test, sent, acknowledged, redelivered, outcome.answered(),
                 outcome.duplicated(), outcome.duplicates().isEmpty() ? "" : outcome.duplicates());
@@ -443,7 +378,7 @@ class CrashRecoveryIT {
      * For each duplicated event: when Webex received each of its replies (relative to the kill), whether its key is
      * in replied-events.log, and the lines of each process that name its message id.
      */
-    private String evidence(Outcome outcome, Instant killInstant, Map<String, String> messageIdByTag,
+    private String evidence(BotReplies outcome, Instant killInstant, Map<String, String> messageIdByTag,
                             RouterProcess... processes) {
         StringBuilder out = new StringBuilder();
         List<String> replied = repliedEvents();
