@@ -125,15 +125,8 @@ class StartupErrorsIT {
                 Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
-        Files.writeString(routes.resolve("96-typo.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: forward-destination
-                    routeId: forward-typo
-                    parameters:
-                      - {name: name, value: typo}
-                      - {name: uri, value: "%s"}
-                      - {name: mode, value: %s}
-                """.formatted(uri, mode));
+        Files.writeString(routes.resolve("96-typo.yaml"),
+                DestinationSettingsTest.destination("forward-typo", "typo", uri, "mode", mode));
         return RouterProcess.env("ROUTES_DIR", routes.toString());
     }
 
