@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import dev.wbxt.router.bot.EchoReplies;
 import dev.wbxt.router.bot.LoopGuard;
@@ -53,7 +52,6 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.support.PropertyBindingSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,15 +89,16 @@ public class RouterConfiguration implements CamelConfiguration {
 
         context.addStartupListener(new FetchBotIdentity()); // before the simulator welcome: the loop guard needs it
 
-        String botToken = settings.botToken();
-        String apiUrl = settings.apiUrl();
         String secret = settings.webhookSecret();
         String devicesUrl = settings.devicesUrl();
         if (settings.simulatorMode()) {
-            botToken = "simulator-" + randomHex(16);
+            String botToken = "simulator-" + randomHex(16);
             secret = secret.isEmpty() ? randomHex(20) : secret;
             WebexSimulator simulator = WebexSimulator.start(settings.simulatorPort(), botToken);
-            apiUrl = simulator.apiUrl();
+            // camel-main binds camel.component.webex.* after this method: the simulator's token and URL take the
+            // place of application.properties' ones there.
+            context.getPropertiesComponent().addOverrideProperty("camel.component.webex.bot-token", botToken);
+            context.getPropertiesComponent().addOverrideProperty("camel.component.webex.api-url", simulator.apiUrl());
             if (settings.ingest().socket()) {
                 devicesUrl = simulator.devicesUrl();
             }
@@ -128,19 +127,10 @@ public class RouterConfiguration implements CamelConfiguration {
         metrics.watchQueue(events + ".dlq");
         DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker::deadLetterQueues, metrics);
 
-        WebexConfiguration webex = new WebexConfiguration();
-        // webex.client.* (timeouts, retries) bind onto the configuration by name: max-attempts -> setMaxAttempts
-        PropertyBindingSupport.build().withIgnoreCase(true).withReflection(true)
-                .bind(context, webex, context.getPropertiesComponent().loadPropertiesAsMap().entrySet().stream()
-                        .filter(e -> e.getKey().toString().startsWith("webex.client."))
-                        .collect(Collectors.toMap(e -> e.getKey().toString().substring("webex.client.".length()),
-                                e -> (Object) e.getValue())));
-        webex.setApiUrl(apiUrl);
-        webex.setBotToken(botToken);
-        webex.setProxy(settings.proxy());
-        WebexComponent webexComponent = new WebexComponent(webex);
-        context.addComponent("webex", webexComponent);
-        HealthCheckRegistry.get(context).register(new WebexHealthCheck(webexComponent.getAvailability()));
+        // Created from its @Component service file; its options are bound from camel.component.webex.* later.
+        WebexComponent webexComponent = context.getComponent("webex", WebexComponent.class);
+        webexComponent.getConfiguration().setProxy(settings.proxy()); // not an option: HTTPS_PROXY/HTTP_PROXY/NO_PROXY
+        HealthCheckRegistry.get(context).register(new WebexHealthCheck(webexComponent::getAvailability));
         metrics.webexAvailability(() -> !webexComponent.getAvailability().isOutage());
 
         context.getRegistry().bind("brokerConnection", broker); // forwardDestinations asks it who subscribes to the topic
@@ -168,8 +158,12 @@ public class RouterConfiguration implements CamelConfiguration {
             context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
         }
         if (settings.ingest().socket()) {
-            MercuryComponent socket = new MercuryComponent(new MercuryComponent.Connection(devicesUrl, botToken,
-                    settings.proxy(), settings.socket(), webex.getConnectTimeoutMillis()), metrics);
+            // the token and the connect timeout are the webex: component's options, bound by camel-main after this
+            // method: read when the socket's consumer is created
+            String devices = devicesUrl;
+            WebexConfiguration webex = webexComponent.getConfiguration();
+            MercuryComponent socket = new MercuryComponent(() -> new MercuryComponent.Connection(devices,
+                    webex.getBotToken(), settings.proxy(), settings.socket(), webex.getConnectTimeoutMillis()), metrics);
             context.addComponent("webex-socket", socket);
             HealthCheckRegistry.get(context).register(new SocketHealthCheck(socket.status(), settings.socket().graceMs()));
             context.addRoutes(new WebsocketIngestRoute(admission, metrics));

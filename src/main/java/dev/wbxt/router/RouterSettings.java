@@ -2,12 +2,12 @@ package dev.wbxt.router;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.processing.Retries;
 import dev.wbxt.router.webex.OutboundProxy;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * The outside contract's configuration, read once at start-up. Every key lives in {@code application.properties}
@@ -20,6 +20,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                              String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
                              int maxQueueDepth, int minFreeDiskMb, int maxInFlight, Ingest ingest, String devicesUrl,
                              SocketTiming socket, OutboundProxy proxy) {
+    private static final String NAME = "routerSettings";
 
     /** How events come in ({@code webex.ingest}): webhooks, the Webex websocket, or both. */
     public enum Ingest {
@@ -41,42 +42,48 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
     public record SocketTiming(long graceMs, long reconnectDelayMs, long maxReconnectDelayMs, double jitter) {
     }
 
+    /** Read once per service (the first caller binds it), so every configuration class sees the same values. */
     public static RouterSettings read(CamelContext context) {
-        PropertiesComponent p = context.getPropertiesComponent();
-        return new RouterSettings(
-                text(p, "webex.bot-token"),
-                text(p, "webex.api-url"),
-                text(p, "webex.webhook-secret"),
-                port(p, "server.port"),
+        RouterSettings bound = context.getRegistry().lookupByNameAndType(NAME, RouterSettings.class);
+        if (bound != null) {
+            return bound;
+        }
+        Settings p = Settings.of(context);
+        RouterSettings settings = new RouterSettings(
+                p.text("webex.bot-token"),
+                p.text("webex.api-url"),
+                p.text("webex.webhook-secret"),
+                p.port("server.port"),
                 managementPort(p),
-                text(p, "webhook.path"),
-                text(p, "webex.webhook-target-url"),
-                text(p, "forward.url"),
-                text(p, "forward.secret"),
-                Path.of(text(p, "data.dir")),
-                text(p, "admin.token"),
-                new BrokerLogin(text(p, "broker.url"), text(p, "broker.username"), text(p, "broker.password")),
-                port(p, "simulator.port"),
+                p.text("webhook.path"),
+                p.text("webex.webhook-target-url"),
+                p.text("forward.url"),
+                p.text("forward.secret"),
+                Path.of(p.text("data.dir")),
+                p.text("admin.token"),
+                new BrokerLogin(p.text("broker.url"), p.text("broker.username"), p.text("broker.password")),
+                p.port("simulator.port"),
                 routesDir(p, "routes.dir"),
-                text(p, "routes.reload"),
-                number(p, "broker.duplicate-cache-size"),
-                number(p, "broker.queue-memory-mb"),
-                new Retries(number(p, "processing.max-attempts"),
-                        number(p, "processing.retry-delay-ms"),
-                        Double.parseDouble(text(p, "processing.retry-multiplier")),
-                        number(p, "processing.max-retry-delay-ms"),
-                        Double.parseDouble(text(p, "processing.retry-jitter")),
-                        number(p, "processing.outage-retry-delay-ms"),
-                        number(p, "processing.webex-patience-ms")),
-                number(p, "ingest.max-queue-depth"),
-                number(p, "ingest.min-free-disk-mb"),
-                number(p, "ingest.max-in-flight"),
-                ingest(p, "webex.ingest"),
-                text(p, "webex.devices-url"),
-                new SocketTiming(number(p, "webex.socket.grace-ms"), number(p, "webex.socket.reconnect-delay-ms"),
-                        number(p, "webex.socket.max-reconnect-delay-ms"),
-                        Double.parseDouble(text(p, "webex.socket.reconnect-jitter"))),
-                OutboundProxy.read(key -> text(p, key), System::getenv));
+                p.oneOf("routes.reload", "auto", "true", "false"),
+                p.number("broker.duplicate-cache-size"),
+                p.number("broker.queue-memory-mb"),
+                new Retries(p.number("processing.max-attempts"),
+                        p.number("processing.retry-delay-ms"),
+                        p.decimal("processing.retry-multiplier"),
+                        p.number("processing.max-retry-delay-ms"),
+                        p.decimal("processing.retry-jitter"),
+                        p.number("processing.outage-retry-delay-ms"),
+                        p.number("processing.webex-patience-ms")),
+                p.number("ingest.max-queue-depth"),
+                p.number("ingest.min-free-disk-mb"),
+                p.number("ingest.max-in-flight"),
+                Ingest.valueOf(p.oneOf("webex.ingest", "webhook", "websocket", "both").toUpperCase(Locale.ROOT)),
+                p.text("webex.devices-url"),
+                new SocketTiming(p.number("webex.socket.grace-ms"), p.number("webex.socket.reconnect-delay-ms"),
+                        p.number("webex.socket.max-reconnect-delay-ms"), p.decimal("webex.socket.reconnect-jitter")),
+                OutboundProxy.read(p::text, System::getenv));
+        context.getRegistry().bind(NAME, settings);
+        return settings;
     }
 
     public boolean simulatorMode() {
@@ -88,66 +95,32 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
         return "auto".equals(routesReload) ? simulatorMode() : Boolean.parseBoolean(routesReload);
     }
 
-    private static String text(PropertiesComponent p, String key) {
-        return p.resolveProperty(key).map(String::trim).orElse("");
-    }
-
-    private static int number(PropertiesComponent p, String key) {
-        String value = text(p, key);
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(named(key) + " must be a whole number, not '" + value + "'");
-        }
-    }
-
-    private static Ingest ingest(PropertiesComponent p, String key) {
-        String value = text(p, key);
-        try {
-            return Ingest.valueOf(value.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(named(key) + " must be webhook, websocket or both, not '" + value + "'");
-        }
-    }
-
-    private static int port(PropertiesComponent p, String key) {
-        int port = number(p, key);
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(named(key) + " must be a port number (0-65535), not " + port);
-        }
-        return port;
-    }
-
     /**
      * The management port must be another port than the public one: on the same port Camel's management server
      * serves from the public server (ManagementHttpServer.doInit reuses it), health, metrics and admin included.
      * Both 0 would be the same too.
      */
-    private static int managementPort(PropertiesComponent p) {
-        int management = port(p, "management.port");
-        if (management == port(p, "server.port")) {
-            throw new IllegalArgumentException(named("management.port") + " must differ from " + named("server.port")
-                    + ": the public port serves the webhook only, not health, metrics or admin (both are " + management + ")");
+    private static int managementPort(Settings p) {
+        int management = p.port("management.port");
+        if (management == p.port("server.port")) {
+            throw new IllegalArgumentException(Settings.named("management.port") + " must differ from "
+                    + Settings.named("server.port") + ": the public port serves the webhook only, not health, metrics "
+                    + "or admin (both are " + management + ")");
         }
         return management;
     }
 
     /** The routes folder must be there: Camel would otherwise fail on it with a bare NoSuchFileException. */
-    private static String routesDir(PropertiesComponent p, String key) {
-        String value = text(p, key);
+    private static String routesDir(Settings p, String key) {
+        String value = p.text(key);
         Path dir = Path.of(value);
         String problem = !Files.exists(dir) ? "does not exist"
                 : !Files.isDirectory(dir) ? "is not a folder"
                 : !Files.isReadable(dir) ? "is not readable" : null;
         if (problem != null) {
-            throw new IllegalArgumentException("the routes folder " + named(key) + " '" + dir.toAbsolutePath().normalize()
-                    + "' " + problem);
+            throw new IllegalArgumentException("the routes folder " + Settings.named(key) + " '"
+                    + dir.toAbsolutePath().normalize() + "' " + problem);
         }
         return value;
-    }
-
-    /** The key with the environment variable that sets it: server.port (SERVER_PORT). */
-    private static String named(String key) {
-        return key + " (" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + ")";
     }
 }

@@ -31,15 +31,8 @@ class DestinationSettingsTest {
     void aWrongParameterStopsTheStartAndNamesIt(String parameter, String value, String expected) throws Exception {
         Path file = Path.of("target", "test-destinations", UUID.randomUUID() + ".yaml");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, """
-                - templatedRoute:
-                    routeTemplateRef: forward-destination
-                    routeId: forward-bad
-                    parameters:
-                      - {name: name, value: bad}
-                      - {name: uri, value: "kamelet:http-destination?url=http://127.0.0.1:1/never"}
-                      - {name: %s, value: "%s"}
-                """.formatted(parameter, value));
+        Files.writeString(file, destination("forward-bad", "bad", "kamelet:http-destination?url=http://127.0.0.1:1/never",
+                parameter, value));
         try (RouterHarness router = new RouterHarness(Map.of("camel.main.routes-include-pattern",
                 "file:routes/*.yaml,file:" + file))) {
             Exception refused;
@@ -60,6 +53,19 @@ class DestinationSettingsTest {
             assertTrue(message.contains("filter-bad".equals(expected) ? "${header.WbxtResource} ==" : expected), message);
             assertFalse(message.contains(PLAIN_SECRET), "the secret never appears: " + message);
         }
+    }
+
+    /** A routes file with one forward destination: its name, uri and one more parameter (also StartupErrorsIT's). */
+    static String destination(String routeId, String name, String uri, String parameter, String value) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: forward-destination
+                    routeId: %s
+                    parameters:
+                      - {name: name, value: %s}
+                      - {name: uri, value: "%s"}
+                      - {name: %s, value: "%s"}
+                """.formatted(routeId, name, uri, parameter, value);
     }
 
     private static String messages(Throwable t) {

@@ -91,6 +91,45 @@ class StartupErrorsIT {
         assertTrue(message.contains("line 3"), "the message should point at the broken line: " + message);
     }
 
+    @Test
+    void forwardDestinationModeTypo() throws Exception {
+        // before, every event was dead-lettered at delivery by ForwardDelivery.prepare
+        assertFailsWith("forward-mode-typo", destination("http://127.0.0.1:9/hooks", "binarry"),
+                "forward destination forward-typo: mode must be structured or binary, not 'binarry'");
+    }
+
+    @Test
+    void forwardDestinationUnknownScheme() throws Exception {
+        assertFailsWith("forward-bad-uri", destination("htps://example.com/hooks", "structured"),
+                "forward destination forward-typo: uri 'htps://example.com/hooks' names no known component 'htps'");
+    }
+
+    @Test
+    void forwardSourceNotAUri() throws Exception {
+        assertFailsWith("forward-source", RouterProcess.env("FORWARD_SOURCE", "urn:webex event router"),
+                "forward.source (FORWARD_SOURCE) must be a URI such as urn:webex-event-router:{orgId}, not "
+                        + "'urn:webex event router'");
+    }
+
+    @Test
+    void settingNotOneOfItsValues() throws Exception {
+        assertFailsWith("routes-reload-typo", RouterProcess.env("ROUTES_RELOAD", "ture"),
+                "routes.reload (ROUTES_RELOAD) must be auto, true or false, not 'ture'");
+    }
+
+    /** The shipped routes plus one destination {@code forward-typo}. */
+    private static Map<String, String> destination(String uri, String mode) throws Exception {
+        Path routes = RouterProcess.freshDir("typo-destination");
+        try (Stream<Path> shipped = Files.list(RouterProcess.BASEDIR.resolve("routes"))) {
+            for (Path file : shipped.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        Files.writeString(routes.resolve("96-typo.yaml"),
+                DestinationSettingsTest.destination("forward-typo", "typo", uri, "mode", mode));
+        return RouterProcess.env("ROUTES_DIR", routes.toString());
+    }
+
     /** Starts the jar from the project root with {@code env} (plus its own ports and data folder); returns the line. */
     private static String assertFailsWith(String name, Map<String, String> env, String sentence)
             throws IOException, InterruptedException {

@@ -50,13 +50,13 @@ class StoredMessageContractTest {
                 TextMessage text = assertInstanceOf(TextMessage.class, stored.get(0));
                 assertEquals(body, text.getText(), "the notification as received");
                 String key = "messages:created:" + message.get("id");
-                assertEquals(key, text.getStringProperty("WbxtEventKey"));
-                assertEquals(key, text.getStringProperty("_AMQ_DUPL_ID"), "the broker's duplicate id");
-                assertEquals("messages", text.getStringProperty("WbxtResource"));
-                assertEquals("created", text.getStringProperty("WbxtEvent"));
-                assertInstanceOf(Long.class, text.getObjectProperty("WbxtReceivedAt"));
-                assertTrue(text.getLongProperty("WbxtReceivedAt") >= before);
-                assertEquals(room, text.getStringProperty("JMSXGroupID"), "one message group per room");
+                assertEquals(key, text.getStringProperty(EventHeaders.EVENT_KEY));
+                assertEquals(key, text.getStringProperty(EventHeaders.DUPLICATE_ID), "the broker's duplicate id");
+                assertEquals("messages", text.getStringProperty(EventHeaders.RESOURCE));
+                assertEquals("created", text.getStringProperty(EventHeaders.EVENT));
+                assertInstanceOf(Long.class, text.getObjectProperty(EventHeaders.RECEIVED_AT));
+                assertTrue(text.getLongProperty(EventHeaders.RECEIVED_AT) >= before);
+                assertEquals(room, text.getStringProperty(EventHeaders.GROUP_ID), "one message group per room");
                 assertEquals(DeliveryMode.PERSISTENT, text.getJMSDeliveryMode());
                 assertNotNull(text.getJMSMessageID());
                 System.out.println("[StoredMessageContractTest] properties: "

@@ -7,6 +7,7 @@ import java.util.Set;
 import jakarta.jms.ConnectionFactory;
 
 import dev.wbxt.router.ops.StopHook;
+import dev.wbxt.router.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -45,7 +46,7 @@ public final class BrokerConnection {
         Set<String> brokerDeadLetters = Set.of(); // the embedded broker's own: wbxt.broker.dlq, a *.dlq name
         if (external.url().isEmpty()) {
             embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, queueMemoryMb, ExternalAccess.read(context),
-                    context.getPropertiesComponent().resolveProperty("broker.journal-buffer-timeout-us").orElse(""));
+                    Settings.of(context).text("broker.journal-buffer-timeout-us"));
             embedded.start(); // opens the journal in the background
             context.addService(embedded, true, false);
             context.addStartupListener(new BrokerStarted(embedded)); // ... and the routes start once it is open

@@ -17,8 +17,8 @@ import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager5;
 import org.apache.activemq.artemis.spi.core.security.jaas.RolePrincipal;
 import org.apache.activemq.artemis.spi.core.security.jaas.UserPrincipal;
+import dev.wbxt.router.Settings;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * Lets enterprise consumers subscribe to the events topic of the embedded broker from outside the process
@@ -36,35 +36,27 @@ public record ExternalAccess(String host, int port, String username, String pass
 
     /** The external access configured with {@code broker.external.*}, or null when it is off. */
     public static ExternalAccess read(CamelContext context) {
-        PropertiesComponent p = context.getPropertiesComponent();
-        if (!Boolean.parseBoolean(text(p, "broker.external.enabled"))) {
+        Settings p = Settings.of(context);
+        if (!p.flag("broker.external.enabled")) {
             return null;
         }
-        String user = text(p, "broker.external.username");
-        String password = text(p, "broker.external.password");
+        String user = p.text("broker.external.username");
+        String password = p.text("broker.external.password");
         if (user.isEmpty() || password.isEmpty()) {
-            throw new IllegalArgumentException("broker.external.enabled (BROKER_EXTERNAL_ENABLED) needs "
-                    + "broker.external.username and broker.external.password (BROKER_EXTERNAL_USERNAME, "
-                    + "BROKER_EXTERNAL_PASSWORD): the broker is not opened to the network without credentials");
+            throw Settings.wrong("broker.external.enabled", "needs broker.external.username and "
+                    + "broker.external.password (BROKER_EXTERNAL_USERNAME, BROKER_EXTERNAL_PASSWORD): the broker is not "
+                    + "opened to the network without credentials");
         }
-        String port = text(p, "broker.external.port");
-        int number;
-        try {
-            number = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            number = -1;
+        int port = p.port("broker.external.port");
+        if (port == 0) {
+            throw Settings.wrong("broker.external.port", "must be a port number (1-65535), not 0");
         }
-        if (number < 1 || number > 65535) {
-            throw new IllegalArgumentException("broker.external.port (BROKER_EXTERNAL_PORT) must be a port number "
-                    + "(1-65535), not '" + port + "'");
+        String topic = p.text("forward.topic");
+        if (topic.isEmpty()) {
+            throw Settings.wrong("broker.external.enabled", "needs forward.topic (FORWARD_TOPIC): it is the one address "
+                    + "a subscriber may read");
         }
-        String topic = text(p, "forward.topic");
-        return new ExternalAccess(text(p, "broker.external.host"), number, user, password,
-                topic.isEmpty() ? "webex.events" : topic);
-    }
-
-    private static String text(PropertiesComponent p, String key) {
-        return p.resolveProperty(key).map(String::trim).orElse("");
+        return new ExternalAccess(p.text("broker.external.host"), port, user, password, topic);
     }
 
     /** Adds the acceptor and the topic's address (subscribers may not create it), turns security on. */

@@ -1,5 +1,7 @@
 package dev.wbxt.router.deadletter;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -130,17 +132,17 @@ public class DeadLetters {
     private static Message again(Session session, Message dead) throws JMSException {
         TextMessage copy = session.createTextMessage(((TextMessage) dead).getText());
         for (String name : Collections.list((Enumeration<String>) dead.getPropertyNames())) {
-            if (name.startsWith("Wbxt") && !name.startsWith("WbxtDeadLetter")) {
+            if (name.startsWith(EventHeaders.PREFIX) && !name.startsWith("WbxtDeadLetter")) {
                 copy.setObjectProperty(name, dead.getObjectProperty(name));
             }
         }
-        String group = dead.getStringProperty("JMSXGroupID");
+        String group = dead.getStringProperty(EventHeaders.GROUP_ID);
         if (group != null) {
-            copy.setStringProperty("JMSXGroupID", group);
+            copy.setStringProperty(EventHeaders.GROUP_ID, group);
         }
-        String key = dead.getStringProperty("WbxtEventKey");
-        copy.setStringProperty("_AMQ_DUPL_ID", key + ":replay:" + UUID.randomUUID());
-        copy.setStringProperty("WbxtReplayOf", dead.getStringProperty(DeadLetterPolicy.LETTER_ID));
+        String key = dead.getStringProperty(EventHeaders.EVENT_KEY);
+        copy.setStringProperty(EventHeaders.DUPLICATE_ID, key + ":replay:" + UUID.randomUUID());
+        copy.setStringProperty(EventHeaders.REPLAY_OF, dead.getStringProperty(DeadLetterPolicy.LETTER_ID));
         return copy;
     }
 
@@ -157,8 +159,8 @@ public class DeadLetters {
         }
         return new DeadLetter(id, queue,
                 byBroker ? m.getStringProperty(ORIGINAL_QUEUE) : m.getStringProperty(DeadLetterPolicy.FROM_QUEUE),
-                m.getStringProperty("WbxtEventKey"), m.getStringProperty("WbxtResource"), m.getStringProperty("WbxtEvent"),
-                m.getStringProperty("JMSXGroupID"), byBroker ? "moved by the broker to " + queue
+                m.getStringProperty(EventHeaders.EVENT_KEY), m.getStringProperty(EventHeaders.RESOURCE),
+                m.getStringProperty(EventHeaders.EVENT), m.getStringProperty(EventHeaders.GROUP_ID), byBroker ? "moved by the broker to " + queue
                         : m.getStringProperty(DeadLetterPolicy.REASON),
                 m.propertyExists(DeadLetterPolicy.ATTEMPTS) ? m.getIntProperty(DeadLetterPolicy.ATTEMPTS) : 0,
                 instant(m, DeadLetterPolicy.FIRST_FAILED_AT), instant(m, DeadLetterPolicy.FAILED_AT),

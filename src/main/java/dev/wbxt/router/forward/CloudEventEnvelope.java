@@ -1,5 +1,7 @@
 package dev.wbxt.router.forward;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,15 +37,30 @@ import org.apache.camel.Exchange;
 public class CloudEventEnvelope {
     public static final String CONTENT_TYPE = JsonFormat.CONTENT_TYPE; // application/cloudevents+json
     /** Headers the envelope leaves on the message, for destination filters. */
-    public static final String ROOM = "WbxtRoomId";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final EnrichedEvent enriched = new EnrichedEvent();
     private final String source;
 
-    /** @param source {@code forward.source}; empty: {@code urn:webex-event-router:{orgId}} */
+    /** @param source {@code forward.source}, checked with {@link #isSource} at start */
     public CloudEventEnvelope(String source) {
-        this.source = source == null || source.isBlank() ? "urn:webex-event-router:{orgId}" : source.trim();
+        this.source = source;
+    }
+
+    /**
+     * Whether {@code source} makes a CloudEvents source (a non-empty URI reference) once {@code {orgId}} is replaced:
+     * checked at start, since {@code URI.create} would otherwise fail on every event and dead-letter it.
+     */
+    public static boolean isSource(String source) {
+        if (source == null || source.isBlank()) {
+            return false;
+        }
+        try {
+            URI.create(source.replace("{orgId}", "org"));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     public static EventFormat format() {
@@ -56,7 +73,7 @@ public class CloudEventEnvelope {
         exchange.getMessage().setBody(new String(format().serialize(event), StandardCharsets.UTF_8));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, CONTENT_TYPE);
         if (event.getSubject() != null) {
-            exchange.getMessage().setHeader(ROOM, event.getSubject());
+            exchange.getMessage().setHeader(EventHeaders.ROOM_ID, event.getSubject());
         }
     }
 
@@ -65,7 +82,7 @@ public class CloudEventEnvelope {
         Map<?, ?> data = webhook.get("data") instanceof Map<?, ?> d ? d : Map.of();
         String resource = text(webhook.get("resource"));
         String event = text(webhook.get("event"));
-        String key = exchange.getMessage().getHeader("WbxtEventKey", String.class);
+        String key = exchange.getMessage().getHeader(EventHeaders.EVENT_KEY, String.class);
         String org = text(webhook.get("orgId"));
         String room = "rooms".equals(resource) ? text(data.get("id")) : text(data.get("roomId"));
 
@@ -97,7 +114,7 @@ public class CloudEventEnvelope {
                 // fall through to the time it was received
             }
         }
-        Long received = exchange.getMessage().getHeader("WbxtReceivedAt", Long.class);
+        Long received = exchange.getMessage().getHeader(EventHeaders.RECEIVED_AT, Long.class);
         return Instant.ofEpochMilli(received != null ? received : System.currentTimeMillis()).atOffset(ZoneOffset.UTC);
     }
 

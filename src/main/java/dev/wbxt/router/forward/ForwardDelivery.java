@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.wbxt.router.EventHeaders;
 import dev.wbxt.router.processing.DeadLetterPolicy;
 import dev.wbxt.router.processing.Retries;
 import io.cloudevents.CloudEvent;
@@ -27,7 +28,18 @@ public class ForwardDelivery {
     public static final String ROOM = "forwardRoom";
 
     /** How the CloudEvent travels: the JSON document, or the HTTP binding's {@code ce-*} headers with data as body. */
-    public enum Mode { STRUCTURED, BINARY }
+    public enum Mode {
+        STRUCTURED, BINARY;
+
+        /** The one rule for a destination's {@code mode}: used when its bean is bound and by {@link DestinationCheck}. */
+        static Mode of(String mode) {
+            try {
+                return valueOf(mode.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("mode must be structured or binary, not '" + mode + "'");
+            }
+        }
+    }
 
     private Set<String> resources;
     private Set<String> events;
@@ -63,9 +75,9 @@ public class ForwardDelivery {
      */
     public boolean selects(Exchange exchange) {
         Message in = exchange.getMessage();
-        return listed(resources, in.getHeader("WbxtResource", String.class))
-                && listed(events, in.getHeader("WbxtEvent", String.class))
-                && listed(rooms, in.getHeader(CloudEventEnvelope.ROOM, String.class));
+        return listed(resources, in.getHeader(EventHeaders.RESOURCE, String.class))
+                && listed(events, in.getHeader(EventHeaders.EVENT, String.class))
+                && listed(rooms, in.getHeader(EventHeaders.ROOM_ID, String.class));
     }
 
     private static boolean listed(Set<String> list, String value) {
@@ -82,8 +94,8 @@ public class ForwardDelivery {
     public void format(Exchange exchange) {
         Message message = exchange.getMessage();
         String json = message.getBody(String.class);
-        String room = message.getHeader(CloudEventEnvelope.ROOM, String.class);
-        String key = message.getHeader("WbxtEventKey", String.class);
+        String room = message.getHeader(EventHeaders.ROOM_ID, String.class);
+        String key = message.getHeader(EventHeaders.EVENT_KEY, String.class);
         CloudEvent event = key == null || mode == Mode.BINARY
                 ? CloudEventEnvelope.format().deserialize(json.getBytes(StandardCharsets.UTF_8)) : null;
         message.removeHeaders("*");
@@ -112,11 +124,7 @@ public class ForwardDelivery {
     }
 
     public void setMode(String mode) {
-        try {
-            this.mode = Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("mode must be structured or binary, not '" + mode + "'");
-        }
+        this.mode = Mode.of(mode);
     }
 
     public void setMaxAttempts(int maxAttempts) {

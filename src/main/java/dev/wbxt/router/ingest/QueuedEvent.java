@@ -3,6 +3,7 @@ package dev.wbxt.router.ingest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.wbxt.router.EventHeaders;
 import org.apache.camel.Message;
 
 /**
@@ -12,23 +13,21 @@ import org.apache.camel.Message;
  * the same key, whichever way it came.
  */
 public final class QueuedEvent {
-    /** Artemis' duplicate id: a second message with the same value is dropped, atomically with the journal write. */
-    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
-
     private QueuedEvent() {
     }
 
     /** The stored message's properties for {@code notification}, received at {@code receivedAtMillis}. */
     public static Map<String, Object> headers(WebhookNotification notification, long receivedAtMillis) {
         Map<String, Object> headers = new LinkedHashMap<>();
-        headers.put(WebhookReceiverRoute.EVENT_KEY, notification.dedupeKey());
-        headers.put(WebhookReceiverRoute.RESOURCE, notification.resource());
-        headers.put(WebhookReceiverRoute.EVENT, notification.event());
-        headers.put(WebhookReceiverRoute.RECEIVED_AT, receivedAtMillis);
-        headers.put(DUPLICATE_ID, notification.dedupeKey());
+        headers.put(EventHeaders.EVENT_KEY, notification.dedupeKey());
+        headers.put(EventHeaders.RESOURCE, notification.resource());
+        headers.put(EventHeaders.EVENT, notification.event());
+        headers.put(EventHeaders.RECEIVED_AT, receivedAtMillis);
+        // Artemis drops a second message with the same duplicate id, atomically with the journal write.
+        headers.put(EventHeaders.DUPLICATE_ID, notification.dedupeKey());
         if (notification.roomId() != null) {
             // One message group per room: events of a room are processed in order, rooms in parallel.
-            headers.put(StoreComponent.GROUP_ID, notification.roomId());
+            headers.put(EventHeaders.GROUP_ID, notification.roomId());
         }
         return headers;
     }

@@ -22,8 +22,6 @@ import org.apache.camel.support.DefaultComponent;
  * {@code maxInFlight} sends already wait for their confirmation.
  */
 public class StoreComponent extends DefaultComponent {
-    /** The header stored as the core group id: the JMS name, so that a JMS consumer reads it back the same. */
-    public static final String GROUP_ID = "JMSXGroupID";
     private final BrokerLogin broker;
     private final int maxInFlight;
 

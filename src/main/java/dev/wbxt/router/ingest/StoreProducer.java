@@ -1,5 +1,7 @@
 package dev.wbxt.router.ingest;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -156,7 +158,7 @@ class StoreProducer extends DefaultAsyncProducer {
             if (value == null) {
                 continue;
             }
-            if (StoreComponent.GROUP_ID.equalsIgnoreCase(header.getKey())) {
+            if (EventHeaders.GROUP_ID.equalsIgnoreCase(header.getKey())) {
                 to.setGroupID(value.toString());
             } else {
                 to.putObjectProperty(header.getKey(), value); // String, Long, Integer, Boolean...: the same type

@@ -1,5 +1,7 @@
 package dev.wbxt.router.ingest;
 
+import dev.wbxt.router.EventHeaders;
+
 import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -18,10 +20,6 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public class WebhookReceiverRoute extends RouteBuilder {
     /** Headers the processing routes read; everything else from the HTTP request is dropped before the queue. */
-    public static final String EVENT_KEY = "WbxtEventKey";
-    public static final String RESOURCE = "WbxtResource";
-    public static final String EVENT = "WbxtEvent";
-    public static final String RECEIVED_AT = "WbxtReceivedAt";
 
     private final SignatureVerifier signatures;
     private final Admission admission;

@@ -1,6 +1,7 @@
 package dev.wbxt.router.mercury;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.wbxt.router.RouterSettings.SocketTiming;
 import dev.wbxt.router.ops.RouterMetrics;
@@ -32,12 +33,14 @@ public class MercuryComponent extends DefaultComponent {
         }
     }
 
-    private final Connection connection;
+    private final Supplier<Connection> settings;
+    private Connection connection;
     private final RouterMetrics metrics;
     private final SocketStatus status = new SocketStatus();
 
-    public MercuryComponent(Connection connection, RouterMetrics metrics) {
-        this.connection = connection;
+    /** {@code connection} is asked once, when the first consumer is created (the webex: options are bound then). */
+    public MercuryComponent(Supplier<Connection> connection, RouterMetrics metrics) {
+        this.settings = connection;
         this.metrics = metrics;
         metrics.socketConnected(status::connected);
     }
@@ -63,7 +66,10 @@ public class MercuryComponent extends DefaultComponent {
         };
     }
 
-    Connection connection() {
+    synchronized Connection connection() {
+        if (connection == null) {
+            connection = settings.get();
+        }
         return connection;
     }
 

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import dev.wbxt.router.EventHeaders;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -44,7 +45,7 @@ public final class DirectRoutes {
      * when a route consumes it, otherwise {@code other-resources}.
      */
     public void resource(Exchange exchange) {
-        exchange.setVariable(RESOURCE_ROUTE, pick(RESOURCE_PREFIX, exchange.getMessage().getHeader("WbxtResource", String.class),
+        exchange.setVariable(RESOURCE_ROUTE, pick(RESOURCE_PREFIX, exchange.getMessage().getHeader(EventHeaders.RESOURCE, String.class),
                 OTHER_RESOURCES));
     }
 

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
+import dev.wbxt.router.Settings;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * Stops the start when the public or the management port is taken. Camel 4.18 does not: when the port is in use,
@@ -22,14 +22,14 @@ public final class ListeningPorts {
 
     /** Throws with the setting to change when a port cannot be bound; run before the context starts. */
     public static void check(CamelContext context) {
-        PropertiesComponent p = context.getPropertiesComponent();
-        check(p, "camel.server.host", "camel.server.port", "server.port (SERVER_PORT)");
-        check(p, "camel.management.host", "camel.management.port", "management.port (MANAGEMENT_PORT)");
+        Settings p = Settings.of(context);
+        check(p, "camel.server.host", "camel.server.port", Settings.named("server.port"));
+        check(p, "camel.management.host", "camel.management.port", Settings.named("management.port"));
     }
 
-    private static void check(PropertiesComponent p, String hostKey, String portKey, String setting) {
-        String host = p.resolveProperty(hostKey).orElse("0.0.0.0").trim();
-        int port = p.resolveProperty(portKey).map(String::trim).map(Integer::parseInt).orElse(0);
+    private static void check(Settings p, String hostKey, String portKey, String setting) {
+        String host = p.text(hostKey);
+        int port = p.port(portKey);
         if (port == 0) {
             return; // any free port
         }

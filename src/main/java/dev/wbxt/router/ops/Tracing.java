@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import dev.wbxt.router.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
@@ -64,14 +65,11 @@ public final class Tracing {
      * {@code OTEL_TRACES_EXPORTER=none}.
      */
     static boolean isOn(PropertiesComponent properties) {
-        String exporter = text(properties, "otel.traces.exporter");
-        if (Boolean.parseBoolean(text(properties, "otel.sdk.disabled")) || "none".equals(exporter)) {
+        Settings settings = new Settings(properties);
+        String exporter = settings.text("otel.traces.exporter");
+        if (Boolean.parseBoolean(settings.text("otel.sdk.disabled")) || "none".equals(exporter)) {
             return false;
         }
-        return !exporter.isEmpty() || !text(properties, "otel.exporter.otlp.endpoint").isEmpty();
-    }
-
-    private static String text(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).map(String::trim).orElse("");
+        return !exporter.isEmpty() || !settings.text("otel.exporter.otlp.endpoint").isEmpty();
     }
 }

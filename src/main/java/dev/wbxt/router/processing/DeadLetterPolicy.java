@@ -1,10 +1,11 @@
 package dev.wbxt.router.processing;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -73,7 +74,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     /** Decides once per failure; the verdict is kept for {@link #annotate} or {@link #rollBack}. */
     private boolean giveUp(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Long firstFailure = firstFailures.get(received(exchange).getHeader(WebhookReceiverRoute.EVENT_KEY));
+        Long firstFailure = firstFailures.get(received(exchange).getHeader(EventHeaders.EVENT_KEY));
         FailureRules.Verdict verdict = rules.decide(retriesOf(exchange), failure, attempt(exchange),
                 firstFailure == null ? 0 : firstFailure, System.currentTimeMillis());
         exchange.setProperty(VERDICT, verdict);
@@ -88,7 +89,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
             message.copyFrom(received);
             exchange.setMessage(message);
         }
-        Object key = message.getHeader(WebhookReceiverRoute.EVENT_KEY);
+        Object key = message.getHeader(EventHeaders.EVENT_KEY);
         // The duplicate id would make the broker drop the event when it is replayed from the dead letters.
         message.removeHeaders("_AMQ_*");
         Long firstFailure = firstFailures.remove(key);
@@ -98,7 +99,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
 
     private void rollBack(Exchange exchange) throws InterruptedException {
         FailureRules.Verdict verdict = verdictOf(exchange);
-        Object key = received(exchange).getHeader(WebhookReceiverRoute.EVENT_KEY);
+        Object key = received(exchange).getHeader(EventHeaders.EVENT_KEY);
         firstFailures.putIfAbsent(key, System.currentTimeMillis());
         report.retried(queueOf(exchange), key, attempt(exchange), retriesOf(exchange).maxAttempts(),
                 verdict.delayMillis(), verdict.reason());
@@ -115,7 +116,7 @@ public class DeadLetterPolicy extends RouteConfigurationBuilder {
     }
 
     private static int attempt(Exchange exchange) {
-        Integer count = received(exchange).getHeader("JMSXDeliveryCount", Integer.class);
+        Integer count = received(exchange).getHeader(EventHeaders.DELIVERY_COUNT, Integer.class);
         return count == null ? 1 : count;
     }
 

@@ -1,11 +1,12 @@
 package dev.wbxt.router.processing;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -29,7 +30,7 @@ public class EventLog {
     public void record(Exchange exchange, String outcome) {
         Map<String, Object> event = exchange.getVariable("event", Map.class);
         Map<String, Object> data = event == null ? Map.of() : (Map<String, Object>) event.getOrDefault("data", Map.of());
-        Long receivedAt = exchange.getMessage().getHeader(WebhookReceiverRoute.RECEIVED_AT, Long.class);
+        Long receivedAt = exchange.getMessage().getHeader(EventHeaders.RECEIVED_AT, Long.class);
         Map<String, Object> line = new LinkedHashMap<>();
         String resource = event == null ? null : (String) event.get("resource");
         line.put("resource", resource);

@@ -3,6 +3,7 @@ package dev.wbxt.router.processing;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import dev.wbxt.router.retry.PermanentFailureException;
 import dev.wbxt.router.retry.RetryTiming;
 import dev.wbxt.router.webex.WebexApiException;
 import dev.wbxt.router.webex.WebexUnavailableException;
@@ -72,10 +73,13 @@ public final class FailureRules {
         return Verdict.retryIn(Math.min(policy.delayAfter(attempt), policy.outageDelayMillis()), failure);
     }
 
-    /** A failure that the same input will meet again, however often it is retried. */
+    /**
+     * A failure that the same input will meet again, however often it is retried: said so by the code that saw the
+     * bad data ({@link PermanentFailureException}), by Webex (a 4xx), or by the JSON parser.
+     */
     static boolean isPermanent(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException
+            if (t instanceof PermanentFailureException
                     || t instanceof WebexApiException webex && !webex.isRetryable()
                     || t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
                 return true;

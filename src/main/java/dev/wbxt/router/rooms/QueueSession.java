@@ -1,5 +1,7 @@
 package dev.wbxt.router.rooms;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -7,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.broker.CoreMessages;
-import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -86,7 +87,7 @@ final class QueueSession implements AutoCloseable {
                 message.individualAcknowledge();
             } catch (ActiveMQException e) {
                 // the session broke: the event is delivered again (to this consumer after a reconnection, or later)
-                LOG.warn("Could not acknowledge event {}: {}", message.getStringProperty(WebhookReceiverRoute.EVENT_KEY), e.getMessage());
+                LOG.warn("Could not acknowledge event {}: {}", message.getStringProperty(EventHeaders.EVENT_KEY), e.getMessage());
             }
         });
     }
@@ -112,7 +113,7 @@ final class QueueSession implements AutoCloseable {
                 producer.send(dlq, copy);
                 message.individualAcknowledge();
             } catch (ActiveMQException e) {
-                LOG.warn("Could not dead-letter event {}: {}; it is delivered again", message.getStringProperty(WebhookReceiverRoute.EVENT_KEY),
+                LOG.warn("Could not dead-letter event {}: {}; it is delivered again", message.getStringProperty(EventHeaders.EVENT_KEY),
                         e.getMessage());
             }
         });
@@ -124,7 +125,7 @@ final class QueueSession implements AutoCloseable {
             ops.execute(call);
         } catch (RejectedExecutionException closed) {
             LOG.debug("Event {} settled after the stop: delivered again at the next start",
-                    message.getStringProperty(WebhookReceiverRoute.EVENT_KEY));
+                    message.getStringProperty(EventHeaders.EVENT_KEY));
         }
     }
 

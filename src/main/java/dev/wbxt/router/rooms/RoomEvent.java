@@ -1,10 +1,11 @@
 package dev.wbxt.router.rooms;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.util.HashMap;
 import java.util.Map;
 
 import dev.wbxt.router.broker.CoreMessages;
-import dev.wbxt.router.ingest.WebhookReceiverRoute;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
@@ -16,7 +17,6 @@ import org.apache.activemq.artemis.api.core.client.ClientMessage;
  */
 final class RoomEvent {
     /** The Camel header with the event's room: JMS's name for the message group, which the forward route keeps. */
-    static final String ROOM_HEADER = "JMSXGroupID";
     /** The broker's own properties (duplicate id, group, routing): not the event's. */
     static final SimpleString BROKER_PREFIX = SimpleString.of("_AMQ_");
     private final ClientMessage message;
@@ -49,7 +49,7 @@ final class RoomEvent {
             }
         }
         if (room instanceof String group) {
-            headers.put(ROOM_HEADER, group);
+            headers.put(EventHeaders.GROUP_ID, group);
         }
         return headers;
     }
@@ -67,7 +67,7 @@ final class RoomEvent {
     }
 
     Object key() {
-        return message.getStringProperty(WebhookReceiverRoute.EVENT_KEY);
+        return message.getStringProperty(EventHeaders.EVENT_KEY);
     }
 
     /** The attempt now running (1-based). */

@@ -7,13 +7,15 @@ import dev.wbxt.router.processing.FailureReport;
 import dev.wbxt.router.processing.FailureRules;
 import dev.wbxt.router.processing.Retries;
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 
 /**
  * {@code rooms:<queue>}: consumes a durable Artemis queue whose messages are grouped by room, one lane per room
  * (see {@link RoomsEndpoint} for the options). Bound as {@code rooms} by the service, with the broker and the
- * failure rules of {@code processing.*}.
+ * failure rules of {@code processing.*} (the generated service file cannot make one: it needs them).
  */
+@Component("rooms")
 public class RoomsComponent extends DefaultComponent {
     private final BrokerLogin broker;
     private final Retries retries;

@@ -13,7 +13,7 @@ import org.apache.camel.support.DefaultEndpoint;
 /**
  * {@code rooms:<queue>?maxInFlight=1000&workerThreads=16}: a consumer only (events are stored by the receiver).
  */
-@UriEndpoint(scheme = "rooms", title = "Rooms", syntax = "rooms:queue", consumerOnly = true,
+@UriEndpoint(firstVersion = "0.1.0", scheme = "rooms", title = "Rooms", syntax = "rooms:queue", consumerOnly = true,
         category = {Category.MESSAGING})
 public class RoomsEndpoint extends DefaultEndpoint {
     @UriPath(description = "The durable queue to consume")

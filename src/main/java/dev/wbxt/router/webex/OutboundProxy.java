@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
+import dev.wbxt.router.Settings;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
 
@@ -81,7 +82,7 @@ public final class OutboundProxy {
         if (value.isEmpty()) {
             return null;
         }
-        String named = key + " (" + key.toUpperCase(Locale.ROOT).replace('.', '_') + ")";
+        String named = Settings.named(key);
         URI uri;
         try {
             uri = URI.create(value.contains("://") ? value : "http://" + value);

@@ -1,5 +1,7 @@
 package dev.wbxt.router.webex;
 
+import dev.wbxt.router.retry.PermanentFailureException;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -78,7 +80,7 @@ public class WebexClient implements AutoCloseable {
     /** {@code ticker}: the cache's clock; a test passes its own to step past the cache time without waiting. */
     WebexClient(CamelContext context, WebexConfiguration configuration, WebexAvailability availability, Ticker ticker) {
         this.context = context;
-        this.cfg = configuration.copy();
+        this.cfg = configuration;
         this.availability = availability;
         if (cfg.getBotToken() == null || cfg.getBotToken().isBlank()) {
             throw new IllegalArgumentException("Webex bot token is not configured");
@@ -177,7 +179,7 @@ public class WebexClient implements AutoCloseable {
 
     /**
      * Runs one operation; the future completes on a Vert.x event loop (do not block in what it triggers).
-     * {@code id} is validated before any URL is built (invalid → IllegalArgumentException thrown here, nothing sent);
+     * {@code id} is validated before any URL is built (invalid → PermanentFailureException thrown here, nothing sent);
      * {@code body} is a Map or a JSON object string for POST/PUT. The future fails with a {@link WebexApiException}
      * ({@link WebexUnavailableException} when Webex did not serve the call).
      */
@@ -380,12 +382,12 @@ public class WebexClient implements AutoCloseable {
 
     private static Buffer toJson(Object body) {
         if (body == null) {
-            throw new IllegalArgumentException("Webex request body is missing");
+            throw new PermanentFailureException("Webex request body is missing");
         }
         try {
             if (body instanceof String s) {
                 if (!(JSON.readTree(s).isObject())) {
-                    throw new IllegalArgumentException("Webex request body must be a JSON object");
+                    throw new PermanentFailureException("Webex request body must be a JSON object");
                 }
                 return Buffer.buffer(s.getBytes(StandardCharsets.UTF_8));
             }
@@ -393,9 +395,9 @@ public class WebexClient implements AutoCloseable {
                 return Buffer.buffer(JSON.writeValueAsBytes(body));
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("Webex request body is not valid JSON", e);
+            throw new PermanentFailureException("Webex request body is not valid JSON", e);
         }
-        throw new IllegalArgumentException("Webex request body must be a Map or a JSON string, not " + body.getClass().getName());
+        throw new PermanentFailureException("Webex request body must be a Map or a JSON string, not " + body.getClass().getName());
     }
 
     private static Object parseJson(Buffer body) {

@@ -1,28 +1,33 @@
 package dev.wbxt.router.webex;
 
-import org.apache.camel.Endpoint;
-import org.apache.camel.support.DefaultComponent;
-
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import java.util.Map;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
 
 /**
  * The {@code webex:} component: {@code webex:<operation>[?id=...]}. One {@link WebexClient} per component, so all
- * endpoints share the connection pool and the cached bot identity. Registered by the app:
- * {@code context.addComponent("webex", new WebexComponent(cfg))}.
+ * endpoints share the connection pool and the cached bot identity. Its options ({@link WebexConfiguration}) are
+ * bound by camel-main from {@code camel.component.webex.*} through the generated {@code WebexComponentConfigurer}.
  */
+@Component("webex")
 public class WebexComponent extends DefaultComponent {
-    private final WebexConfiguration configuration;
-    private final WebexAvailability availability;
+    @Metadata(description = "The Webex client's settings: API URL, bot token, timeouts, retries, circuit breaker, cache.")
+    private WebexConfiguration configuration = new WebexConfiguration();
+    private WebexAvailability availability;
     private WebexClient client;
     private ExecutorService answers;
 
+    public WebexComponent() {
+    }
+
     public WebexComponent(WebexConfiguration configuration) {
-        this.configuration = configuration.copy();
-        this.availability = new WebexAvailability(this.configuration);
+        this.configuration = configuration;
     }
 
     /** Whether Webex answers right now (one cheap call, none while the circuit is open). */
@@ -30,13 +35,23 @@ public class WebexComponent extends DefaultComponent {
         return client().isAnswering();
     }
 
-    /** Whether Webex is answering, shared by every call of this component (health, metrics). */
-    public WebexAvailability getAvailability() {
+    /**
+     * Whether Webex is answering, shared by every call of this component (health, metrics). Made on first use: the
+     * circuit breaker reads the options, which camel-main binds after the component is created.
+     */
+    public synchronized WebexAvailability getAvailability() {
+        if (availability == null) {
+            availability = new WebexAvailability(configuration);
+        }
         return availability;
     }
 
     public WebexConfiguration getConfiguration() {
-        return configuration.copy();
+        return configuration;
+    }
+
+    public void setConfiguration(WebexConfiguration configuration) {
+        this.configuration = configuration;
     }
 
     @Override
@@ -56,7 +71,7 @@ public class WebexComponent extends DefaultComponent {
     /** Created on first use: it needs the started CamelContext (its Vert.x instance, the meter registry). */
     public synchronized WebexClient client() {
         if (client == null) {
-            client = new WebexClient(getCamelContext(), configuration, availability);
+            client = new WebexClient(getCamelContext(), configuration, getAvailability());
         }
         return client;
     }

@@ -1,65 +1,55 @@
 package dev.wbxt.router.webex;
 
-/**
- * Settings of the {@code webex:} component and of {@link WebexClient}. Plain POJO so camel-main can bind
- * properties onto it and tests can shrink the back-offs to milliseconds.
- */
-public class WebexConfiguration {
-    private String apiUrl = "https://webexapis.com/v1";
-    private String botToken;
-    private int connectTimeoutMillis = 5000;
-    private int responseTimeoutMillis = 15000;
-    /** Attempts in total for 5xx, timeouts and connection errors (and the cap on 429 waits). */
-    private int maxAttempts = 4;
-    private long initialBackoffMillis = 200;
-    private double backoffMultiplier = 2.0;
-    private long maxBackoffMillis = 5000;
-    /** Random share taken off each backoff (0-1), so the retries of many rooms against a failing Webex spread out. */
-    private double backoffJitter = 0.2;
-    /** Keep-alive connections to Webex at most; more calls at once wait for a free one (none is refused). */
-    private int maxConnections = 32;
-    /** A 429 asking to wait longer than this is not slept on: it fails (retryable) so the caller can re-queue. */
-    private long maxRetryAfterMillis = 60000;
-    /** Extra GETs of a message / attachment action answering 404: Webex documents a lag behind the webhook. */
-    private int notFoundRetries = 3;
-    private long notFoundRetryDelayMillis = 500;
-    /** Circuit breaker over all calls: opens when this share of the last {@code circuitWindow} calls failed. */
-    private int circuitWindow = 20;
-    private int circuitMinimumCalls = 10;
-    private float circuitFailureRatePercent = 50;
-    /** How long the circuit stays open before a few trial calls are let through. */
-    private long circuitOpenMillis = 5000;
-    /** How long a fetched room or person is reused (0: never): a renamed room shows its new title after that. */
-    private long cacheMillis = 60000;
-    /** At most that many rooms and people are kept. */
-    private int cacheSize = 10000;
-    /** Not a webex.client.* setting: built from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (see {@link OutboundProxy}). */
-    private OutboundProxy proxy = OutboundProxy.NONE;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
 
-    public WebexConfiguration copy() {
-        WebexConfiguration c = new WebexConfiguration();
-        c.apiUrl = apiUrl;
-        c.botToken = botToken;
-        c.connectTimeoutMillis = connectTimeoutMillis;
-        c.responseTimeoutMillis = responseTimeoutMillis;
-        c.maxAttempts = maxAttempts;
-        c.initialBackoffMillis = initialBackoffMillis;
-        c.backoffMultiplier = backoffMultiplier;
-        c.maxBackoffMillis = maxBackoffMillis;
-        c.backoffJitter = backoffJitter;
-        c.maxConnections = maxConnections;
-        c.maxRetryAfterMillis = maxRetryAfterMillis;
-        c.notFoundRetries = notFoundRetries;
-        c.notFoundRetryDelayMillis = notFoundRetryDelayMillis;
-        c.circuitWindow = circuitWindow;
-        c.circuitMinimumCalls = circuitMinimumCalls;
-        c.circuitFailureRatePercent = circuitFailureRatePercent;
-        c.circuitOpenMillis = circuitOpenMillis;
-        c.cacheMillis = cacheMillis;
-        c.cacheSize = cacheSize;
-        c.proxy = proxy;
-        return c;
-    }
+/**
+ * Options of the {@code webex:} component ({@code camel.component.webex.*}) and of {@link WebexClient}. Each default
+ * is written here only, as Camel components do (the field and its {@code defaultValue} for the catalog):
+ * application.properties maps the older {@code webex.client.*} keys onto these options without repeating them.
+ */
+@UriParams
+public class WebexConfiguration {
+    @UriParam(defaultValue = "https://webexapis.com/v1", description = "The Webex REST API base URL (the simulator or a test server in place of Webex).")
+    private String apiUrl = "https://webexapis.com/v1";
+    @UriParam(label = "security", secret = true, description = "The bot's access token, sent as a Bearer token on every call; masked by Camel wherever options are shown.")
+    private String botToken;
+    @UriParam(label = "advanced", defaultValue = "5000", description = "How long a TCP/TLS connection to Webex may take, in ms.")
+    private int connectTimeoutMillis = 5000;
+    @UriParam(label = "advanced", defaultValue = "15000", description = "How long Webex may take to answer one request, in ms; a POST that timed out is not sent again.")
+    private int responseTimeoutMillis = 15000;
+    @UriParam(label = "advanced", defaultValue = "4", description = "Attempts in total for 5xx, timeouts and connection errors (and the cap on 429 waits).")
+    private int maxAttempts = 4;
+    @UriParam(label = "advanced", defaultValue = "200", description = "First wait between attempts of one call, in ms.")
+    private long initialBackoffMillis = 200;
+    @UriParam(label = "advanced", defaultValue = "2", description = "Each further wait is the previous one times this.")
+    private double backoffMultiplier = 2.0;
+    @UriParam(label = "advanced", defaultValue = "5000", description = "Longest wait between attempts of one call, in ms.")
+    private long maxBackoffMillis = 5000;
+    @UriParam(label = "advanced", defaultValue = "0.2", description = "Random share (0-1) taken off each backoff, so the retries of many rooms against a failing Webex spread out.")
+    private double backoffJitter = 0.2;
+    @UriParam(label = "advanced", defaultValue = "32", description = "Keep-alive connections to Webex at most; more calls at once wait for a free one (none is refused).")
+    private int maxConnections = 32;
+    @UriParam(label = "advanced", defaultValue = "60000", description = "A 429 asking to wait longer than this is not slept on: the call fails (retryable) so the caller can re-queue.")
+    private long maxRetryAfterMillis = 60000;
+    @UriParam(label = "advanced", defaultValue = "3", description = "Extra GETs of a message or attachment action answering 404: Webex documents a lag behind the webhook.")
+    private int notFoundRetries = 3;
+    @UriParam(label = "advanced", defaultValue = "500", description = "Wait before each of those extra GETs, in ms.")
+    private long notFoundRetryDelayMillis = 500;
+    @UriParam(label = "advanced", defaultValue = "20", description = "Calls the circuit breaker looks back on.")
+    private int circuitWindow = 20;
+    @UriParam(label = "advanced", defaultValue = "10", description = "Calls needed in the window before the circuit may open.")
+    private int circuitMinimumCalls = 10;
+    @UriParam(label = "advanced", defaultValue = "50", description = "Share of failed calls (no answer, 5xx) in the window that opens the circuit, in percent.")
+    private float circuitFailureRatePercent = 50;
+    @UriParam(label = "advanced", defaultValue = "5000", description = "How long the circuit stays open before a few trial calls are let through, in ms.")
+    private long circuitOpenMillis = 5000;
+    @UriParam(label = "advanced", defaultValue = "60000", description = "How long a fetched room or person is reused, in ms (0: never): a renamed room shows its new title after that.")
+    private long cacheMillis = 60000;
+    @UriParam(label = "advanced", defaultValue = "10000", description = "Rooms and people kept at most in that cache.")
+    private int cacheSize = 10000;
+    /** Not an option of the component: built from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (RouterSettings, {@link OutboundProxy}). */
+    private OutboundProxy proxy = OutboundProxy.NONE;
 
     public String getApiUrl() {
         return apiUrl;

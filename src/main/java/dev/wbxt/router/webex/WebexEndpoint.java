@@ -1,23 +1,44 @@
 package dev.wbxt.router.webex;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
-/** {@code webex:<operation>?id=<webex id>}: producer only (Webex pushes events through webhooks, not this). */
+/**
+ * Calls the Webex REST API as the bot: messages, rooms, people, attachment actions and webhooks. Producer only: Webex
+ * events arrive as webhooks. This text is the component's description in its generated metadata.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "webex", title = "Webex", syntax = "webex:operation", producerOnly = true,
+        category = { Category.CHAT, Category.CLOUD, Category.API }, headersClass = WebexConstants.class)
 public class WebexEndpoint extends DefaultEndpoint {
+    @UriPath(description = "The Webex REST operation to call (the values of WebexOperation).")
+    @Metadata(required = true)
     private final WebexOperation operation;
-    /** The resource id for get/update/delete operations; the {@code WebexId} header overrides it. */
+    @UriParam(description = "The resource id for get, update and delete operations; the WebexId header is used when"
+            + " it is not set.")
     private String id;
-    /** Page size ({@code max}) for listWebhooks; all pages are fetched either way. */
+    @UriParam(description = "Page size (max) of the list operations; all pages are fetched either way.")
     private Integer max;
-    /** Query parameters of listMessages / listRooms (see the README table). */
+    @UriParam(description = "listMessages: the room whose messages are listed.")
     private String roomId;
+    @UriParam(description = "listMessages: only messages mentioning these people (me: the bot).")
     private String mentionedPeople;
+    @UriParam(description = "listMessages: only the replies of this parent message.")
     private String parentId;
+    @UriParam(description = "listMessages: only messages sent before this ISO-8601 time.")
     private String before;
+    @UriParam(description = "listRooms: only rooms of this type (direct or group).")
     private String type;
+    @UriParam(description = "listRooms: sort by id, lastactivity or created.")
     private String sortBy;
 
     public WebexEndpoint(String uri, WebexComponent component, WebexOperation operation) {
@@ -109,8 +130,8 @@ public class WebexEndpoint extends DefaultEndpoint {
     }
 
     /** The list query of this endpoint, unset options left out. */
-    java.util.Map<String, String> query() {
-        java.util.Map<String, String> q = new java.util.LinkedHashMap<>();
+    Map<String, String> query() {
+        Map<String, String> q = new LinkedHashMap<>();
         q.put("roomId", roomId);
         q.put("mentionedPeople", mentionedPeople);
         q.put("parentId", parentId);

@@ -1,6 +1,7 @@
 package dev.wbxt.router.webex;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -10,9 +11,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * stores every webhook and answers once Webex is back), so it must not be taken out of rotation, nor flap.
  */
 public class WebexHealthCheck extends AbstractHealthCheck {
-    private final WebexAvailability availability;
+    private final Supplier<WebexAvailability> availability; // read when asked: the component's options bind after this
 
-    public WebexHealthCheck(WebexAvailability availability) {
+    public WebexHealthCheck(Supplier<WebexAvailability> availability) {
         super("wbxt", "webex");
         this.availability = availability;
     }
@@ -24,6 +25,7 @@ public class WebexHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        WebexAvailability availability = this.availability.get();
         builder.detail("circuit", availability.state());
         builder.message(availability.isOutage()
                 ? "Webex unreachable since " + availability.unavailableSince() + ": events wait in the queue"

@@ -1,5 +1,7 @@
 package dev.wbxt.router.webex;
 
+import dev.wbxt.router.retry.PermanentFailureException;
+
 /**
  * Webex ids are unpadded base64url strings of bounded length. Anything else (a slash, a dot, a percent sign,
  * a question mark...) could change the meaning of the URL it is spliced into, so it is refused before any call.
@@ -31,10 +33,10 @@ public final class WebexIds {
         return true;
     }
 
-    /** Returns the id, or throws {@link IllegalArgumentException} naming the field (never echoing the value). */
+    /** Returns the id, or throws {@link PermanentFailureException} naming the field (never echoing the value). */
     public static String require(String field, String id) {
         if (!isValid(id)) {
-            throw new IllegalArgumentException(field + " is not a Webex id");
+            throw new PermanentFailureException(field + " is not a Webex id");
         }
         return id;
     }

@@ -16,11 +16,8 @@ import org.apache.camel.support.DefaultAsyncProducer;
  * the body (Map, or List for list operations) with status and tracking id headers.
  */
 public class WebexProducer extends DefaultAsyncProducer {
-    public static final String HEADER_ID = "WebexId";
     /** The id of a {@code toD webex:...?id=} call, handed over by {@link WebexSendDynamicAware}. */
     static final String DYNAMIC_ID = "WebexDynamicId";
-    public static final String HEADER_STATUS = "WebexStatusCode";
-    public static final String HEADER_TRACKING_ID = "WebexTrackingId";
 
     public WebexProducer(WebexEndpoint endpoint) {
         super(endpoint);
@@ -42,7 +39,7 @@ public class WebexProducer extends DefaultAsyncProducer {
             if (op.needsId()) {
                 String dynamic = exchange.getProperty(DYNAMIC_ID, String.class);
                 String given = endpoint.getId() != null ? endpoint.getId()
-                        : dynamic != null ? dynamic : in.getHeader(HEADER_ID, String.class);
+                        : dynamic != null ? dynamic : in.getHeader(WebexConstants.ID, String.class);
                 id = WebexIds.require("id", given); // before any URL exists
             }
             Object body = op.hasBody() ? bodyOf(in) : null;
@@ -90,8 +87,8 @@ public class WebexProducer extends DefaultAsyncProducer {
         }
         Message out = exchange.getMessage();
         out.setBody(rsp.body());
-        out.setHeader(HEADER_STATUS, rsp.status());
-        out.setHeader(HEADER_TRACKING_ID, rsp.trackingId());
+        out.setHeader(WebexConstants.STATUS_CODE, rsp.status());
+        out.setHeader(WebexConstants.TRACKING_ID, rsp.trackingId());
     }
 
     /** A Map goes as JSON; anything else is read as JSON text (String, bytes, stream). */

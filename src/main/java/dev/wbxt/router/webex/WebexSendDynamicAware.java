@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.annotations.SendDynamic;
 import org.apache.camel.support.component.SendDynamicAwareSupport;
 import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.URISupport;
@@ -13,13 +14,10 @@ import org.apache.camel.util.URISupport;
  * Lets routes write {@code toD: webex:getMessage?id=${...}} without creating an endpoint per id: Camel sends to the
  * static {@code webex:getMessage} and this hands the id over in an exchange property (the producer validates it);
  * the message and its headers are left alone.
+ * Registered for the scheme by the generated service file ({@code @SendDynamic}).
  */
+@SendDynamic("webex")
 public class WebexSendDynamicAware extends SendDynamicAwareSupport {
-
-    /** The support class would look up the component's generated URI metadata here: only {@code id} matters. */
-    @Override
-    protected void doInit() {
-    }
 
     @Override
     public boolean isLenientProperties() {

@@ -1,5 +1,7 @@
 package dev.wbxt.router.webhooks;
 
+import dev.wbxt.router.EventHeaders;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,7 +125,7 @@ public class Backfill {
         // The receiver's own checks and dedupe key: a backfilled event is indistinguishable from a delivered one.
         WebhookNotification n = WebhookNotification.parse(body.getBytes(StandardCharsets.UTF_8));
         Map<String, Object> headers = new LinkedHashMap<>(QueuedEvent.headers(n, now.toEpochMilli()));
-        headers.put("WbxtBackfill", true);
+        headers.put(EventHeaders.BACKFILL, true);
         template.sendBodyAndHeaders(queueUri, ExchangePattern.InOnly, body, headers);
     }
 

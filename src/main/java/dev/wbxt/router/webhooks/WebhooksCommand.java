@@ -2,13 +2,13 @@ package dev.wbxt.router.webhooks;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wbxt.router.webex.WebexClient;
 import dev.wbxt.router.webex.WebexConfiguration;
+import dev.wbxt.router.Settings;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
@@ -42,17 +42,18 @@ public final class WebhooksCommand {
             context.getPropertiesComponent().setLocation(
                     "classpath:application.properties;optional=true,file:application.properties;optional=true");
             context.start();
-            String token = setting(context, "webex.bot-token");
+            Settings settings = Settings.of(context); // environment variables first, as Camel's properties component has it
+            String token = settings.text("webex.bot-token");
             if (token.isEmpty()) {
                 err.println("webex-event-router: WEBEX_BOT_TOKEN is required for the webhooks command");
                 return 1;
             }
             if (target == null) {
-                target = setting(context, "webex.webhook-target-url");
+                target = settings.text("webex.webhook-target-url");
             }
             WebexConfiguration cfg = new WebexConfiguration();
             cfg.setBotToken(token);
-            cfg.setApiUrl(setting(context, "webex.api-url"));
+            cfg.setApiUrl(settings.text("webex.api-url"));
             try (WebexClient client = new WebexClient(context, cfg)) {
                 WebhookReconciler reconciler = new WebhookReconciler(() -> client, null, null, 0);
                 Object result;
@@ -61,13 +62,13 @@ public final class WebhooksCommand {
                             .filter(w -> explicit == null || explicit.equals(w.get("targetUrl")))
                             .map(WebhookReconciler::shown).toList());
                     case "sync" -> {
-                        String secret = setting(context, "webex.webhook-secret");
+                        String secret = settings.text("webex.webhook-secret");
                         if (target.isEmpty() || secret.isEmpty()) {
                             err.println("webex-event-router: sync needs --target URL (or WEBEX_WEBHOOK_TARGET_URL) and "
                                     + "WEBEX_WEBHOOK_SECRET");
                             return 2;
                         }
-                        result = reconciler.reconcile(target, secret, WebhooksConfiguration.specs(context.getPropertiesComponent()),
+                        result = reconciler.reconcile(target, secret, WebhooksConfiguration.specs(settings),
                                 System.currentTimeMillis(), true).toMap();
                     }
                     default -> {
@@ -85,14 +86,5 @@ public final class WebhooksCommand {
             err.println("webex-event-router: webhooks " + args[1] + " failed: " + e.getMessage());
             return 1;
         }
-    }
-
-    /** The environment variable (WEBEX_BOT_TOKEN for webex.bot-token) wins over the properties file. */
-    private static String setting(DefaultCamelContext context, String key) {
-        String env = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
-        if (env != null) {
-            return env.trim();
-        }
-        return context.getPropertiesComponent().resolveProperty(key).map(String::trim).orElse("");
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.wbxt.router.RouterSettings;
+import dev.wbxt.router.Settings;
 import dev.wbxt.router.admin.AdminAuth;
 import dev.wbxt.router.broker.BrokerLockClusterService;
 import dev.wbxt.router.webex.WebexClient;
@@ -19,7 +20,6 @@ import org.apache.camel.Configuration;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
-import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * Webhook lifecycle (issue 5): start-up reconciliation and watchdog by one registrar among the instances
@@ -36,7 +36,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         if (settings.simulatorMode()) {
             return; // the simulator's webhooks are registered by the simulator welcome
         }
-        PropertiesComponent p = context.getPropertiesComponent();
+        Settings p = Settings.of(context);
         // In websocket mode no webhook is registered (events come over the socket), and the backfill is on by
         // default: it catches up on what was missed while the service was down.
         String target = settings.ingest().webhooks() ? settings.webhookTargetUrl() : "";
@@ -44,10 +44,9 @@ public class WebhooksConfiguration implements CamelConfiguration {
         Supplier<WebexClient> webex = () -> context.getComponent("webex", WebexComponent.class).client();
         JsonFileStore webhookState = new JsonFileStore(settings.dataDir().resolve("webhooks-state.json"));
         WebhookReconciler reconciler = new WebhookReconciler(webex, webhookState,
-                Integer.valueOf(text(p, "webhooks.list-page-size", "100")),
-                Long.parseLong(text(p, "webhooks.reactivate-after-ms", "300000")));
+                p.number("webhooks.list-page-size"), p.longNumber("webhooks.reactivate-after-ms"));
 
-        String backfillSetting = text(p, "backfill.enabled", "auto");
+        String backfillSetting = p.oneOf("backfill.enabled", "auto", "true", "false");
         boolean backfillOn = "auto".equals(backfillSetting) ? !target.isEmpty() || settings.ingest().socket()
                 : Boolean.parseBoolean(backfillSetting);
         Backfill backfill = null;
@@ -55,9 +54,9 @@ public class WebhooksConfiguration implements CamelConfiguration {
             JsonFileStore mark = new JsonFileStore(settings.dataDir().resolve("backfill-state.json"));
             context.getManagementStrategy().addEventNotifier(Backfill.processedMark(mark, "dispatch"));
             backfill = new Backfill(webex, context.createProducerTemplate(),
-                    "jms:queue:" + text(p, "queue.events", "wbxt.events") + "?jmsMessageType=Text", mark,
-                    Duration.ofMinutes(Long.parseLong(text(p, "backfill.lookback-minutes", "1440"))),
-                    Duration.ofSeconds(Long.parseLong(text(p, "backfill.overlap-seconds", "300"))));
+                    "jms:queue:" + p.text("queue.events") + "?jmsMessageType=Text", mark,
+                    Duration.ofMinutes(p.longNumber("backfill.lookback-minutes")),
+                    Duration.ofSeconds(p.longNumber("backfill.overlap-seconds")));
         }
 
         if (!settings.adminToken().isEmpty()) {
@@ -72,24 +71,22 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 meters, System::currentTimeMillis);
         context.getRegistry().bind("webhookRegistrar", registrar);
 
-        String cluster = text(p, "webhooks.cluster", "file");
-        long interval = Long.parseLong(text(p, "webhooks.watchdog-interval-ms", "60000"));
+        String cluster = p.oneOf("webhooks.cluster", "file", "broker", "external", "standalone");
+        long interval = p.longNumber("webhooks.watchdog-interval-ms");
         String timer = "timer:wbxt-webhooks?delay=0&period=" + interval;
         String from = switch (cluster) {
             case "standalone" -> timer; // one instance only: no leader election
-            case "file", "broker", "external" -> "master:" + text(p, "webhooks.cluster-namespace", "wbxt-webhooks") + ":" + timer;
-            default -> throw new IllegalArgumentException("webhooks.cluster (WEBHOOKS_CLUSTER) must be file, broker, "
-                    + "external or standalone, not '" + cluster + "'");
+            default -> "master:" + p.text("webhooks.cluster-namespace") + ":" + timer; // file, broker, external
         };
         if ("file".equals(cluster)) {
-            String root = text(p, "webhooks.cluster-root", "");
+            String root = p.text("webhooks.cluster-root");
             FileLockClusterService files = new FileLockClusterService();
             files.setId("wbxt-file-lock");
             files.setRoot(root.isEmpty() ? settings.dataDir().resolve("cluster").toAbsolutePath().toString()
                     : Path.of(root).toAbsolutePath().toString());
-            files.setAcquireLockDelay(Long.parseLong(text(p, "webhooks.cluster-acquire-delay-ms", "1000")));
+            files.setAcquireLockDelay(p.longNumber("webhooks.cluster-acquire-delay-ms"));
             files.setAcquireLockDelayUnit(TimeUnit.MILLISECONDS);
-            files.setAcquireLockInterval(Long.parseLong(text(p, "webhooks.cluster-acquire-interval-ms", "10000")));
+            files.setAcquireLockInterval(p.longNumber("webhooks.cluster-acquire-interval-ms"));
             files.setAcquireLockIntervalUnit(TimeUnit.MILLISECONDS);
             context.addService(files);
         }
@@ -99,7 +96,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
                         + "of the instances, broker.url (BROKER_URL); with the embedded broker there is one instance");
             }
             context.addService(new BrokerLockClusterService(settings.broker(),
-                    Long.parseLong(text(p, "webhooks.cluster-acquire-interval-ms", "10000"))));
+                    p.longNumber("webhooks.cluster-acquire-interval-ms")));
         }
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -114,14 +111,12 @@ public class WebhooksConfiguration implements CamelConfiguration {
     }
 
     /** {@code webhooks.resources}, plus memberships/created and memberships/deleted when the bot greets. */
-    static List<WebhookReconciler.Spec> specs(PropertiesComponent p) {
+    static List<WebhookReconciler.Spec> specs(Settings p) {
         List<WebhookReconciler.Spec> specs = new ArrayList<>();
-        for (String s : text(p, "webhooks.resources", "messages/created,attachmentActions/created").split(",")) {
-            if (!s.isBlank()) {
-                specs.add(WebhookReconciler.Spec.parse(s));
-            }
+        for (String s : p.list("webhooks.resources")) {
+            specs.add(WebhookReconciler.Spec.parse(s));
         }
-        if (Boolean.parseBoolean(text(p, "bot.greeting.enabled", "false"))) {
+        if (p.flag("bot.greeting.enabled")) {
             for (String s : List.of("memberships/created", "memberships/deleted")) {
                 if (!specs.contains(WebhookReconciler.Spec.parse(s))) {
                     specs.add(WebhookReconciler.Spec.parse(s));
@@ -129,9 +124,5 @@ public class WebhooksConfiguration implements CamelConfiguration {
             }
         }
         return specs;
-    }
-
-    static String text(PropertiesComponent p, String key, String dflt) {
-        return p.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(dflt);
     }
 }

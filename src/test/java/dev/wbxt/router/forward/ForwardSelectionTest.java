@@ -1,5 +1,7 @@
 package dev.wbxt.router.forward;
 
+import dev.wbxt.router.EventHeaders;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.apache.camel.CamelContext;
@@ -52,7 +54,7 @@ class ForwardSelectionTest {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setHeader("WbxtResource", "messages");
         exchange.getMessage().setHeader("WbxtEvent", "created");
-        exchange.getMessage().setHeader(CloudEventEnvelope.ROOM, "R1");
+        exchange.getMessage().setHeader(EventHeaders.ROOM_ID, "R1");
         exchange.getMessage().setBody("{\"type\":\"com.webex.messages.created\",\"data\":{\"text\":\"an urgent one\"}}");
         ForwardDelivery delivery = new ForwardDelivery();
         delivery.setResources(resources);

@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import dev.wbxt.router.retry.PermanentFailureException;
 import dev.wbxt.router.webex.WebexApiException;
 import dev.wbxt.router.webex.WebexUnavailableException;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.RuntimeCamelException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,11 +29,20 @@ class FailureRulesTest {
 
     @Test
     void aFailureThatRetryingCannotFixIsDeadLetteredAtOnce() {
-        assertTrue(rules.decide(retries, new IllegalArgumentException("not a Webex id"), 1, 0, 0).deadLetter());
+        assertTrue(rules.decide(retries, new PermanentFailureException("id is not a Webex id"), 1, 0, 0).deadLetter());
+        assertTrue(rules.decide(retries, new RuntimeCamelException(new PermanentFailureException("wrapped")), 1, 0, 0)
+                .deadLetter(), "found in the causes");
         FailureRules.Verdict notFound = rules.decide(retries,
                 new WebexApiException("Webex GET /messages/x answered 404", 404, "t", "gone", false, null), 1, 0, 0);
         assertTrue(notFound.deadLetter());
         assertTrue(notFound.reason().startsWith("WebexApiException: Webex GET /messages/x answered 404"), notFound.reason());
+    }
+
+    @Test
+    void aPlainIllegalArgumentIsRetriedLikeAnyOtherFailure() {
+        // a library's IllegalArgumentException says nothing about the event: before, any of them dead-lettered it
+        assertEquals(1000, rules.decide(retries, new IllegalArgumentException("Illegal character in URI"), 1, 0, 0)
+                .delayMillis());
     }
 
     @Test
@@ -76,8 +87,9 @@ class FailureRulesTest {
     /** Permanent: the same input meets the same failure however often it is tried, anywhere in the cause chain. */
     static Stream<Arguments> failures() {
         return Stream.of(
-                Arguments.of(new IllegalArgumentException("not a Webex id"), true),
-                Arguments.of(new IllegalStateException("wrapped", new IllegalArgumentException("bad uri")), true),
+                Arguments.of(new PermanentFailureException("id is not a Webex id"), true),
+                Arguments.of(new IllegalStateException("wrapped", new PermanentFailureException("body is not JSON")), true),
+                Arguments.of(new IllegalArgumentException("Illegal character in URI"), false), // says nothing of the event
                 Arguments.of(new WebexApiException("Webex GET /messages/x answered 404", 404, "t", "gone", false, null), true),
                 Arguments.of(new WebexApiException("Webex POST /messages answered 500", 500, "t", null, true, null), false),
                 Arguments.of(new JsonParseException((com.fasterxml.jackson.core.JsonParser) null, "Unexpected character"), true),

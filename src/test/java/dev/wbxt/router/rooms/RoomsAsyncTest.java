@@ -1,5 +1,7 @@
 package dev.wbxt.router.rooms;
 
+import dev.wbxt.router.EventHeaders;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -66,7 +68,7 @@ class RoomsAsyncTest {
                     from("rooms:" + QUEUE + "?workerThreads=1&maxInFlight=100")
                             .process(step)
                             .process(e -> {
-                                seen.computeIfAbsent(e.getMessage().getHeader(RoomEvent.ROOM_HEADER, String.class),
+                                seen.computeIfAbsent(e.getMessage().getHeader(EventHeaders.GROUP_ID, String.class),
                                         k -> new CopyOnWriteArrayList<>()).add(e.getMessage().getBody(String.class));
                                 done.countDown();
                             });
@@ -105,7 +107,7 @@ class RoomsAsyncTest {
                     ClientMessage m = session.createMessage(Message.TEXT_TYPE, true);
                     m.getBodyBuffer().writeNullableSimpleString(SimpleString.of("room " + r + " event " + i));
                     m.putStringProperty(Message.HDR_GROUP_ID, SimpleString.of("room-" + r));
-                    m.putStringProperty("WbxtEventKey", "key-" + r + "-" + i);
+                    m.putStringProperty(EventHeaders.EVENT_KEY, "key-" + r + "-" + i);
                     producer.send(m);
                 }
             }

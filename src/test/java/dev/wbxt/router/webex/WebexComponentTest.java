@@ -43,14 +43,7 @@ class WebexComponentTest {
     void startAll() throws Exception {
         logs = LogCapture.start(Level.DEBUG, "dev.wbxt", "org.apache.camel");
         sim = WebexSimulator.start(0, TOKEN);
-        WebexConfiguration cfg = new WebexConfiguration();
-        cfg.setApiUrl(sim.apiUrl());
-        cfg.setBotToken(TOKEN);
-        cfg.setInitialBackoffMillis(5);
-        cfg.setBackoffMultiplier(2.0);
-        cfg.setMaxBackoffMillis(20);
-        cfg.setNotFoundRetryDelayMillis(10);
-        cfg.setResponseTimeoutMillis(400);
+        WebexConfiguration cfg = componentConfig();
         context = new DefaultCamelContext();
         meters = new SimpleMeterRegistry();
         context.getRegistry().bind("meters", meters);
@@ -298,8 +291,17 @@ class WebexComponentTest {
         return (String) all.get(0).get("id");
     }
 
+    /** The component's settings, as a new object a test may change for a client of its own. */
     private WebexConfiguration componentConfig() {
-        return ((WebexComponent) context.getComponent("webex")).getConfiguration();
+        WebexConfiguration cfg = new WebexConfiguration();
+        cfg.setApiUrl(sim.apiUrl());
+        cfg.setBotToken(TOKEN);
+        cfg.setInitialBackoffMillis(5);
+        cfg.setBackoffMultiplier(2.0);
+        cfg.setMaxBackoffMillis(20);
+        cfg.setNotFoundRetryDelayMillis(10);
+        cfg.setResponseTimeoutMillis(400);
+        return cfg;
     }
 
     @Test

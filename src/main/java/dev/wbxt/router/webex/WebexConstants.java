@@ -1,0 +1,18 @@
+package dev.wbxt.router.webex;
+
+import org.apache.camel.spi.Metadata;
+
+/** The headers of the {@code webex:} component, listed in its generated metadata ({@code headersClass}). */
+public final class WebexConstants {
+    @Metadata(label = "producer", description = "The Webex id of the resource a get, update or delete operation works on,"
+            + " when the endpoint has no id option.", javaType = "String")
+    public static final String ID = "WebexId";
+    @Metadata(label = "producer", description = "The HTTP status of Webex's answer.", javaType = "int")
+    public static final String STATUS_CODE = "WebexStatusCode";
+    @Metadata(label = "producer", description = "Webex's TrackingID of the answer: quote it to Webex support.",
+            javaType = "String")
+    public static final String TRACKING_ID = "WebexTrackingId";
+
+    private WebexConstants() {
+    }
+}
