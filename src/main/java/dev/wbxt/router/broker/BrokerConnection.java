@@ -46,7 +46,8 @@ public final class BrokerConnection {
         Set<String> brokerDeadLetters = Set.of(); // the embedded broker's own: wbxt.broker.dlq, a *.dlq name
         if (external.url().isEmpty()) {
             embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, queueMemoryMb, ExternalAccess.read(context),
-                    Settings.of(context).text("broker.journal-buffer-timeout-us"));
+                    Settings.of(context).text("broker.journal-buffer-timeout-us"),
+                    Settings.of(context).number("ingest.min-free-disk-mb") * 1024L * 1024L / 2);
             embedded.start(); // opens the journal in the background
             context.addService(embedded, true, false);
             context.addStartupListener(new BrokerStarted(embedded)); // ... and the routes start once it is open
