@@ -84,8 +84,7 @@ public class RouterConfiguration implements CamelConfiguration {
             throw new IllegalStateException("camel.management.enabled must be true: health, metrics and admin are "
                     + "served on the management port");
         }
-        management.setMaxBodySize(context.getPropertiesComponent().resolveProperty("camel.server.max-body-size")
-                .map(Long::valueOf).orElse(null));
+        management.setMaxBodySize(Settings.of(context).longNumber("camel.server.max-body-size"));
 
         context.addStartupListener(new FetchBotIdentity()); // before the simulator welcome: the loop guard needs it
 
