@@ -13,7 +13,9 @@
 #   ONE_ROOM_SECONDS (the service's one-room end-to-end phase, 0: none) FLASK_WORKERS FLASK_THREADS (gunicorn gthread)
 #   MAX_DRAIN (longest wait, in s, for the service's backlog to be replied before the next phase)
 #   SERVICE_WARMUP WARM_RATE (the service's JIT warm-up: WARM_RATE/s for SERVICE_WARMUP s before it is measured)
+#   BEFORE (a git revision: its service is measured first, in the same run, for a before/after table)
 #   LOW_RATE (a second ack-latency phase at a rate the service keeps up with, 100/s)
+#   FRESH_DELAY FRESH_SECONDS (a fresh instance: RATE/s from FRESH_DELAY s after healthy, FRESH_SECONDS s recorded)
 { # bash reads this group whole before it runs it: editing run.sh during a run cannot change that run
 set -euo pipefail
 
@@ -37,6 +39,7 @@ else
   : "${DURATION:=30}" "${WARMUP:=10}" "${LAT_SECONDS:=30}" "${STARTS:=3}" "${BODIES:=300000}" "${SERVICE_WARMUP:=60}"
 fi
 : "${CONNS:=64}" "${THREADS:=2}" "${RATE:=1000}" "${LOW_RATE:=100}" "${SOAK_RATE:=200}" "${PORT_BASE:=19000}" "${MAX_DRAIN:=300}" "${WARM_RATE:=300}"
+: "${FRESH_DELAY:=5}" "${FRESH_SECONDS:=10}"   # the fresh instance's phase: from 5 s after healthy, 10 s recorded
 : "${ROOMS:=256}"                          # the service processes a room's events in order, rooms in parallel
 : "${ONE_ROOM_SECONDS:=$(( DURATION / 3 > 5 ? DURATION / 3 : 5 ))}"  # every webhook in one room: one lane
 : "${FLASK_WORKERS:=2}" "${FLASK_THREADS:=8}"  # the Flask bot at its best: gunicorn's threaded worker
@@ -60,6 +63,7 @@ JAR=$ROOT/target/webex-event-router.jar
 PY=/usr/bin/python3        # Debian's python, where python3-flask and python3-requests are installed
 OUT=${OUT:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
+RES=$OUT                   # where the phase running now writes its figures ($OUT/before for BEFORE's service)
 STARTED=()                 # pids this script started; stopped on exit, by pid
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
@@ -92,6 +96,12 @@ if [ ! -s "$JAR" ]; then
   log "building the jar"
   (cd "$ROOT" && mvn -B -q package -DskipTests)
 fi
+if [ -n "${BEFORE:-}" ]; then
+  log "building $BEFORE (the before) in $OUT/before-src"
+  mkdir -p "$OUT/before-src"
+  git -C "$ROOT" archive "$BEFORE" | tar -x -C "$OUT/before-src"
+  (cd "$OUT/before-src" && mvn -B -q package -DskipTests)
+fi
 for port in $SVC_PORT $MGMT_PORT $RAW_PORT $ECHO_PORT $FLASK_PORT $NGINX_PORT; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "bench: port $port is in use (set PORT_BASE)" >&2; exit 1; fi
 done
@@ -115,7 +125,8 @@ CP="$JAR:$OUT/classes"       # the service's own jar brings Vert.x, Jackson and 
   echo "flask=$($PY -c 'import importlib.metadata as m; print(m.version("flask"))')"
   echo "git=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)$(cd "$ROOT" && git diff --quiet HEAD -- src routes 2>/dev/null || echo '+dirty')"
   echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "settings=DURATION=$DURATION WARMUP=$WARMUP SERVICE_WARMUP=$SERVICE_WARMUP@$WARM_RATE/s CONNS=$CONNS THREADS=$THREADS RATE=$RATE LOW_RATE=$LOW_RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS BODIES=$BODIES ROOMS=$ROOMS ONE_ROOM_SECONDS=$ONE_ROOM_SECONDS SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE FLASK_WORKERS=$FLASK_WORKERS FLASK_THREADS=$FLASK_THREADS ANCHOR_JAVA_OPTS=$ANCHOR_JAVA_OPTS"
+  echo "settings=DURATION=$DURATION WARMUP=$WARMUP SERVICE_WARMUP=$SERVICE_WARMUP@$WARM_RATE/s CONNS=$CONNS THREADS=$THREADS RATE=$RATE LOW_RATE=$LOW_RATE LAT_SECONDS=$LAT_SECONDS STARTS=$STARTS FRESH=${FRESH_SECONDS}s@${FRESH_DELAY}s BODIES=$BODIES ROOMS=$ROOMS ONE_ROOM_SECONDS=$ONE_ROOM_SECONDS SOAK_MIN=$SOAK_MIN SOAK_RATE=$SOAK_RATE FLASK_WORKERS=$FLASK_WORKERS FLASK_THREADS=$FLASK_THREADS ANCHOR_JAVA_OPTS=$ANCHOR_JAVA_OPTS"
+  echo "before=${BEFORE:+$(cd "$ROOT" && git rev-parse --short "$BEFORE")}"
   echo "service_jvm=$SERVICE_JVM"
   echo "java_opts=$JAVA_OPTS"
   echo "service_env=$SERVICE_ENV"
@@ -142,16 +153,16 @@ start_bg() { # name url status cwd cmd...: starts, waits until ready; sets BG_PI
 wrk_run() { # out-name seconds bodies-file url: closed loop, CONNS connections, full speed
   local name=$1 secs=$2 file=$3 url=$4
   wrk -t "$THREADS" -c "$CONNS" -d "${secs}s" --timeout 10s -s "$LIB/bodies.lua" "$url" -- "$file" "$THREADS" \
-    > "$OUT/$name.wrk.txt" 2>&1 || true
-  sed -n 's/^WRKJSON //p' "$OUT/$name.wrk.txt" > "$OUT/$name.json"
-  [ -s "$OUT/$name.json" ] || { log "wrk produced no summary for $name"; cat "$OUT/$name.wrk.txt" >&2; exit 1; }
-  log "$name: $(cat "$OUT/$name.json")"
+    > "$RES/$name.wrk.txt" 2>&1 || true
+  sed -n 's/^WRKJSON //p' "$RES/$name.wrk.txt" > "$RES/$name.json"
+  [ -s "$RES/$name.json" ] || { log "wrk produced no summary for $name"; cat "$RES/$name.wrk.txt" >&2; exit 1; }
+  log "$name: $(cat "$RES/$name.json")"
 }
 fixed_run() { # out-name rate seconds namespace url [warm-up s]: open model, latency from the scheduled send time
-  java -Xmx768m -cp "$CP" FixedRate "$5" "$SECRET" "$2" "$3" "$4" "$ROOMS" "${6:-$WARMUP}" > "$OUT/$1.fixed.txt" 2>&1 || true
-  sed -n 's/^FIXEDJSON //p' "$OUT/$1.fixed.txt" > "$OUT/$1.json"
-  [ -s "$OUT/$1.json" ] || { log "FixedRate produced no summary for $1"; cat "$OUT/$1.fixed.txt" >&2; exit 1; }
-  log "$1: $(cat "$OUT/$1.json")"
+  java -Xmx768m -cp "$CP" FixedRate "$5" "$SECRET" "$2" "$3" "$4" "$ROOMS" "${6:-$WARMUP}" > "$RES/$1.fixed.txt" 2>&1 || true
+  sed -n 's/^FIXEDJSON //p' "$RES/$1.fixed.txt" > "$RES/$1.json"
+  [ -s "$RES/$1.json" ] || { log "FixedRate produced no summary for $1"; cat "$RES/$1.fixed.txt" >&2; exit 1; }
+  log "$1: $(cat "$RES/$1.json")"
 }
 accepted() { $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"]-d["non2xx"])' "$1"; }
 replies() { [ -f "$OUT/nginx/replies.log" ] && wc -l < "$OUT/nginx/replies.log" || echo 0; }
@@ -179,7 +190,7 @@ now() { date +%s.%N; }
 e2e_json() { # name from-line wrk-name load-end: replies/s counted at the stand-in, from its own timestamps
   # replies_per_s: while the webhooks arrived (the wrk run's last <its duration> s, after it read its bodies);
   # with_drain: from the first to the last reply
-  $PY - "$OUT/nginx/replies.log" "$2" "$OUT/$3.json" "$4" > "$OUT/$1.json" <<'EOF'
+  $PY - "$OUT/nginx/replies.log" "$2" "$RES/$3.json" "$4" > "$RES/$1.json" <<'EOF'
 import json, sys
 ts = [float(l) for l in open(sys.argv[1]).read().split()[int(sys.argv[2]):]]
 t1 = float(sys.argv[4])
@@ -191,7 +202,7 @@ print(json.dumps({"replies_per_s": round(during / (t1 - t0), 1), "replies_during
                   "load_seconds": round(t1 - t0, 3), "replies": n, "seconds": round(span, 3),
                   "replies_per_s_with_drain": round((n - 1) / span, 1) if span else None}))
 EOF
-  log "$1: $(cat "$OUT/$1.json")"
+  log "$1: $(cat "$RES/$1.json")"
 }
 
 # ---- 1. the Webex stand-in --------------------------------------------------------------------------------------
@@ -233,94 +244,133 @@ log "broker alone: $(cat "$OUT/broker-ceiling.json")"
 
 # ---- 3. the service ------------------------------------------------------------------------------------------------
 SVC_URL=http://127.0.0.1:$SVC_PORT$PATH_EV
-start_service() { # [extra JVM options]
-  local data; data=$(mktemp -d "${TMPDIR:-/tmp}/wbxt-bench-data.XXXXXX")
-  DATA_DIRS+=("$data")
-  # shellcheck disable=SC2086
-  # The per-room reply limit (5/s, a Webex rule, not a limit of the service) is lifted for the benchmark: the
-  # stand-in answers without limits, and the one-room phase would otherwise measure the limit.
-  start_bg service "http://127.0.0.1:$MGMT_PORT/observe/health" 200 "$ROOT" \
-    env WEBEX_BOT_TOKEN=bench WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$data" SERVER_PORT="$SVC_PORT" \
-    MANAGEMENT_PORT="$MGMT_PORT" \
-    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 $SERVICE_ENV java $JAVA_OPTS $JFR_OPTS "$@" -jar "$JAR"
+# The service as its README runs it, from its checkout (it reads ./application.properties and ./routes there): the
+# launcher the package step writes (target/webex-event-router), or `java -jar` for a checkout that has none.
+service_cmd() { # checkout: prints the command, one word per line
+  if [ -x "$1/target/webex-event-router" ]; then echo "$1/target/webex-event-router"; else printf '%s\n' java -jar "$1/target/webex-event-router.jar"; fi
 }
-: > "$OUT/service-start.txt"
-for i in $(seq "$STARTS"); do
-  start_service
-  echo "$BG_MS" >> "$OUT/service-start.txt"
-  log "service start $i: healthy after $BG_MS ms (pid $BG_PID)"
-  stop_pid "$BG_PID"
-done
-# The same with an application class-data archive (AppCDS, JDK 17): one start writes it at exit, the next ones map it.
-# The last one is measured below (the archive changes where classes are loaded from, not the code that runs).
-CDS=$OUT/service.jsa
-start_service "-XX:ArchiveClassesAtExit=$CDS"
-stop_pid "$BG_PID"
-: > "$OUT/service-start-cds.txt"
-for i in $(seq "$STARTS"); do
-  start_service "-XX:SharedArchiveFile=$CDS"
-  SVC_PID=$BG_PID
-  echo "$BG_MS" >> "$OUT/service-start-cds.txt"
-  log "service start $i with AppCDS: healthy after $BG_MS ms (pid $SVC_PID)"
-  if [ "$i" -lt "$STARTS" ]; then stop_pid "$SVC_PID"; fi
-done
-rss_sampler "$SVC_PID" 1 "$OUT/service-rss.txt"
-RSS_PID=$SAMPLER_PID
+start_service() { # checkout [extra JVM options]
+  local src=$1 data cmd; shift
+  data=$(mktemp -d "${TMPDIR:-/tmp}/wbxt-bench-data.XXXXXX")
+  DATA_DIRS+=("$data")
+  mapfile -t cmd < <(service_cmd "$src")
+  # The per-room reply limit (5/s, a Webex rule, not a limit of the service) is lifted for the benchmark: the
+  # stand-in answers without limits, and the one-room phase would otherwise measure the limit. JAVA_OPTS (when set)
+  # and JFR's stack depth reach the JVM through JDK_JAVA_OPTIONS, which the java launcher reads whatever runs it.
+  # shellcheck disable=SC2086
+  start_bg service "http://127.0.0.1:$MGMT_PORT/observe/health" 200 "$src" \
+    env WEBEX_BOT_TOKEN=bench WEBEX_API_URL="$API" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$data" SERVER_PORT="$SVC_PORT" \
+    MANAGEMENT_PORT="$MGMT_PORT" JDK_JAVA_OPTIONS="$JAVA_OPTS $JFR_OPTS $*" \
+    PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 $SERVICE_ENV "${cmd[@]}"
+}
+service_phases() { # checkout results-dir: every phase of the service, its files written into results-dir
+  local src=$1 R=$2 i
+  mkdir -p "$R"
+  RES=$R
+  log "service of $src, results in $R"
+  : > "$R/service-start.txt"
+  for i in $(seq "$STARTS"); do
+    start_service "$src"
+    echo "$BG_MS" >> "$R/service-start.txt"
+    log "service start $i: healthy after $BG_MS ms (pid $BG_PID)"
+    stop_pid "$BG_PID"
+  done
 
-# JIT warm-up at a rate the service keeps up with, so that what follows measures compiled code, not the compiler
-r0=$(replies)
-fixed_run service-warmup "$WARM_RATE" "$SERVICE_WARMUP" 0x11 "$SVC_URL" 0
-wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/service-warmup.json"))) || true
-
-# Ingest and end to end at full speed; processing runs at the same time (as in production), then the backlog
-# drains. JFR records from the first webhook to the last reply, so that every event of the window is both
-# received and processed in it: the CPU budget per event (profile.md) covers the whole of each event.
-r0=$(replies)
-c0=$(cpu_secs "$SVC_PID")
-$PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$OUT/service-threads-0.json"
-jcmd "$SVC_PID" JFR.start name=bench settings=profile > /dev/null
-t0=$(now)
-wrk_run service-ingest "$DURATION" "$OUT/bodies.txt" "$SVC_URL"
-t1=$(now)
-backlog=$(( r0 + $(accepted "$OUT/service-ingest.json") - $(replies) ))
-wait_replies $((r0 + $(accepted "$OUT/service-ingest.json"))) || true
-t2=$(now)
-jcmd "$SVC_PID" JFR.stop name=bench filename="$OUT/service-e2e.jfr" > /dev/null
-$PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$OUT/service-threads-1.json"
-drain=$(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.1f", b-a}')
-echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$SVC_PID")" 'BEGIN{print b-a}'), \"backlog_at_end\": $backlog, \"drain_s\": $drain, \"replies_in_window\": $(( $(replies) - r0 )), \"window\": [$t0, $t2]}" > "$OUT/service-cpu.json"
-e2e_json service-e2e "$r0" service-ingest "$t1"
-
-# One room: every webhook in the same room, which the service processes in order (one lane); then it drains
-if [ "$ONE_ROOM_SECONDS" != 0 ]; then
+  # A fresh instance under load from the first seconds (a restart or a deploy under traffic): RATE/s offered from
+  # FRESH_DELAY s after it is healthy, FRESH_SECONDS s recorded from the first request (no warm-up), latency from
+  # each request's scheduled time; then its backlog drains and it stops. Its RSS is sampled every second.
+  start_service "$src"
+  local fresh_pid=$BG_PID
+  echo "$BG_MS" > "$R/service-fresh-start.txt"
+  rss_sampler "$fresh_pid" 1 "$R/service-fresh-rss.txt"
+  local fresh_rss=$SAMPLER_PID
+  sleep "$FRESH_DELAY"
   r0=$(replies)
-  wrk_run service-1room-ingest "$ONE_ROOM_SECONDS" "$OUT/bodies-1room.txt" "$SVC_URL"
+  fixed_run service-fresh "$RATE" "$FRESH_SECONDS" 0x50 "$SVC_URL" 0
+  wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/service-fresh.json"))) || true
+  stop_pid "$fresh_rss"
+  stop_pid "$fresh_pid"
+
+  # The same with an application class-data archive written at exit by one start (AppCDS, JDK 17), mapped by the
+  # next ones; the last one is measured below. (A launcher that maps an archive of its own already measured that.)
+  local cds=$R/service.jsa
+  start_service "$src" "-XX:ArchiveClassesAtExit=$cds"
+  stop_pid "$BG_PID"
+  : > "$R/service-start-cds.txt"
+  for i in $(seq "$STARTS"); do
+    start_service "$src" "-XX:SharedArchiveFile=$cds"
+    SVC_PID=$BG_PID
+    echo "$BG_MS" >> "$R/service-start-cds.txt"
+    log "service start $i with AppCDS: healthy after $BG_MS ms (pid $SVC_PID)"
+    if [ "$i" -lt "$STARTS" ]; then stop_pid "$SVC_PID"; fi
+  done
+  rss_sampler "$SVC_PID" 1 "$R/service-rss.txt"
+  local rss_pid=$SAMPLER_PID
+
+  # JIT warm-up at a rate the service keeps up with, so that what follows measures compiled code, not the compiler
+  r0=$(replies)
+  fixed_run service-warmup "$WARM_RATE" "$SERVICE_WARMUP" 0x11 "$SVC_URL" 0
+  wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/service-warmup.json"))) || true
+
+  # Ingest and end to end at full speed; processing runs at the same time (as in production), then the backlog
+  # drains. JFR records from the first webhook to the last reply, so that every event of the window is both
+  # received and processed in it: the CPU budget per event (profile.md) covers the whole of each event.
+  r0=$(replies)
+  c0=$(cpu_secs "$SVC_PID")
+  $PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$R/service-threads-0.json"
+  jcmd "$SVC_PID" JFR.start name=bench settings=profile > /dev/null
+  t0=$(now)
+  wrk_run service-ingest "$DURATION" "$OUT/bodies.txt" "$SVC_URL"
   t1=$(now)
-  wait_replies $((r0 + $(accepted "$OUT/service-1room-ingest.json"))) || true
-  e2e_json service-1room-e2e "$r0" service-1room-ingest "$t1"
-fi
+  backlog=$(( r0 + $(accepted "$R/service-ingest.json") - $(replies) ))
+  wait_replies $((r0 + $(accepted "$R/service-ingest.json"))) || true
+  t2=$(now)
+  jcmd "$SVC_PID" JFR.stop name=bench filename="$R/service-e2e.jfr" > /dev/null
+  $PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$R/service-threads-1.json"
+  drain=$(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.1f", b-a}')
+  echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$SVC_PID")" 'BEGIN{print b-a}'), \"backlog_at_end\": $backlog, \"drain_s\": $drain, \"replies_in_window\": $(( $(replies) - r0 )), \"window\": [$t0, $t2]}" > "$R/service-cpu.json"
+  e2e_json service-e2e "$r0" service-ingest "$t1"
 
-# ack latency at a fixed offered rate (coordinated-omission-safe), then at LOW_RATE, a rate the service keeps up with
-r0=$(replies)
-fixed_run service-latency "$RATE" "$LAT_SECONDS" 0x30 "$SVC_URL"
-wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/service-latency.json") + RATE * WARMUP)) || true
-r0=$(replies)
-fixed_run service-latency-low "$LOW_RATE" "$LAT_SECONDS" 0x32 "$SVC_URL"
+  # One room: every webhook in the same room, which the service processes in order (one lane); then it drains
+  if [ "$ONE_ROOM_SECONDS" != 0 ]; then
+    r0=$(replies)
+    wrk_run service-1room-ingest "$ONE_ROOM_SECONDS" "$OUT/bodies-1room.txt" "$SVC_URL"
+    t1=$(now)
+    wait_replies $((r0 + $(accepted "$R/service-1room-ingest.json"))) || true
+    e2e_json service-1room-e2e "$r0" service-1room-ingest "$t1"
+  fi
 
-if [ "$SOAK_MIN" != 0 ]; then
-  wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/service-latency-low.json") + LOW_RATE * WARMUP)) || true
-  log "soak: $SOAK_MIN min at $SOAK_RATE/s, RSS every 10 s"
-  rss_sampler "$SVC_PID" 10 "$OUT/soak-rss.txt"
-  SOAK_SAMPLER=$SAMPLER_PID
-  fixed_run soak "$SOAK_RATE" $((SOAK_MIN * 60)) 0x40 "$SVC_URL"
-  stop_pid "$SOAK_SAMPLER"
+  # ack latency at a fixed offered rate (coordinated-omission-safe), then at LOW_RATE, a rate the service keeps up with
+  r0=$(replies)
+  fixed_run service-latency "$RATE" "$LAT_SECONDS" 0x30 "$SVC_URL"
+  wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/service-latency.json") + RATE * WARMUP)) || true
+  r0=$(replies)
+  fixed_run service-latency-low "$LOW_RATE" "$LAT_SECONDS" 0x32 "$SVC_URL"
+
+  if [ "$SOAK_MIN" != 0 ]; then
+    wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/service-latency-low.json") + LOW_RATE * WARMUP)) || true
+    log "soak: $SOAK_MIN min at $SOAK_RATE/s, RSS every 10 s"
+    rss_sampler "$SVC_PID" 10 "$R/soak-rss.txt"
+    local soak_sampler=$SAMPLER_PID
+    fixed_run soak "$SOAK_RATE" $((SOAK_MIN * 60)) 0x40 "$SVC_URL"
+    stop_pid "$soak_sampler"
+  fi
+  stop_pid "$rss_pid"
+  t0=$(now)
+  kill -TERM "$SVC_PID"; for _ in $(seq 600); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
+  echo "{\"stop_s\": $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')}" > "$R/service-stop.json"
+  stop_pid "$SVC_PID"
+  cp "$OUT/service.log" "$R/service.log" 2>/dev/null || true
+  log "service stopped: $(cat "$R/service-stop.json"); dead letters / errors in log: $(grep -c -E ' ERROR |dead-letter' "$OUT/service.log" || true)"
+  : > "$OUT/service.log"
+  RES=$OUT
+}
+# BEFORE=<git revision>: the same phases first for that revision (built from `git archive` in $OUT/before-src, run
+# with its own README command, routes and properties), so that before and after are measured in one run.
+if [ -n "${BEFORE:-}" ]; then
+  service_phases "$OUT/before-src" "$OUT/before"
 fi
-stop_pid "$RSS_PID"
-t0=$(now)
-kill -TERM "$SVC_PID"; rc=0; for _ in $(seq 600); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
-echo "{\"stop_s\": $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')}" > "$OUT/service-stop.json"
-stop_pid "$SVC_PID"
-log "service stopped: $(cat "$OUT/service-stop.json"); dead letters / errors in log: $(grep -c -E ' ERROR |dead-letter' "$OUT/service.log" || true)"
+service_phases "$ROOT" "$OUT"
 
 # ---- 4. anchor (b): Flask echo bot under gunicorn, threaded workers (its best) ----------------------------------
 start_bg flask "http://127.0.0.1:$FLASK_PORT/" 0 "$LIB" \
@@ -339,12 +389,17 @@ stop_pid "$FLASK_PID"
 
 # ---- 5. report -------------------------------------------------------------------------------------------------------
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.env"
-read -r w0 w2 < <($PY -c 'import json,sys; w=json.load(open(sys.argv[1]))["window"]; print(w[0], w[1])' "$OUT/service-cpu.json")
-$PY "$LIB/jfr_top.py" "$OUT/service-e2e.jfr" 25 --budget --before "$OUT/service-threads-0.json" \
-  --after "$OUT/service-threads-1.json" --acked "$(accepted "$OUT/service-ingest.json")" \
-  --processed "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["replies_in_window"])' "$OUT/service-cpu.json")" \
-  --calls "$OUT/nginx/calls.log" --window "$w0" "$w2" --json "$OUT/budget.json" > "$OUT/profile.md" \
-  || log "JFR summary failed"
+budget() { # results-dir: the CPU budget per stage of that service's full-speed window (profile.md, budget.json)
+  local R=$1 w0 w2
+  read -r w0 w2 < <($PY -c 'import json,sys; w=json.load(open(sys.argv[1]))["window"]; print(w[0], w[1])' "$R/service-cpu.json")
+  $PY "$LIB/jfr_top.py" "$R/service-e2e.jfr" 25 --budget --before "$R/service-threads-0.json" \
+    --after "$R/service-threads-1.json" --acked "$(accepted "$R/service-ingest.json")" \
+    --processed "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["replies_in_window"])' "$R/service-cpu.json")" \
+    --calls "$OUT/nginx/calls.log" --window "$w0" "$w2" --json "$R/budget.json" > "$R/profile.md" \
+    || log "JFR summary failed for $R"
+}
+budget "$OUT"
+[ -d "$OUT/before" ] && budget "$OUT/before"
 rm -f "$OUT/bodies.txt" "$OUT/bodies-warm.txt" "$OUT/bodies-1room.txt"
 $PY "$LIB/report.py" "$OUT" > "$OUT/results.md"
 cat "$OUT/results.md"
