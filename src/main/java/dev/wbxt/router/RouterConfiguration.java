@@ -35,6 +35,9 @@ import dev.wbxt.router.processing.EventLog;
 import dev.wbxt.router.processing.FailureReport;
 import dev.wbxt.router.processing.FailureRules;
 import dev.wbxt.router.processing.PlainMessage;
+import dev.wbxt.router.processing.ProcessingThreads;
+import dev.wbxt.router.ops.ThreadNice;
+import dev.wbxt.router.webex.SharedVertx;
 import dev.wbxt.router.rooms.RoomsComponent;
 import dev.wbxt.router.simulator.WebexSimulator;
 import dev.wbxt.router.webex.WebexComponent;
@@ -152,7 +155,7 @@ public class RouterConfiguration implements CamelConfiguration {
         Admission admission = new Admission(events, settings.maxQueueDepth(), settings.dataDir(),
                 settings.minFreeDiskMb() * 1024L * 1024L, broker::queueDepth);
         context.addComponent("webhook", new WebhookComponent());
-        context.addComponent("artemis-store", new StoreComponent(broker.login(), settings.maxInFlight()));
+        context.addComponent("artemis-store", new StoreComponent(broker.login(), settings.maxInFlight(), metrics::storeBatch));
         if (settings.ingest().webhooks()) {
             context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
         }
@@ -172,7 +175,16 @@ public class RouterConfiguration implements CamelConfiguration {
         // the JMS consumers of the forward destinations.
         FailureRules failureRules = new FailureRules(webexComponent::isWebexAnswering);
         FailureReport failureReport = new FailureReport(metrics);
-        context.addComponent("rooms", new RoomsComponent(broker.login(), settings.retries(), failureRules, failureReport));
+        // Processing (the lanes, and the route after each Webex answer) on a few threads at a lower CPU priority,
+        // so that the receiver's event loop goes first when the cores are busy (README "The ack path").
+        ProcessingThreads processing = new ProcessingThreads(context, settings.processing().threads(),
+                settings.processing().nice());
+        context.addService(processing);
+        webexComponent.setExecutorService(processing.executor());
+        SharedVertx.client(context).runOnContext(ignored -> ThreadNice.lowerCurrentThread(settings.processing().nice()));
+        RoomsComponent rooms = new RoomsComponent(broker.login(), settings.retries(), failureRules, failureReport);
+        rooms.setExecutorService(processing.executor());
+        context.addComponent("rooms", rooms);
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), failureRules, failureReport));
         if (!settings.adminToken().isEmpty()) {
             context.addRoutes(new DeadLetterAdminRoutes(new AdminAuth(settings.adminToken()), deadLetters));

@@ -19,7 +19,7 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                              Path dataDir, String adminToken, BrokerLogin broker, int simulatorPort,
                              String routesDir, String routesReload, int duplicateCacheSize, int queueMemoryMb, Retries retries,
                              int maxQueueDepth, int minFreeDiskMb, int maxInFlight, Ingest ingest, String devicesUrl,
-                             SocketTiming socket, OutboundProxy proxy) {
+                             SocketTiming socket, OutboundProxy proxy, Processing processing) {
     private static final String NAME = "routerSettings";
 
     /** How events come in ({@code webex.ingest}): webhooks, the Webex websocket, or both. */
@@ -40,6 +40,25 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
      * wait {@code reconnectDelayMs}, doubling up to {@code maxReconnectDelayMs}, less a random share of {@code jitter}.
      */
     public record SocketTiming(long graceMs, long reconnectDelayMs, long maxReconnectDelayMs, double jitter) {
+    }
+
+    /**
+     * How events are processed: on {@code threads} threads ({@code processing.worker-threads}, empty: one per core)
+     * at the CPU priority {@code nice} ({@code processing.nice}, 0: the receiver's own), see ProcessingThreads.
+     */
+    public record Processing(int threads, int nice) {
+        static Processing read(Settings p) {
+            String threads = p.text("processing.worker-threads");
+            int count = threads.isBlank() ? Runtime.getRuntime().availableProcessors() : p.number("processing.worker-threads");
+            if (count < 1) {
+                throw Settings.wrong("processing.worker-threads", "must be at least 1 (or empty: one per core)");
+            }
+            int nice = p.number("processing.nice");
+            if (nice < 0 || nice > 19) {
+                throw Settings.wrong("processing.nice", "must be from 0 (the receiver's priority) to 19 (the lowest)");
+            }
+            return new Processing(count, nice);
+        }
     }
 
     /** Read once per service (the first caller binds it), so every configuration class sees the same values. */
@@ -81,7 +100,8 @@ public record RouterSettings(String botToken, String apiUrl, String webhookSecre
                 p.text("webex.devices-url"),
                 new SocketTiming(p.number("webex.socket.grace-ms"), p.number("webex.socket.reconnect-delay-ms"),
                         p.number("webex.socket.max-reconnect-delay-ms"), p.decimal("webex.socket.reconnect-jitter")),
-                OutboundProxy.read(p::text, System::getenv));
+                OutboundProxy.read(p::text, System::getenv),
+                Processing.read(p));
         context.getRegistry().bind(NAME, settings);
         return settings;
     }

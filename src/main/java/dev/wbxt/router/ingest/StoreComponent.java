@@ -1,6 +1,7 @@
 package dev.wbxt.router.ingest;
 
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 import dev.wbxt.router.broker.BrokerLogin;
 import org.apache.camel.Endpoint;
@@ -17,24 +18,28 @@ import org.apache.camel.support.DefaultComponent;
  * and booleans), except {@code JMSXGroupID}, which becomes the core group id ({@code _AMQ_GROUP_ID}, read back as
  * {@code JMSXGroupID} by a JMS consumer). {@code _AMQ_DUPL_ID} is Artemis' duplicate id, as with JMS.
  * <p>
- * Outcome: the exchange continues when the broker acknowledges the send; it fails with the broker's exception when
- * the broker refuses it or cannot be reached, and with a 503 {@link RejectedWebhook} ({@code busy}) when
- * {@code maxInFlight} sends already wait for their confirmation.
+ * Events are stored by batch, one transaction for all the events handed over while the previous one was committed
+ * ({@link GroupCommit}). Outcome: the exchange continues when the broker has committed its batch; it fails with the
+ * broker's exception when the batch was refused or the broker cannot be reached, and with a 503
+ * {@link RejectedWebhook} ({@code busy}) when {@code maxInFlight} events already wait for their batch.
  */
 public class StoreComponent extends DefaultComponent {
     private final BrokerLogin broker;
     private final int maxInFlight;
+    private final IntConsumer batchSizes;
 
     /**
      * @param broker      the broker and the service's login there ({@code BrokerConnection.login()})
-     * @param maxInFlight sends awaiting their confirmation, at most ({@code ingest.max-in-flight})
+     * @param maxInFlight events awaiting their batch's commit, at most ({@code ingest.max-in-flight})
+     * @param batchSizes  told the number of events of each transaction committed (a metric)
      */
-    public StoreComponent(BrokerLogin broker, int maxInFlight) {
+    public StoreComponent(BrokerLogin broker, int maxInFlight, IntConsumer batchSizes) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("ingest.max-in-flight must be at least 1, not " + maxInFlight);
         }
         this.broker = broker;
         this.maxInFlight = maxInFlight;
+        this.batchSizes = batchSizes;
     }
 
     @Override
@@ -51,5 +56,9 @@ public class StoreComponent extends DefaultComponent {
 
     int maxInFlight() {
         return maxInFlight;
+    }
+
+    IntConsumer batchSizes() {
+        return batchSizes;
     }
 }

@@ -3,6 +3,7 @@ package dev.wbxt.router.ingest;
 import java.util.Map;
 
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -90,7 +91,7 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
             return;
         }
         getAsyncProcessor().process(exchange, doneSync -> {
-            if (doneSync) {
+            if (doneSync || Vertx.currentContext() == eventLoop) { // the store completes on this context already
                 respond(ctx, exchange);
             } else {
                 eventLoop.runOnContext(ignored -> respond(ctx, exchange));

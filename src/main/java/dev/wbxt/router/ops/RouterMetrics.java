@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class RouterMetrics {
     private final MeterRegistry registry;
     private final Counter received;
+    private final DistributionSummary storeBatches;
     private final ToDoubleFunction<String> queueDepth;
     /**
      * Counters by name and tags, registered once: {@code Counter.builder(...).register()} builds the id, sorts the
@@ -27,6 +29,14 @@ public class RouterMetrics {
         this.registry = registry;
         this.queueDepth = queueDepth;
         this.received = Counter.builder("wbxt_events_received").description("Webhook POSTs received").register(registry);
+        this.storeBatches = DistributionSummary.builder("wbxt_store_batch_events")
+                .description("Events stored per broker transaction by the receiver (one commit, one journal sync each)")
+                .register(registry);
+    }
+
+    /** The receiver committed a transaction of this many events. */
+    public void storeBatch(int events) {
+        storeBatches.record(events);
     }
 
     public void received() {

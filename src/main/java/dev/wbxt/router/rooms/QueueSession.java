@@ -2,9 +2,10 @@ package dev.wbxt.router.rooms;
 
 import dev.wbxt.router.EventHeaders;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.wbxt.router.broker.BrokerLogin;
@@ -23,40 +24,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Artemis core session of the {@code rooms:} consumer: receives the queue, acknowledges events one by one,
- * sends dead letters. A core session must not be used by two threads at once (the client warns, AMQ212051), and
- * the lanes finish on many threads: every call on the session goes through one thread ({@code ops}), in order.
+ * The Artemis core session of the {@code rooms:} consumer: receives the queue, acknowledges events by batch, sends
+ * dead letters. A core session must not be used by two threads at once (the client warns, AMQ212051), and the lanes
+ * finish on many threads: every call on the session goes through one thread, in order.
  * <p>
- * Acknowledgements, read in Artemis 2.44.0: {@code ClientConsumerImpl.individualAcknowledge} ignores
- * {@code ackBatchSize} (that batches only plain {@code acknowledge}) and sends one
- * {@code SessionIndividualAcknowledgeMessage} per event, without waiting for an answer when
- * {@code blockOnAcknowledge} is false (the default, kept). On the broker, {@code ServerConsumerImpl.individualAcknowledge}
- * without a session transaction opens a transaction per acknowledgement and commits it: an acknowledgement record
- * and a commit record, the commit asking for a sync ({@code journal-sync-transactional}). The commit does not wait
- * for the disk: it is appended through the journal's timed buffer, which syncs once per buffer timeout for every
- * record appended meanwhile. So the acknowledgements of all lanes that finish within one buffer timeout share one
- * sync, and no lane waits for it. The price: an acknowledgement not yet on disk at a crash is lost and its event is
- * delivered again, which the replied-events record makes harmless (no second reply).
+ * Acknowledgements by batch, read in Artemis 2.44.0: the session is transacted for acknowledgements
+ * ({@code autoCommitAcks} off). The session's thread takes every settled event handed to it since its last commit
+ * (any room, at most {@value #MAX_BATCH}), acknowledges each ({@code individualAcknowledge}: one
+ * {@code SessionIndividualAcknowledgeMessage} each, not answered; the broker adds the acknowledgement to the session's
+ * transaction, {@code ServerConsumerImpl.individualAcknowledge(tx, id)}), then commits once: one round trip and one
+ * journal sync for the batch, where each event used to be acknowledged in a broker transaction of its own (an
+ * acknowledgement record and a commit record each). The batch is as long as the previous commit took: no timer.
+ * A dead letter is a send and an acknowledgement in the same transaction: the copy and the removal are one.
+ * <p>
+ * What a crash leaves: an event is acknowledged only after its route ended (its reply sent or dead-lettered), so an
+ * event whose batch was not committed is delivered again at the next start (its reply is not sent again: the
+ * replied-events record). Those are among the events in flight at the crash. The session is never rolled back: a
+ * rollback would hand back every event delivered to the lanes, running ones included, to be delivered again at once.
  */
 final class QueueSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueSession.class);
     private static final SimpleString DUPLICATE_ID = Message.HDR_DUPLICATE_DETECTION_ID;
+    /** Settled events per commit at most (a burst of thousands is committed in a few steps). */
+    static final int MAX_BATCH = 1000;
+
+    /** One thing to do on the session, in the batch's transaction. */
+    private interface Op {
+        void apply() throws ActiveMQException;
+
+        ClientMessage message();
+    }
 
     private final ServerLocator locator;
     private final ClientSessionFactory factory;
     private final ClientSession session;
     private final ClientConsumer consumer;
     private final ClientProducer producer;
-    private final ExecutorService ops;
+    private final LinkedBlockingQueue<Op> ops = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
 
     /**
      * Opens the session and the consumer of {@code queue} (created if it does not exist yet, as JMS would), and
      * starts delivering to {@code handler}, on the session's delivery thread.
-     *
-     * @param ops one thread: every later call on the session runs there
      */
-    QueueSession(BrokerLogin broker, String queue, ExecutorService ops, MessageHandler handler) throws Exception {
-        this.ops = ops;
+    QueueSession(BrokerLogin broker, String queue, MessageHandler handler) throws Exception {
         this.locator = broker.locator();
         if (broker.external()) {
             // an external broker that restarts is reconnected to (the session's unacknowledged events are redelivered);
@@ -64,42 +76,56 @@ final class QueueSession implements AutoCloseable {
             locator.setReconnectAttempts(-1);
             locator.setRetryInterval(1000);
         }
+        ClientSessionFactory f = null;
+        ClientSession s = null;
         try {
-            factory = locator.createSessionFactory();
-            // autoCommitSends: each dead letter is on disk before its event is acknowledged; autoCommitAcks: no
-            // session transaction, each acknowledgement stands alone (see above)
-            session = broker.session(factory, true, true);
-            CoreMessages.ensureQueue(session, SimpleString.of(queue));
-            consumer = session.createConsumer(queue);
-            producer = session.createProducer();
+            f = locator.createSessionFactory();
+            // sends (dead letters) and acknowledgements in the batch's transaction
+            s = broker.session(f, false, false);
+            CoreMessages.ensureQueue(s, SimpleString.of(queue));
+            s.commit();
+            consumer = s.createConsumer(queue);
+            producer = s.createProducer();
             consumer.setMessageHandler(handler);
-            session.start();
+            s.start();
         } catch (Exception e) {
-            close();
+            if (f != null) {
+                f.close();
+            }
+            locator.close();
             throw e;
         }
+        factory = f;
+        session = s;
+        thread = new Thread(this::run, "wbxt-acks-" + queue);
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    /** Acknowledges this event, later, on the session's thread. */
+    /** Acknowledges this event with the next batch, on the session's thread. */
     void acknowledge(ClientMessage message) {
-        onSession(message, () -> {
-            try {
+        submit(new Op() {
+            @Override
+            public void apply() throws ActiveMQException {
                 message.individualAcknowledge();
-            } catch (ActiveMQException e) {
-                // the session broke: the event is delivered again (to this consumer after a reconnection, or later)
-                LOG.warn("Could not acknowledge event {}: {}", message.getStringProperty(EventHeaders.EVENT_KEY), e.getMessage());
+            }
+
+            @Override
+            public ClientMessage message() {
+                return message;
             }
         });
     }
 
     /**
-     * Sends a copy of the event to {@code dlq} with these extra properties, and acknowledges the event once the copy
-     * is stored. The copy keeps the event's properties (its room: {@code _AMQ_GROUP_ID}) but not the duplicate id,
+     * Sends a copy of the event to {@code dlq} with these extra properties and acknowledges the event, in one
+     * transaction. The copy keeps the event's properties (its room: {@code _AMQ_GROUP_ID}) but not the duplicate id,
      * which would make the broker drop it when it is replayed.
      */
     void deadLetter(ClientMessage message, String text, String dlq, Map<String, Object> properties) {
-        onSession(message, () -> {
-            try {
+        submit(new Op() {
+            @Override
+            public void apply() throws ActiveMQException {
                 CoreMessages.ensureQueue(session, SimpleString.of(dlq));
                 ClientMessage copy = session.createMessage(Message.TEXT_TYPE, true);
                 CoreMessages.writeText(copy, text);
@@ -112,40 +138,90 @@ final class QueueSession implements AutoCloseable {
                 properties.forEach(copy::putObjectProperty);
                 producer.send(dlq, copy);
                 message.individualAcknowledge();
-            } catch (ActiveMQException e) {
-                LOG.warn("Could not dead-letter event {}: {}; it is delivered again", message.getStringProperty(EventHeaders.EVENT_KEY),
-                        e.getMessage());
+            }
+
+            @Override
+            public ClientMessage message() {
+                return message;
             }
         });
     }
 
-    /** Runs a call on the session's thread; after the close (an event that outran the stop) the broker has the event. */
-    private void onSession(ClientMessage message, Runnable call) {
-        try {
-            ops.execute(call);
-        } catch (RejectedExecutionException closed) {
-            LOG.debug("Event {} settled after the stop: delivered again at the next start",
-                    message.getStringProperty(EventHeaders.EVENT_KEY));
+    private void submit(Op op) {
+        synchronized (ops) { // against close(): an op is either in a last batch, or left to the broker
+            if (running) {
+                ops.add(op);
+                return;
+            }
+        }
+        LOG.debug("Event {} settled after the stop: delivered again at the next start", key(op.message()));
+    }
+
+    private void run() {
+        List<Op> batch = new ArrayList<>();
+        while (running || !ops.isEmpty()) {
+            try {
+                Op first = ops.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                ops.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable unexpected) {
+                LOG.error("Acknowledging {} event(s) failed unexpectedly; they are delivered again", batch.size(), unexpected);
+            } finally {
+                batch.clear();
+            }
         }
     }
 
-    /** Runs the session calls already asked for (acknowledgements, dead letters), then closes the session. */
+    /** Applies the batch's acknowledgements and dead letters, then commits them together. */
+    private void commit(List<Op> batch) {
+        List<Op> applied = new ArrayList<>(batch.size());
+        for (Op op : batch) {
+            try {
+                op.apply();
+                applied.add(op);
+            } catch (ActiveMQException e) {
+                // the session broke: the event is delivered again (to this consumer after a reconnection, or later)
+                LOG.warn("Could not settle event {}: {}; it is delivered again", key(op.message()), e.getMessage());
+            }
+        }
+        if (applied.isEmpty()) {
+            return;
+        }
+        try {
+            session.commit();
+        } catch (ActiveMQException e) {
+            LOG.warn("Could not commit the acknowledgements of {} event(s): {}; they are delivered again",
+                    applied.size(), e.getMessage());
+        }
+    }
+
+    private static Object key(ClientMessage message) {
+        return message.getStringProperty(EventHeaders.EVENT_KEY);
+    }
+
+    /** Commits the acknowledgements and dead letters already asked for, then closes the session. */
     @Override
     public void close() throws InterruptedException {
-        ops.shutdown();
-        if (!ops.awaitTermination(10, TimeUnit.SECONDS)) {
+        synchronized (ops) {
+            running = false;
+        }
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        if (thread.isAlive()) {
             LOG.warn("Acknowledgements still pending at stop: their events are delivered again");
         }
         try {
-            if (session != null) {
-                session.close(); // what was not acknowledged goes back to the queue
-            }
+            session.close(); // what was not acknowledged goes back to the queue
         } catch (ActiveMQException e) {
             LOG.debug("Closing the session: {}", e.getMessage());
         }
-        if (factory != null) {
-            factory.close();
-        }
+        factory.close();
         locator.close();
     }
 }

@@ -1,5 +1,7 @@
 package dev.wbxt.router.rooms;
 
+import java.util.concurrent.ExecutorService;
+
 import java.util.Map;
 
 import dev.wbxt.router.broker.BrokerLogin;
@@ -21,6 +23,7 @@ public class RoomsComponent extends DefaultComponent {
     private final Retries retries;
     private final FailureRules rules;
     private final FailureReport report;
+    private ExecutorService executorService;
 
     /** @param broker the embedded broker ({@code vm://0}) or an external one ({@code tcp://host:port}), and the login */
     public RoomsComponent(BrokerLogin broker, Retries retries, FailureRules rules, FailureReport report) {
@@ -38,6 +41,18 @@ public class RoomsComponent extends DefaultComponent {
         RoomsEndpoint endpoint = new RoomsEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /**
+     * The threads the lanes run on (the service's processing threads, shared with the {@code webex:} component's
+     * answers); none: each consumer makes a pool of its endpoint's {@code workerThreads}.
+     */
+    public void setExecutorService(ExecutorService executorService) {
+        this.executorService = executorService;
+    }
+
+    ExecutorService getExecutorService() {
+        return executorService;
     }
 
     BrokerLogin getBroker() {

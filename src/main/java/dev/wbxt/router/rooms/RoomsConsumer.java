@@ -34,6 +34,7 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
 
     private final RoomsEndpoint endpoint;
     private ExecutorService workers;
+    private boolean ownWorkers;
     private ScheduledExecutorService timers;
     private Lanes<RoomEvent> lanes;
     private QueueSession session;
@@ -47,15 +48,16 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
     protected void doStart() throws Exception {
         super.doStart();
         ExecutorServiceManager threads = getEndpoint().getCamelContext().getExecutorServiceManager();
+        ExecutorService shared = endpoint.getComponent().getExecutorService();
+        ownWorkers = shared == null;
         // Unbounded queue: what waits in it is bounded by maxInFlight already, and a full queue would make Camel's
         // caller-runs policy start an event on whichever thread handed it over (the broker's delivery thread).
-        workers = threads.newThreadPool(this, "rooms-lane", new ThreadPoolProfileBuilder("rooms-lane")
+        workers = shared != null ? shared : threads.newThreadPool(this, "rooms-lane", new ThreadPoolProfileBuilder("rooms-lane")
                 .poolSize(endpoint.getWorkerThreads()).maxPoolSize(endpoint.getWorkerThreads())
                 .maxQueueSize(Integer.MAX_VALUE).build());
         timers = threads.newSingleThreadScheduledExecutor(this, "rooms-retry");
         lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)));
-        session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(),
-                threads.newSingleThreadExecutor(this, "rooms-ack"), this::take);
+        session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(), this::take);
     }
 
     /** On the session's delivery thread: hands the event to its lane, waiting while the lanes are full. */
@@ -177,7 +179,7 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         if (session != null) {
             session.close(); // the acknowledgements asked for are sent first
         }
-        if (workers != null) {
+        if (workers != null && ownWorkers) {
             threads.shutdown(workers);
         }
         super.doStop();

@@ -91,7 +91,7 @@ public class WebexClient implements AutoCloseable {
             throw new IllegalArgumentException("Webex apiUrl must be http(s)://host[:port][/path]: " + baseUrl);
         }
         this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
-        this.http = new WebexHttp(SharedVertx.of(context), base, cfg.getBotToken(), cfg, context);
+        this.http = new WebexHttp(SharedVertx.client(context), base, cfg.getBotToken(), cfg, context);
         this.policy = new WebexCallPolicy(cfg);
         this.pager = new WebexPager(baseUrl, basePath);
         this.recent = cfg.getCacheMillis() <= 0 ? null : Caffeine.newBuilder()

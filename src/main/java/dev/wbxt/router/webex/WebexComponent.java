@@ -22,6 +22,7 @@ public class WebexComponent extends DefaultComponent {
     private WebexAvailability availability;
     private WebexClient client;
     private ExecutorService answers;
+    private ExecutorService executorService;
 
     public WebexComponent() {
     }
@@ -44,6 +45,14 @@ public class WebexComponent extends DefaultComponent {
             availability = new WebexAvailability(configuration);
         }
         return availability;
+    }
+
+    /**
+     * Where routes go on after a Webex answer, instead of a pool of the component's own (the service gives it its
+     * processing threads: see ProcessingThreads).
+     */
+    public void setExecutorService(ExecutorService executorService) {
+        this.executorService = executorService;
     }
 
     public WebexConfiguration getConfiguration() {
@@ -84,6 +93,9 @@ public class WebexComponent extends DefaultComponent {
      * of this pool: a fifth of the event loops' samples were route steps, delaying every webhook's answer).
      */
     synchronized ExecutorService answers() {
+        if (executorService != null) {
+            return executorService;
+        }
         if (answers == null) {
             int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
             answers = getCamelContext().getExecutorServiceManager().newThreadPool(this, "WebexAnswers",

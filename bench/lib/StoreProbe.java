@@ -1,0 +1,158 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.wbxt.router.broker.CoreMessages;
+import dev.wbxt.router.broker.EmbeddedBroker;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.SendAcknowledgementHandler;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+
+/**
+ * The embedded broker's CPU per event for each way of storing and acknowledging events, measured alone (no HTTP,
+ * no Camel): one producer thread stores events shaped as the receiver stores them (1 KB text, the Wbxt* properties,
+ * a duplicate id, the room as the group), one consumer acknowledges each as the room lanes do. CPU is the whole
+ * process's (/proc/self/stat), after a warm-up, divided by the events stored and acknowledged.
+ * <p>
+ * Usage: java -cp webex-event-router.jar:classes StoreProbe send=auto|tx:N ack=auto|tx:N [events] [warm-up events]
+ * <ul>
+ * <li>send=auto: each send its own durable send with a confirmation handler (at most 1024 awaiting), as the
+ * receiver stored events before batching; send=tx:N: N sends in one transaction, one blocking commit.</li>
+ * <li>ack=auto: one individual acknowledgement per event, no session transaction; ack=tx:N: N individual
+ * acknowledgements in one transaction, one blocking commit.</li>
+ * </ul>
+ * Prints one line "PROBEJSON {...}".
+ */
+public class StoreProbe {
+    public static void main(String[] args) throws Exception {
+        String send = arg(args, "send", "auto");
+        String ack = arg(args, "ack", "auto");
+        int events = Integer.parseInt(arg(args, "events", "200000"));
+        int warm = Integer.parseInt(arg(args, "warm", "100000"));
+        Path dir = Files.createTempDirectory("wbxt-probe");
+        EmbeddedBroker broker = new EmbeddedBroker(dir, 100_000, 32, null, "", 256L << 20);
+        broker.start();
+        broker.awaitStarted();
+        SimpleString queue = SimpleString.of("wbxt.events");
+        ServerLocator locator = ActiveMQClient.createServerLocator("vm://0")
+                .setConfirmationWindowSize(1024 * 1024).setBlockOnDurableSend(false).setProducerWindowSize(-1);
+        ClientSessionFactory pf = locator.createSessionFactory();
+        ClientSessionFactory cf = locator.createSessionFactory();
+        boolean txSend = send.startsWith("tx:");
+        boolean txAck = ack.startsWith("tx:");
+        ClientSession ps = pf.createSession(!txSend, true);
+        ps.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        ClientProducer producer = ps.createProducer(queue);
+        ClientSession cs = cf.createSession(true, !txAck);
+        ClientConsumer consumer = cs.createConsumer(queue);
+        int total = warm + events;
+        CountDownLatch consumed = new CountDownLatch(total);
+        AtomicLong[] cpuAt = {new AtomicLong()};
+        int ackBatch = txAck ? Integer.parseInt(ack.substring(3)) : 1;
+        List<ClientMessage> toAck = new ArrayList<>();
+        consumer.setMessageHandler(m -> {
+            try {
+                if (txAck) {
+                    m.individualAcknowledge();
+                    toAck.add(m);
+                    if (toAck.size() >= ackBatch || consumed.getCount() <= toAck.size()) {
+                        cs.commit();
+                        for (int i = 0; i < toAck.size(); i++) {
+                            count(consumed, warm, total, cpuAt);
+                        }
+                        toAck.clear();
+                    }
+                } else {
+                    m.individualAcknowledge();
+                    count(consumed, warm, total, cpuAt);
+                }
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        });
+        cs.start();
+        String body = "x".repeat(1000);
+        Semaphore window = new Semaphore(1024);
+        SendAcknowledgementHandler handler = new SendAcknowledgementHandler() {
+            @Override
+            public void sendAcknowledged(Message message) {
+                window.release();
+            }
+
+            @Override
+            public void sendFailed(Message message, Exception e) {
+                window.release();
+                e.printStackTrace();
+            }
+        };
+        int sendBatch = txSend ? Integer.parseInt(send.substring(3)) : 1;
+        long t0 = System.nanoTime();
+        for (int n = 0; n < total; n++) {
+            ClientMessage m = ps.createMessage(ClientMessage.TEXT_TYPE, true);
+            CoreMessages.writeText(m, body);
+            m.putStringProperty("WbxtEventKey", "messages:created:" + n);
+            m.putStringProperty("WbxtResource", "messages");
+            m.putStringProperty("WbxtEvent", "created");
+            m.putLongProperty("WbxtReceivedAt", System.currentTimeMillis());
+            m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, "messages:created:" + n);
+            m.setGroupID("room-" + (n % 256));
+            if (txSend) {
+                producer.send(m);
+                if ((n + 1) % sendBatch == 0 || n == total - 1) {
+                    ps.commit();
+                }
+            } else {
+                window.acquire();
+                producer.send(m, handler);
+            }
+        }
+        consumed.await();
+        long cpu = processCpuNanos() - cpuAt[0].get();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(java.util.Locale.ROOT,
+                "PROBEJSON {\"send\":\"%s\",\"ack\":\"%s\",\"events\":%d,\"cpu_us_per_event\":%.1f,\"wall_s\":%.1f}%n",
+                send, ack, events, cpu / 1e3 / events, seconds);
+        broker.stop();
+        System.exit(0);
+    }
+
+    /** Counts one acknowledged event; reads the process CPU when the warm-up ends. */
+    private static void count(CountDownLatch consumed, int warm, int total, AtomicLong[] cpuAt) {
+        consumed.countDown();
+        long left = consumed.getCount();
+        if (left == total - warm) {
+            cpuAt[0].set(processCpuNanos());
+        }
+    }
+
+    static long processCpuNanos() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/self/stat")).split("\\) ")[1].split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime + stime, 100 Hz ticks
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String arg(String[] args, String name, String otherwise) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) {
+                return a.substring(name.length() + 1);
+            }
+        }
+        return otherwise;
+    }
+}
