@@ -25,6 +25,7 @@ the stages in proportion to their samples.
 # destinations' queues). By thread, not by queue: no frame says which queue a send is for.
 BROKER_SEND = (
     "dev.wbxt.router.ingest.StoreProducer",  # the receiver's asynchronous core-client send (artemis-store:)
+    "dev.wbxt.router.ingest.GroupCommit",  # ... its batches: sent and committed on the wbxt-store-<queue> thread
     "org.apache.camel.component.jms.JmsProducer",
     "org.springframework.jms.core.JmsTemplate.send",
     "org.apache.activemq.artemis.jms.client.ActiveMQMessageProducer",
@@ -46,6 +47,10 @@ CONTINUATIONS = (
 
 # (stage, side, thread regex or None, frame prefixes), in priority order.
 STAGES = [
+    # The receiver's group commit (ingest.GroupCommit): its thread sends and commits batches of events. First, so
+    # that its client-side commit is not counted as a queue acknowledgement. (On the broker's threads the two
+    # commits have the same frames: a store batch's commit there counts as "ack: queue commit".)
+    ("store", "ingest", r"^wbxt-store", ("",)),
     ("ack: queue commit", "processing", None, (
         "org.springframework.jms.listener.AbstractMessageListenerContainer.commitIfNecessary",
         "org.springframework.jms.support.JmsUtils.commitIfNecessary",
@@ -58,8 +63,8 @@ STAGES = [
         "org.apache.activemq.artemis.core.server.impl.ServerSessionImpl.commit",
         "org.apache.activemq.artemis.core.server.impl.ServerConsumerImpl.acknowledge",
         "org.apache.activemq.artemis.core.server.impl.ServerConsumerImpl.individualAcknowledge",
-        # the room lanes (rooms:): one individual acknowledgement per event, on the rooms-ack thread
-        "dev.wbxt.router.rooms.QueueSession.acknowledge",
+        # the room lanes (rooms:): acknowledgements by batch, committed on the wbxt-acks-<queue> thread
+        "dev.wbxt.router.rooms.QueueSession",
         "org.apache.activemq.artemis.core.client.impl.ClientSessionImpl.individualAcknowledge",
         "org.apache.activemq.artemis.core.client.impl.ClientConsumerImpl.individualAcknowledge",
         "org.apache.activemq.artemis.core.client.impl.ClientMessageImpl.individualAcknowledge",
@@ -92,13 +97,14 @@ STAGES = [
         "io.vertx.core.http.impl.HttpClientResponseImpl",
         "io.vertx.core.net.impl.pool.",
     )),
+    ("webex calls", "processing", r"^wbxt-webex-eventloop", ("",)),  # the rest of the Webex client's own event loop
     ("log", "processing", None, (
         "dev.wbxt.router.processing.EventLog",
         "org.apache.logging.",
         "org.slf4j.",
     )),
     ("forward", "processing", None, ("dev.wbxt.router.forward.",)),
-    ("store", "ingest", r"(?i)vert\.x|activemq", BROKER_SEND),
+    ("store", "ingest", r"(?i)vert\.x|activemq|wbxt-store", BROKER_SEND),
     ("forward", "processing", None, BROKER_SEND),
     ("receive", "ingest", None, (
         "dev.wbxt.router.ingest.",
@@ -127,7 +133,7 @@ STAGES = [
         "dev.wbxt.router.",
         "com.fasterxml.jackson.",
     )),
-    ("consume", "processing", r"JmsConsumer\[|rooms-ack|rooms-retry", ("",)),  # the rest of the queue consumers' threads
+    ("consume", "processing", r"JmsConsumer\[|wbxt-acks|rooms-retry", ("",)),  # the rest of the queue consumers' threads
     # The embedded broker's own threads ("Thread-N (activemq-wbxt-broker)", in-VM connector...) when no row above
     # matched: packet handling, executors waking up.
     ("broker threads, other", "processing", r"(?i)activemq", ("",)),

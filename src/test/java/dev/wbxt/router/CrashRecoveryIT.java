@@ -185,6 +185,13 @@ class CrashRecoveryIT {
         int ackedAtKill = acknowledged.get();
         double loadPerSecond = ackedAtKill / ((System.nanoTime() - started) / 1e9);
         int answeredAtKill = webex.messagesBy(botId()).size() - warmUpReplies;
+        // The durable path by batch (issue 19): the receiver stores events by group commit, the lanes acknowledge by
+        // batch. The kill must hit both while they batch, else it proves nothing about them.
+        Batches store = batches(first, "wbxt_store_batch_events");
+        Batches acks = batches(first, "wbxt_ack_batch_events");
+        // Stored and not yet acknowledged (waiting, running, or done but not committed): the only events that can be
+        // processed twice.
+        double inFlightAtKill = first.metric("wbxt_queue_depth{queue=\"wbxt.events\"");
         Instant killInstant = Instant.now();
         first.kill();
         first.awaitExit(Duration.ofSeconds(10));
@@ -203,6 +210,10 @@ class CrashRecoveryIT {
                         + " redelivery %d; total %d ms%n", ackedAtKill, answeredAtKill, loadPerSecond, rooms, downMillis,
                 acknowledgedFirstTime.get(), redelivered.get(), totalMillis);
         print("b (kill -9 under load)", sent.get(), acknowledged.get(), redelivered.get(), outcome);
+        System.out.printf("[CrashRecoveryIT] b: until the kill, events per store commit %s, per acknowledgement commit %s;"
+                + " in flight at the kill %.0f, duplicated %d%n", store, acks, inFlightAtKill, outcome.duplicated());
+        assertTrue(store.max() > 1, "the receiver stored events by batch before the kill: " + store);
+        assertTrue(acks.max() > 1, "the lanes acknowledged events by batch before the kill: " + acks);
         assertEquals(events, sent.get());
         assertEquals(events, acknowledged.get(), "every event was acknowledged, at the latest after a redelivery");
         assertEquals(acknowledged.get(), outcome.answered(), "every acknowledged event answered: "
@@ -212,6 +223,8 @@ class CrashRecoveryIT {
         // a room's lane runs one event at a time, so at most one per room.
         assertTrue(outcome.duplicated() <= rooms, "at most one duplicate per room in flight at the kill: "
                 + outcome.duplicates() + evidence(outcome, killInstant, messageIdByTag, first, second));
+        assertTrue(outcome.duplicated() <= inFlightAtKill, "duplicates at most the events in flight at the kill ("
+                + inFlightAtKill + "): " + outcome.duplicates());
         if (outcome.duplicated() > 0) {
             System.out.println("[CrashRecoveryIT] b: duplicates (see README 'Reliability': the one window for a duplicate)"
                     + evidence(outcome, killInstant, messageIdByTag, first, second));
@@ -364,6 +377,20 @@ class CrashRecoveryIT {
     }
 
     /** A room's replies (first occurrence of each event) come in the order its events were acknowledged. */
+    /** A batch-size summary of {@code /observe/metrics}: transactions, events, the largest. */
+    private record Batches(double commits, double events, double max) {
+        @Override
+        public String toString() {
+            return String.format("%.1f on average, at most %.0f (%.0f commits)", commits > 0 ? events / commits : 0, max,
+                    commits);
+        }
+    }
+
+    private static Batches batches(RouterProcess process, String summary) throws Exception {
+        return new Batches(process.metric(summary + "_count"), process.metric(summary + "_sum"),
+                process.metric(summary + "_max"));
+    }
+
     private static void assertOrder(Map<String, List<String>> expectedPerRoom, BotReplies outcome) {
         outcome.assertOrder("CrashRecoveryIT", expectedPerRoom);
     }

@@ -232,6 +232,14 @@ final class RouterProcess implements AutoCloseable {
         return "http://127.0.0.1:" + managementPort;
     }
 
+    /** The value of the first line of {@code /observe/metrics} that starts with {@code prefix}; NaN when none does. */
+    double metric(String prefix) throws IOException, InterruptedException {
+        HttpResponse<String> rsp = HEALTH.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/observe/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return rsp.body().lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(Double.NaN);
+    }
+
     /**
      * Polls {@code GET /observe/health} on the management port until it answers 200 with status UP; returns the
      * milliseconds from process start. Fails when the process exits or time runs out first.

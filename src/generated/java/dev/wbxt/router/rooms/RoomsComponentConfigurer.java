@@ -23,6 +23,8 @@ public class RoomsComponentConfigurer extends PropertyConfigurerSupport implemen
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         RoomsComponent target = (RoomsComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "ackbatches":
+        case "ackBatches": target.setAckBatches(property(camelContext, java.util.function.IntConsumer.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
@@ -36,6 +38,8 @@ public class RoomsComponentConfigurer extends PropertyConfigurerSupport implemen
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "ackbatches":
+        case "ackBatches": return java.util.function.IntConsumer.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "bridgeerrorhandler":
@@ -50,6 +54,8 @@ public class RoomsComponentConfigurer extends PropertyConfigurerSupport implemen
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         RoomsComponent target = (RoomsComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "ackbatches":
+        case "ackBatches": return target.getAckBatches();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "bridgeerrorhandler":

@@ -17,6 +17,7 @@ public class RouterMetrics {
     private final MeterRegistry registry;
     private final Counter received;
     private final DistributionSummary storeBatches;
+    private final DistributionSummary ackBatches;
     private final ToDoubleFunction<String> queueDepth;
     /**
      * Counters by name and tags, registered once: {@code Counter.builder(...).register()} builds the id, sorts the
@@ -32,6 +33,14 @@ public class RouterMetrics {
         this.storeBatches = DistributionSummary.builder("wbxt_store_batch_events")
                 .description("Events stored per broker transaction by the receiver (one commit, one journal sync each)")
                 .register(registry);
+        this.ackBatches = DistributionSummary.builder("wbxt_ack_batch_events")
+                .description("Events acknowledged (or dead-lettered) per broker transaction by the room lanes")
+                .register(registry);
+    }
+
+    /** The lanes committed the acknowledgements (and dead letters) of this many events. */
+    public void ackBatch(int events) {
+        ackBatches.record(events);
     }
 
     /** The receiver committed a transaction of this many events. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.broker.CoreMessages;
@@ -61,14 +62,18 @@ final class QueueSession implements AutoCloseable {
     private final ClientConsumer consumer;
     private final ClientProducer producer;
     private final LinkedBlockingQueue<Op> ops = new LinkedBlockingQueue<>();
+    private final IntConsumer batchSizes;
     private final Thread thread;
     private volatile boolean running = true;
 
     /**
      * Opens the session and the consumer of {@code queue} (created if it does not exist yet, as JMS would), and
      * starts delivering to {@code handler}, on the session's delivery thread.
+     *
+     * @param batchSizes told the number of events settled by each commit (a metric)
      */
-    QueueSession(BrokerLogin broker, String queue, MessageHandler handler) throws Exception {
+    QueueSession(BrokerLogin broker, String queue, MessageHandler handler, IntConsumer batchSizes) throws Exception {
+        this.batchSizes = batchSizes;
         this.locator = broker.locator();
         if (broker.external()) {
             // an external broker that restarts is reconnected to (the session's unacknowledged events are redelivered);
@@ -196,6 +201,7 @@ final class QueueSession implements AutoCloseable {
         }
         try {
             session.commit();
+            batchSizes.accept(applied.size());
         } catch (ActiveMQException e) {
             LOG.warn("Could not commit the acknowledgements of {} event(s): {}; they are delivered again",
                     applied.size(), e.getMessage());

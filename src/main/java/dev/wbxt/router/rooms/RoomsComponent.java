@@ -1,6 +1,7 @@
 package dev.wbxt.router.rooms;
 
 import java.util.concurrent.ExecutorService;
+import java.util.function.IntConsumer;
 
 import java.util.Map;
 
@@ -24,6 +25,7 @@ public class RoomsComponent extends DefaultComponent {
     private final FailureRules rules;
     private final FailureReport report;
     private ExecutorService executorService;
+    private IntConsumer ackBatches = events -> { };
 
     /** @param broker the embedded broker ({@code vm://0}) or an external one ({@code tcp://host:port}), and the login */
     public RoomsComponent(BrokerLogin broker, Retries retries, FailureRules rules, FailureReport report) {
@@ -53,6 +55,15 @@ public class RoomsComponent extends DefaultComponent {
 
     ExecutorService getExecutorService() {
         return executorService;
+    }
+
+    /** Told the number of events settled by each commit of the acknowledgements (a metric). */
+    public void setAckBatches(IntConsumer ackBatches) {
+        this.ackBatches = ackBatches;
+    }
+
+    IntConsumer getAckBatches() {
+        return ackBatches;
     }
 
     BrokerLogin getBroker() {

@@ -57,7 +57,8 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
                 .maxQueueSize(Integer.MAX_VALUE).build());
         timers = threads.newSingleThreadScheduledExecutor(this, "rooms-retry");
         lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)));
-        session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(), this::take);
+        session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(), this::take,
+                endpoint.getComponent().getAckBatches());
     }
 
     /** On the session's delivery thread: hands the event to its lane, waiting while the lanes are full. */

@@ -26,6 +26,7 @@ import org.apache.camel.support.service.ServiceSupport;
 public final class SharedVertx {
     static final String NAME = "webexVertx";
     static final String CLIENT_NAME = "webexClientVertx";
+    static final String CLIENT_THREAD = "wbxt-webex-eventloop";
 
     private SharedVertx() {
     }
@@ -44,11 +45,19 @@ public final class SharedVertx {
         return own(context, NAME, new VertxOptions());
     }
 
-    /** The Webex REST client's Vert.x: one event loop of its own, made on first use, closed with the CamelContext. */
+    /**
+     * The Webex REST client's Vert.x: one event loop of its own, named {@value #CLIENT_THREAD} (a profile tells it
+     * from the server's "vert.x-eventloop-thread-N"), made on first use, closed with the CamelContext.
+     */
     public static synchronized Vertx client(CamelContext context) {
         Vertx bound = context.getRegistry().lookupByNameAndType(CLIENT_NAME, Vertx.class);
-        return bound != null ? bound : own(context, CLIENT_NAME, new VertxOptions().setEventLoopPoolSize(1)
-                .setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+        if (bound != null) {
+            return bound;
+        }
+        Vertx own = own(context, CLIENT_NAME, new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1));
+        own.runOnContext(ignored -> Thread.currentThread().setName(CLIENT_THREAD));
+        return own;
     }
 
     private static Vertx own(CamelContext context, String name, VertxOptions options) {
