@@ -184,7 +184,7 @@ public class RouterConfiguration implements CamelConfiguration {
         SharedVertx.client(context).runOnContext(ignored -> ThreadNice.lowerCurrentThread(settings.processing().nice()));
         RoomsComponent rooms = new RoomsComponent(broker.login(), settings.retries(), failureRules, failureReport);
         rooms.setExecutorService(processing.executor());
-        rooms.setAckBatches(metrics::ackBatch);
+        rooms.setMetrics(metrics.lanes(events));
         context.addComponent("rooms", rooms);
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), failureRules, failureReport));
         if (!settings.adminToken().isEmpty()) {

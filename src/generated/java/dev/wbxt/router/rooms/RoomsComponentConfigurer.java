@@ -23,14 +23,13 @@ public class RoomsComponentConfigurer extends PropertyConfigurerSupport implemen
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         RoomsComponent target = (RoomsComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "ackbatches":
-        case "ackBatches": target.setAckBatches(property(camelContext, java.util.function.IntConsumer.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "executorservice":
         case "executorService": target.setExecutorService(property(camelContext, java.util.concurrent.ExecutorService.class, value)); return true;
+        case "metrics": target.setMetrics(property(camelContext, dev.wbxt.router.rooms.LaneMetrics.class, value)); return true;
         default: return false;
         }
     }
@@ -38,14 +37,13 @@ public class RoomsComponentConfigurer extends PropertyConfigurerSupport implemen
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "ackbatches":
-        case "ackBatches": return java.util.function.IntConsumer.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "executorservice":
         case "executorService": return java.util.concurrent.ExecutorService.class;
+        case "metrics": return dev.wbxt.router.rooms.LaneMetrics.class;
         default: return null;
         }
     }
@@ -54,14 +52,13 @@ public class RoomsComponentConfigurer extends PropertyConfigurerSupport implemen
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         RoomsComponent target = (RoomsComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "ackbatches":
-        case "ackBatches": return target.getAckBatches();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "executorservice":
         case "executorService": return target.getExecutorService();
+        case "metrics": return target.getMetrics();
         default: return null;
         }
     }

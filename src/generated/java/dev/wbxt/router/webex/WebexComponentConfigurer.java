@@ -55,6 +55,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
         case "configuration": target.setConfiguration(property(camelContext, dev.wbxt.router.webex.WebexConfiguration.class, value)); return true;
         case "connecttimeoutmillis":
         case "connectTimeoutMillis": getOrCreateConfiguration(target).setConnectTimeoutMillis(property(camelContext, int.class, value)); return true;
+        case "executorservice":
+        case "executorService": target.setExecutorService(property(camelContext, java.util.concurrent.ExecutorService.class, value)); return true;
         case "initialbackoffmillis":
         case "initialBackoffMillis": getOrCreateConfiguration(target).setInitialBackoffMillis(property(camelContext, long.class, value)); return true;
         case "lazystartproducer":
@@ -105,6 +107,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
         case "configuration": return dev.wbxt.router.webex.WebexConfiguration.class;
         case "connecttimeoutmillis":
         case "connectTimeoutMillis": return int.class;
+        case "executorservice":
+        case "executorService": return java.util.concurrent.ExecutorService.class;
         case "initialbackoffmillis":
         case "initialBackoffMillis": return long.class;
         case "lazystartproducer":
@@ -156,6 +160,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
         case "configuration": return target.getConfiguration();
         case "connecttimeoutmillis":
         case "connectTimeoutMillis": return getOrCreateConfiguration(target).getConnectTimeoutMillis();
+        case "executorservice":
+        case "executorService": return target.getExecutorService();
         case "initialbackoffmillis":
         case "initialBackoffMillis": return getOrCreateConfiguration(target).getInitialBackoffMillis();
         case "lazystartproducer":

@@ -4,9 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
+import dev.wbxt.router.rooms.LaneMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -38,9 +40,32 @@ public class RouterMetrics {
                 .register(registry);
     }
 
-    /** The lanes committed the acknowledgements (and dead letters) of this many events. */
-    public void ackBatch(int events) {
-        ackBatches.record(events);
+    /**
+     * What the lanes of {@code queue} report: the acknowledgements' batches, and how far behind they are, published as
+     * {@code wbxt_backlog_age_seconds}: how long the event the lanes took last had waited since it was stored, and
+     * growing while the lanes take nothing; 0 once the queue is empty. (The oldest event still waiting is younger than
+     * that: it is an upper bound, read without asking the broker.)
+     */
+    public LaneMetrics lanes(String queue) {
+        AtomicLong lastTakenReceivedAt = new AtomicLong();
+        Gauge.builder("wbxt_backlog_age_seconds", () -> {
+            long at = lastTakenReceivedAt.get();
+            return at == 0 || !(queueDepth.applyAsDouble(queue) > 0) ? 0 : (System.currentTimeMillis() - at) / 1000.0;
+        }).description("How far processing is behind the receiver: the wait of the event taken last, while events wait")
+                .tag("queue", queue).register(registry);
+        return new LaneMetrics() {
+            @Override
+            public void taken(long receivedAtMillis) {
+                if (receivedAtMillis > 0) {
+                    lastTakenReceivedAt.set(receivedAtMillis);
+                }
+            }
+
+            @Override
+            public void acknowledged(int events) {
+                ackBatches.record(events);
+            }
+        };
     }
 
     /** The receiver committed a transaction of this many events. */

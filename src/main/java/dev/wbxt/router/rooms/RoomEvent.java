@@ -66,6 +66,12 @@ final class RoomEvent {
         return room;
     }
 
+    /** When the receiver stored it (epoch ms), 0 when the message does not say. */
+    long receivedAt() {
+        Object at = message.getObjectProperty(EventHeaders.RECEIVED_AT);
+        return at instanceof Number n ? n.longValue() : 0;
+    }
+
     Object key() {
         return message.getStringProperty(EventHeaders.EVENT_KEY);
     }

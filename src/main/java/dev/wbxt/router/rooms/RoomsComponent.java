@@ -1,7 +1,6 @@
 package dev.wbxt.router.rooms;
 
 import java.util.concurrent.ExecutorService;
-import java.util.function.IntConsumer;
 
 import java.util.Map;
 
@@ -10,6 +9,7 @@ import dev.wbxt.router.processing.FailureReport;
 import dev.wbxt.router.processing.FailureRules;
 import dev.wbxt.router.processing.Retries;
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 
@@ -24,8 +24,12 @@ public class RoomsComponent extends DefaultComponent {
     private final Retries retries;
     private final FailureRules rules;
     private final FailureReport report;
+    @Metadata(label = "advanced", description = "The threads the lanes run on (the service's processing threads); "
+            + "none: each consumer makes a pool of its endpoint's workerThreads")
     private ExecutorService executorService;
-    private IntConsumer ackBatches = events -> { };
+    @Metadata(label = "advanced", description = "Told what the lanes take and how they acknowledge (the backlog's "
+            + "age, the batches)")
+    private LaneMetrics metrics = LaneMetrics.NONE;
 
     /** @param broker the embedded broker ({@code vm://0}) or an external one ({@code tcp://host:port}), and the login */
     public RoomsComponent(BrokerLogin broker, Retries retries, FailureRules rules, FailureReport report) {
@@ -57,13 +61,13 @@ public class RoomsComponent extends DefaultComponent {
         return executorService;
     }
 
-    /** Told the number of events settled by each commit of the acknowledgements (a metric). */
-    public void setAckBatches(IntConsumer ackBatches) {
-        this.ackBatches = ackBatches;
+    /** Told what the lanes take and how they acknowledge (the backlog's age, the batches). */
+    public void setMetrics(LaneMetrics metrics) {
+        this.metrics = metrics;
     }
 
-    IntConsumer getAckBatches() {
-        return ackBatches;
+    LaneMetrics getMetrics() {
+        return metrics;
     }
 
     BrokerLogin getBroker() {

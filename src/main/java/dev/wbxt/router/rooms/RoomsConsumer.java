@@ -58,14 +58,16 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         timers = threads.newSingleThreadScheduledExecutor(this, "rooms-retry");
         lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)));
         session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(), this::take,
-                endpoint.getComponent().getAckBatches());
+                endpoint.getComponent().getMetrics()::acknowledged);
     }
 
     /** On the session's delivery thread: hands the event to its lane, waiting while the lanes are full. */
     private void take(ClientMessage message) {
         try {
             RoomEvent event = RoomEvent.of(message);
-            lanes.add(event.room(), event); // false when stopping: not acknowledged, delivered again after the start
+            if (lanes.add(event.room(), event)) { // false when stopping: not acknowledged, delivered again after the start
+                endpoint.getComponent().getMetrics().taken(event.receivedAt());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -22,6 +22,8 @@ public class WebexComponent extends DefaultComponent {
     private WebexAvailability availability;
     private WebexClient client;
     private ExecutorService answers;
+    @Metadata(label = "advanced", description = "Where routes go on after a Webex answer (the service's processing "
+            + "threads); none: a pool of the component's own")
     private ExecutorService executorService;
 
     public WebexComponent() {
@@ -53,6 +55,10 @@ public class WebexComponent extends DefaultComponent {
      */
     public void setExecutorService(ExecutorService executorService) {
         this.executorService = executorService;
+    }
+
+    public ExecutorService getExecutorService() {
+        return executorService;
     }
 
     public WebexConfiguration getConfiguration() {
