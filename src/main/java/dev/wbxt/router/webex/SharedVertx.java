@@ -1,12 +1,10 @@
 package dev.wbxt.router.webex;
 
-import java.util.HashSet;
-import java.util.Set;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -33,36 +31,44 @@ public final class SharedVertx {
 
     /** The public server's Vert.x: the one bound in Camel's registry, else the platform-http server's, else one of its own. */
     public static synchronized Vertx of(CamelContext context) {
-        Set<Vertx> bound = new HashSet<>(context.getRegistry().findByType(Vertx.class));
-        bound.remove(context.getRegistry().lookupByNameAndType(CLIENT_NAME, Vertx.class)); // the client's own is not it
-        if (bound.size() == 1) {
-            return bound.iterator().next();
+        Vertx bound = CamelContextHelper.findSingleByType(context, Vertx.class);
+        if (bound != null) {
+            return bound;
         }
         VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
         if (server != null && server.getVertx() != null) {
             return server.getVertx();
         }
-        return own(context, NAME, new VertxOptions());
+        Vertx own = own(context, new VertxOptions());
+        context.getRegistry().bind(NAME, Vertx.class, own);
+        return own;
     }
 
     /**
      * The Webex REST client's Vert.x: one event loop of its own, named {@value #CLIENT_THREAD} (a profile tells it
-     * from the server's "vert.x-eventloop-thread-N"), made on first use, closed with the CamelContext.
+     * from the server's "vert.x-eventloop-thread-N"), made on first use, closed with the CamelContext. It is kept
+     * in the registry inside a {@link Client}, never as a {@link Vertx}: Camel's platform-http server takes the one
+     * Vert.x it finds in the registry for itself, and would serve the webhooks on this event loop.
      */
     public static synchronized Vertx client(CamelContext context) {
-        Vertx bound = context.getRegistry().lookupByNameAndType(CLIENT_NAME, Vertx.class);
+        Client bound = context.getRegistry().lookupByNameAndType(CLIENT_NAME, Client.class);
         if (bound != null) {
-            return bound;
+            return bound.vertx();
         }
-        Vertx own = own(context, CLIENT_NAME, new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+        Vertx own = own(context, new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));
         own.runOnContext(ignored -> Thread.currentThread().setName(CLIENT_THREAD));
+        context.getRegistry().bind(CLIENT_NAME, Client.class, new Client(own));
         return own;
     }
 
-    private static Vertx own(CamelContext context, String name, VertxOptions options) {
+    /** The Webex client's Vert.x, as the registry holds it. */
+    public record Client(Vertx vertx) {
+    }
+
+    /** A Vert.x instance closed when the CamelContext stops. */
+    private static Vertx own(CamelContext context, VertxOptions options) {
         Vertx own = Vertx.vertx(options);
-        context.getRegistry().bind(name, Vertx.class, own);
         try {
             context.addService(new ServiceSupport() {
                 @Override
@@ -72,7 +78,7 @@ public final class SharedVertx {
             }, true, true);
         } catch (Exception e) {
             own.close();
-            throw new IllegalStateException("cannot register the Vert.x instance " + name, e);
+            throw new IllegalStateException("cannot register a Vert.x instance with the CamelContext", e);
         }
         return own;
     }
