@@ -34,6 +34,7 @@ import dev.wbxt.router.processing.DeadLetterPolicy;
 import dev.wbxt.router.processing.EventLog;
 import dev.wbxt.router.processing.FailureReport;
 import dev.wbxt.router.processing.FailureRules;
+import dev.wbxt.router.processing.MapKeysBeanLanguage;
 import dev.wbxt.router.processing.PlainMessage;
 import dev.wbxt.router.rooms.RoomsComponent;
 import dev.wbxt.router.simulator.WebexSimulator;
@@ -140,6 +141,8 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("directRoutes", new DirectRoutes(context)); // 10-dispatch.yaml: direct:resource-<name>
         context.getRegistry().bind("enrichedEvent", new EnrichedEvent());
         context.getRegistry().bind("plainMessage", new PlainMessage());
+        // Simple's ${variable.x[key]} and ${body[key]} on maps without a copy of the exchange per lookup
+        context.getRegistry().bind(MapKeysBeanLanguage.REGISTRY_NAME, new MapKeysBeanLanguage());
         AppendOnlyIdempotentRepository repliedEvents =
                 new AppendOnlyIdempotentRepository(settings.dataDir().resolve("replied-events.log"), 100_000);
         context.addService(repliedEvents); // started before the routes, stopped after them
