@@ -27,6 +27,7 @@ import dev.wbxt.router.mercury.MercuryComponent;
 import dev.wbxt.router.mercury.SocketHealthCheck;
 import dev.wbxt.router.mercury.WebsocketIngestRoute;
 import dev.wbxt.router.ops.GuardedRouteReload;
+import dev.wbxt.router.ops.RouteTimers;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.ops.StopHook;
 import dev.wbxt.router.processing.AppendOnlyIdempotentRepository;
@@ -77,6 +78,7 @@ public class RouterConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind("metricsRegistry", meters);
         }
+        context.addRoutePolicyFactory(new RouteTimers(meters)); // per-route metrics (camel.metrics.enable-route-policy=false)
 
         // camel.management.* has no body limit (HttpManagementServerConfigurationProperties): the admin endpoints read
         // a request's body before their bearer check, so they take the public port's, camel.server.max-body-size.
