@@ -37,6 +37,7 @@ import dev.wbxt.router.processing.FailureReport;
 import dev.wbxt.router.processing.FailureRules;
 import dev.wbxt.router.processing.MapKeysBeanLanguage;
 import dev.wbxt.router.processing.PlainMessage;
+import dev.wbxt.router.processing.WebexEvents;
 import dev.wbxt.router.rooms.RoomsComponent;
 import dev.wbxt.router.simulator.WebexSimulator;
 import dev.wbxt.router.webex.WebexComponent;
@@ -143,6 +144,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("directRoutes", new DirectRoutes(context)); // 10-dispatch.yaml: direct:resource-<name>
         context.getRegistry().bind("enrichedEvent", new EnrichedEvent());
         context.getRegistry().bind("plainMessage", new PlainMessage());
+        context.getRegistry().bind("webexEvents", new WebexEvents()); // 10-dispatch.yaml: ${variable.event}
         // Simple's ${variable.x[key]} and ${body[key]} on maps without a copy of the exchange per lookup
         context.getRegistry().bind(MapKeysBeanLanguage.REGISTRY_NAME, new MapKeysBeanLanguage());
         AppendOnlyIdempotentRepository repliedEvents =
