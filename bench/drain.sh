@@ -2,13 +2,15 @@
 # The processing side alone, per event and per stage (see lib/ProcessingDrain.java): the service in one JVM against
 # the nginx stand-in; each round stores N webhooks with `dispatch` stopped, then times the drain. Run it under
 # `flock -x /work/.cpu.lock` on a shared machine. Knobs: EVENTS (per round, 10000), ROUNDS (8: the second half is
-# measured, the first warms the JIT up), ROOMS (256), PORT_BASE (19000: the stand-in on +30), JAVA_OPTS, JAR (target/webex-event-router.jar).
+# measured, the first warms the JIT up), ROOMS (256), PORT_BASE (19000: the stand-in on +30), JAVA_OPTS, JAR (target/webex-event-router.jar),
+# RUN_DIR (the folder it runs in: application.properties, routes/; the repo root).
 # Writes bench/results/drain-<UTC time>/: drain.txt (one line per round) and budget-<round>.md (jfr_top.py --budget).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 LIB=$HERE/lib
 : "${EVENTS:=10000}" "${ROUNDS:=8}" "${ROOMS:=256}" "${PORT_BASE:=19000}" "${JAVA_OPTS:=}" "${JAR:=$ROOT/target/webex-event-router.jar}"
+: "${RUN_DIR:=$ROOT}"   # where the service runs: its application.properties and routes/ (another revision's, to compare)
 OUT=${OUT:-$HERE/results/drain-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT/nginx" "$OUT/classes"
 NGINX_PORT=$((PORT_BASE + 30))
@@ -18,7 +20,7 @@ trap 'kill $NGINX 2>/dev/null || true' EXIT
 javac -d "$OUT/classes" -cp "$JAR" "$LIB/FixedRate.java" "$LIB/ProcessingDrain.java"
 echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg) git=$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- src routes application.properties || echo +dirty)" | tee "$OUT/drain.txt"
 # shellcheck disable=SC2086
-(cd "$ROOT" && java $JAVA_OPTS -XX:FlightRecorderOptions:stackdepth=256 -cp "$JAR:$OUT/classes" ProcessingDrain \
+(cd "$RUN_DIR" && java $JAVA_OPTS -XX:FlightRecorderOptions:stackdepth=256 -cp "$JAR:$OUT/classes" ProcessingDrain \
   "http://127.0.0.1:$NGINX_PORT/v1" "$OUT" "$EVENTS" "$ROUNDS" "$ROOMS" > "$OUT/service.log" 2>&1) || { tail -30 "$OUT/service.log"; exit 1; }
 grep '^DRAIN' "$OUT/service.log" | tee -a "$OUT/drain.txt"
 for f in "$OUT"/drain-*.jfr; do

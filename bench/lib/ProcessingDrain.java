@@ -68,7 +68,8 @@ public class ProcessingDrain {
         props.forEach(main::addOverrideProperty);
         main.start();
         CamelContext camel = main.getCamelContext();
-        System.out.println("DRAIN bean language: " + camel.resolveLanguage("bean").getClass().getName());
+        System.out.println("DRAIN bean language: " + camel.resolveLanguage("bean").getClass().getName()
+                + ", event notifiers: " + camel.getManagementStrategy().getEventNotifiers());
         String url = "http://127.0.0.1:" + PublicPort.port(camel) + "/api/v1/wbxt/events";
         EmbeddedBroker broker = camel.hasService(EmbeddedBroker.class);
         MeterRegistry meters = camel.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
