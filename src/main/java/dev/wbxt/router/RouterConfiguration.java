@@ -37,6 +37,7 @@ import dev.wbxt.router.processing.FailureReport;
 import dev.wbxt.router.processing.FailureRules;
 import dev.wbxt.router.processing.MapKeysBeanLanguage;
 import dev.wbxt.router.processing.PlainMessage;
+import dev.wbxt.router.processing.ReplyThrottle;
 import dev.wbxt.router.processing.WebexEvents;
 import dev.wbxt.router.rooms.RoomsComponent;
 import dev.wbxt.router.simulator.WebexSimulator;
@@ -145,6 +146,8 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("enrichedEvent", new EnrichedEvent());
         context.getRegistry().bind("plainMessage", new PlainMessage());
         context.getRegistry().bind("webexEvents", new WebexEvents()); // 10-dispatch.yaml: ${variable.event}
+        context.getRegistry().bind("replyThrottle", new ReplyThrottle(context,  // 90-fan-out.yaml: the per-room reply limit
+                Settings.of(context).number("processing.replies-per-room-per-second"), 1000));
         // Simple's ${variable.x[key]} and ${body[key]} on maps without a copy of the exchange per lookup
         context.getRegistry().bind(MapKeysBeanLanguage.REGISTRY_NAME, new MapKeysBeanLanguage());
         AppendOnlyIdempotentRepository repliedEvents =
