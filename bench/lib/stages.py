@@ -81,6 +81,7 @@ STAGES = [
         "org.apache.camel.processor.AbstractThrottler",
         "org.apache.camel.processor.TotalRequestsThrottler",
         "org.apache.camel.processor.ConcurrentRequestsThrottler",
+        "dev.wbxt.router.processing.ReplyThrottle",  # the per-room limit of 90-fan-out.yaml (Camel's throttle before)
         "dev.wbxt.router.processing.AppendOnlyIdempotentRepository",
         "dev.wbxt.router.bot.EchoReplies",
         "dev.wbxt.router.toolkit.",

@@ -27,6 +27,7 @@ import dev.wbxt.router.mercury.MercuryComponent;
 import dev.wbxt.router.mercury.SocketHealthCheck;
 import dev.wbxt.router.mercury.WebsocketIngestRoute;
 import dev.wbxt.router.ops.GuardedRouteReload;
+import dev.wbxt.router.ops.RouteTimers;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.ops.StopHook;
 import dev.wbxt.router.processing.AppendOnlyIdempotentRepository;
@@ -34,8 +35,11 @@ import dev.wbxt.router.processing.DeadLetterPolicy;
 import dev.wbxt.router.processing.EventLog;
 import dev.wbxt.router.processing.FailureReport;
 import dev.wbxt.router.processing.FailureRules;
+import dev.wbxt.router.processing.MapKeysBeanLanguage;
 import dev.wbxt.router.processing.PlainMessage;
 import dev.wbxt.router.processing.ProcessingThreads;
+import dev.wbxt.router.processing.ReplyThrottle;
+import dev.wbxt.router.processing.WebexEvents;
 import dev.wbxt.router.ops.ThreadNice;
 import dev.wbxt.router.webex.SharedVertx;
 import dev.wbxt.router.rooms.RoomsComponent;
@@ -79,6 +83,7 @@ public class RouterConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind("metricsRegistry", meters);
         }
+        context.addRoutePolicyFactory(new RouteTimers(meters)); // per-route metrics (camel.metrics.enable-route-policy=false)
 
         // camel.management.* has no body limit (HttpManagementServerConfigurationProperties): the admin endpoints read
         // a request's body before their bearer check, so they take the public port's, camel.server.max-body-size.
@@ -143,6 +148,11 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("directRoutes", new DirectRoutes(context)); // 10-dispatch.yaml: direct:resource-<name>
         context.getRegistry().bind("enrichedEvent", new EnrichedEvent());
         context.getRegistry().bind("plainMessage", new PlainMessage());
+        context.getRegistry().bind("webexEvents", new WebexEvents()); // 10-dispatch.yaml: ${variable.event}
+        context.getRegistry().bind("replyThrottle", new ReplyThrottle(context,  // 90-fan-out.yaml: the per-room reply limit
+                Settings.of(context).number("processing.replies-per-room-per-second"), 1000));
+        // Simple's ${variable.x[key]} and ${body[key]} on maps without a copy of the exchange per lookup
+        context.getRegistry().bind(MapKeysBeanLanguage.REGISTRY_NAME, new MapKeysBeanLanguage());
         AppendOnlyIdempotentRepository repliedEvents =
                 new AppendOnlyIdempotentRepository(settings.dataDir().resolve("replied-events.log"), 100_000);
         context.addService(repliedEvents); // started before the routes, stopped after them

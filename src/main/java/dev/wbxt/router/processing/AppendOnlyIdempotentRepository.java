@@ -1,8 +1,11 @@
 package dev.wbxt.router.processing;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +22,17 @@ import org.apache.camel.support.service.ServiceSupport;
  * The keys of events whose reply went out, kept in memory (the newest {@code capacity}) and in an append-only file
  * that is read once at start. Camel's FileIdempotentRepository rescans its whole file for every key it has not
  * cached, i.e. for every new event; here a lookup is a hash lookup and an add is one appended line. The file is
- * compacted when it holds twice the capacity. Lines are flushed to the OS on each add: they survive a process crash.
+ * compacted when it holds twice the capacity. Lines are written to the OS on each add (one write of the line, from a
+ * buffer kept for it: no writer, encoder or flush per event): they survive a process crash.
  */
 public class AppendOnlyIdempotentRepository extends ServiceSupport implements IdempotentRepository {
     private static final String REMOVED = "-"; // a line "-key" forgets an earlier "key"
     private final Path file;
     private final int capacity;
     private final LinkedHashSet<String> keys = new LinkedHashSet<>();
-    private BufferedWriter out;
+    private FileChannel out;
+    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
+    private ByteBuffer line = ByteBuffer.allocate(256);
     private int lines;
 
     public AppendOnlyIdempotentRepository(Path file, int capacity) {
@@ -51,7 +57,11 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
         if (lines > 2 * capacity) {
             compact();
         }
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        out = open();
+    }
+
+    private FileChannel open() throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
     @Override
@@ -102,18 +112,36 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
         }
     }
 
-    private void append(String line) {
+    private void append(String text) {
         try {
-            out.write(line);
-            out.newLine();
-            out.flush();
+            write(text);
             if (++lines > 2 * capacity) {
                 out.close();
                 compact();
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                out = open();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record " + file, e);
+        }
+    }
+
+    /** {@code text} and a line feed, UTF-8, in one write. */
+    private void write(String text) throws IOException {
+        line.clear();
+        utf8.reset();
+        java.nio.CharBuffer chars = java.nio.CharBuffer.wrap(text);
+        CoderResult result = utf8.encode(chars, line, true);
+        while (result.isOverflow() || line.remaining() < 1) {
+            ByteBuffer bigger = ByteBuffer.allocate(line.capacity() * 2);
+            line.flip();
+            bigger.put(line);
+            line = bigger;
+            result = result.isOverflow() ? utf8.encode(chars, line, true) : result;
+        }
+        line.put((byte) '\n');
+        line.flip();
+        while (line.hasRemaining()) {
+            out.write(line);
         }
     }
 

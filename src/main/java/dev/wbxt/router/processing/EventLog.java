@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
 public class EventLog {
     private static final Logger EVENTS = LoggerFactory.getLogger("wbxt.events");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+    /** The fields of a line, in order. */
+    static final String[] FIELDS = {"resource", "event", "id", "roomId", "actorId", "outcome", "latencyMs"};
     private final RouterMetrics metrics;
 
     public EventLog(RouterMetrics metrics) {
@@ -31,20 +35,47 @@ public class EventLog {
         Map<String, Object> event = exchange.getVariable("event", Map.class);
         Map<String, Object> data = event == null ? Map.of() : (Map<String, Object>) event.getOrDefault("data", Map.of());
         Long receivedAt = exchange.getMessage().getHeader(EventHeaders.RECEIVED_AT, Long.class);
-        Map<String, Object> line = new LinkedHashMap<>();
         String resource = event == null ? null : (String) event.get("resource");
-        line.put("resource", resource);
-        line.put("event", event == null ? null : event.get("event"));
-        line.put("id", data.get("id"));
-        line.put("roomId", data.get("roomId"));
-        line.put("actorId", event == null ? null : event.get("actorId"));
-        line.put("outcome", outcome);
-        line.put("latencyMs", receivedAt == null ? null : System.currentTimeMillis() - receivedAt);
+        Object[] values = {resource, event == null ? null : event.get("event"), data.get("id"), data.get("roomId"),
+                event == null ? null : event.get("actorId"), outcome,
+                receivedAt == null ? null : System.currentTimeMillis() - receivedAt};
         metrics.processed(resource, outcome);
+        EVENTS.info(line(values));
+    }
+
+    /**
+     * The JSON object of {@link #FIELDS} and these values, as Jackson writes a map of them, written directly: strings
+     * escaped by Jackson's own encoder, numbers and booleans as they are; anything else goes through Jackson.
+     */
+    static String line(Object[] values) {
+        StringBuilder json = new StringBuilder(400).append('{');
+        for (int i = 0; i < FIELDS.length; i++) {
+            Object value = values[i];
+            json.append(i == 0 ? "\"" : ",\"").append(FIELDS[i]).append("\":");
+            if (value == null) {
+                json.append("null");
+            } else if (value instanceof String text) {
+                json.append('"');
+                QUOTE.quoteAsString(text, json);
+                json.append('"');
+            } else if (value instanceof Long || value instanceof Integer || value instanceof Boolean) {
+                json.append(value);
+            } else {
+                return jackson(values);
+            }
+        }
+        return json.append('}').toString();
+    }
+
+    private static String jackson(Object[] values) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        for (int i = 0; i < FIELDS.length; i++) {
+            line.put(FIELDS[i], values[i]);
+        }
         try {
-            EVENTS.info(JSON.writeValueAsString(line));
+            return JSON.writeValueAsString(line);
         } catch (JsonProcessingException e) {
-            EVENTS.info(line.toString());
+            return line.toString();
         }
     }
 }
