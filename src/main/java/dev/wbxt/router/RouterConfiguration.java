@@ -74,6 +74,8 @@ public class RouterConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         RouterSettings settings = RouterSettings.read(context);
+        // started early, right after camel-main's HTTP server: the webhook path is 503 until the receiver runs
+        context.addService(new PublicPort(settings.webhookPath()), true, true);
         Files.createDirectories(settings.dataDir());
 
         // camel.metrics.* (application.properties) created the registry Camel's route timers record into: ours too, and
@@ -180,7 +182,6 @@ public class RouterConfiguration implements CamelConfiguration {
             HealthCheckRegistry.get(context).register(new SocketHealthCheck(socket.status(), settings.socket().graceMs()));
             context.addRoutes(new WebsocketIngestRoute(admission, metrics));
         }
-        context.addService(new PublicPort());
         // One set of failure rules and reports for every queue consumer: the room lanes of the events queue and
         // the JMS consumers of the forward destinations.
         FailureRules failureRules = new FailureRules(webexComponent::isWebexAnswering);

@@ -58,4 +58,26 @@ class PublicPortTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"resource\":\"messages\",\"event\":\"created\",\"data\":{\"id\":\"x\"}}")));
         assertEquals(401, unsigned.statusCode(), unsigned.body());
     }
+
+    /**
+     * While the receiver is not running (a start before its route, a stop after it) the webhook path is 503 with
+     * Retry-After, which Webex delivers again, never the 404 of an unknown path. A stopped receiver route stands in
+     * for both here; the service's own start is the same code (PublicPort is installed before the broker starts).
+     */
+    @Test
+    void theWebhookPathIs503WhileTheReceiverIsNotRunning() throws Exception {
+        String room = router.webex.directRoom("late@example.com");
+        Map<String, Object> message = router.newMessage("late@example.com", room, "while stopped");
+        router.context().getRouteController().stopRoute("webhook-receiver");
+        try {
+            HttpResponse<String> rsp = router.deliver(router.messageCreated(message));
+            assertEquals(503, rsp.statusCode(), rsp.body());
+            assertEquals("10", rsp.headers().firstValue("Retry-After").orElse(""));
+            assertTrue(rsp.body().contains("\"error\":\"unavailable\""), rsp.body());
+            assertEquals(404, router.get("/nothing").statusCode(), "any other path is still 404");
+        } finally {
+            router.context().getRouteController().startRoute("webhook-receiver");
+        }
+        assertEquals(200, router.deliver(router.messageCreated(message)).statusCode(), "delivered again, accepted");
+    }
 }
