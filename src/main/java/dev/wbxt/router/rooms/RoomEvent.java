@@ -2,9 +2,6 @@ package dev.wbxt.router.rooms;
 
 import dev.wbxt.router.EventHeaders;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import dev.wbxt.router.broker.CoreMessages;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -39,19 +36,20 @@ final class RoomEvent {
         return new RoomEvent(message, CoreMessages.readText(message), group != null ? group.toString() : message.getMessageID());
     }
 
-    /** The event's properties as Camel headers, as the JMS consumer gave them: Wbxt*, and the room as JMSXGroupID. */
-    Map<String, Object> headers() {
-        Map<String, Object> headers = new HashMap<>();
+    /**
+     * Puts the event's properties on {@code to} as Camel headers, as the JMS consumer gave them: Wbxt*, and the room as
+     * JMSXGroupID. (Straight into the message's own header map: a map of ours would be copied into Camel's.)
+     */
+    void copyHeadersTo(org.apache.camel.Message to) {
         for (SimpleString name : message.getPropertyNames()) {
             if (!name.startsWith(BROKER_PREFIX)) {
                 Object value = message.getObjectProperty(name);
-                headers.put(name.toString(), value instanceof SimpleString s ? s.toString() : value);
+                to.setHeader(name.toString(), value instanceof SimpleString s ? s.toString() : value);
             }
         }
         if (room instanceof String group) {
-            headers.put(EventHeaders.GROUP_ID, group);
+            to.setHeader(EventHeaders.GROUP_ID, group);
         }
-        return headers;
     }
 
     ClientMessage message() {

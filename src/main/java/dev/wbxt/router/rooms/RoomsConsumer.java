@@ -76,7 +76,7 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
     private void run(RoomEvent event) {
         Exchange exchange = createExchange(false);
         exchange.getMessage().setBody(event.text());
-        exchange.getMessage().setHeaders(event.headers());
+        event.copyHeadersTo(exchange.getMessage());
         try {
             getAsyncProcessor().process(exchange, doneSync -> settle(event, exchange));
         } catch (Throwable unexpected) {
