@@ -134,7 +134,7 @@ STAGES = [
         "dev.wbxt.router.",
         "com.fasterxml.jackson.",
     )),
-    ("consume", "processing", r"JmsConsumer\[|wbxt-acks|rooms-retry", ("",)),  # the rest of the queue consumers' threads
+    ("consume", "processing", r"JmsConsumer\[|wbxt-acks|rooms-timer", ("",)),  # the rest of the queue consumers' threads
     # The embedded broker's own threads ("Thread-N (activemq-wbxt-broker)", in-VM connector...) when no row above
     # matched: packet handling, executors waking up.
     ("broker threads, other", "processing", r"(?i)activemq", ("",)),

@@ -267,6 +267,62 @@ class CrashRecoveryIT {
 
     // ---- the service --------------------------------------------------------------------------------------
 
+    /**
+     * (d) The sender's order through a crash (issue 20): three messages written in order, their webhooks delivered in
+     * reverse and held by a long reorder window, the service killed while it holds them. They were acknowledged
+     * (stored), so after the restart they are answered, once each, in the order they were written.
+     */
+    @Test
+    void eventsHeldByTheReorderWindowSurviveKillMinus9InTheSendersOrder() throws Exception {
+        dataDir = RouterProcess.freshDir("crash-d");
+        Map<String, String> window = new LinkedHashMap<>(Map.of("PROCESSING_REORDER_WINDOW_MS", "600000"));
+        RouterProcess first = startRouter("CrashRecoveryIT-d-1", window);
+        String room = webex.directRoom(user(0));
+        List<String> written = List.of("crash-d-first", "crash-d-second", "crash-d-third");
+        List<byte[]> webhooks = new ArrayList<>();
+        Instant created = Instant.parse("2026-12-01T10:00:00Z");
+        for (String text : written) { // no webhook is registered: the simulator only stores the message
+            webex.say(user(0), room, text);
+            Map<String, Object> message = webex.messagesIn(room).stream().filter(m -> text.equals(m.get("text")))
+                    .findFirst().orElseThrow();
+            webhooks.add(messageCreated(message, created).getBytes(StandardCharsets.UTF_8));
+            created = created.plusSeconds(1);
+        }
+        for (int i = webhooks.size() - 1; i >= 0; i--) {
+            assertTrue(deliver(webhooks.get(i)), "stored: " + written.get(i));
+        }
+        await("the window holds all three").atMost(Duration.ofSeconds(20))
+                .until(() -> first.metric("wbxt_reorder_held{queue=\"wbxt.events\"}") == 3.0);
+        first.kill();
+        first.awaitExit(Duration.ofSeconds(10));
+        assertTrue(webex.messagesBy(botId()).isEmpty(), "nothing was answered before the kill");
+
+        window.put("PROCESSING_REORDER_WINDOW_MS", "500");
+        startRouter("CrashRecoveryIT-d-2", window); // same DATA_DIR: the broker delivers them again, in stored order
+        await("three answers").atMost(Duration.ofSeconds(60)).until(() -> webex.messagesBy(botId()).size() >= 3);
+        List<String> answered = webex.messagesBy(botId()).stream()
+                .map(m -> ((String) m.get("markdown")).replaceAll("(?s).*said:\\*\\* ", "")).toList();
+        System.out.println("[CrashRecoveryIT] d (kill -9 inside the reorder window): answered " + answered);
+        assertEquals(written, answered, "each once, in the order written");
+    }
+
+    /** A messages/created webhook for a message the simulator holds, written at {@code created}. */
+    private String messageCreated(Map<String, Object> message, Instant created) throws Exception {
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (String field : List.of("id", "roomId", "personId", "personEmail")) {
+            data.put(field, message.get(field));
+        }
+        data.put("roomType", "direct");
+        data.put("created", created.toString());
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", "Y2lzY29zcGFyazovL3VzL1dFQkhPT0svdGVzdC13ZWJob29r");
+        payload.put("resource", "messages");
+        payload.put("event", "created");
+        payload.put("actorId", message.get("personId"));
+        payload.put("data", data);
+        return RouterHarness.JSON.writeValueAsString(payload);
+    }
+
     private RouterProcess startRouter(String name) throws Exception {
         // Webex may be down for a while: never dead-letter here, and retry soon
         return startRouter(name, Map.of("PROCESSING_MAX_ATTEMPTS", "1000",

@@ -31,6 +31,10 @@ public class RoomsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "maxinflight":
         case "maxInFlight": target.setMaxInFlight(property(camelContext, int.class, value)); return true;
+        case "reordermaxheld":
+        case "reorderMaxHeld": target.setReorderMaxHeld(property(camelContext, int.class, value)); return true;
+        case "reorderwindowms":
+        case "reorderWindowMs": target.setReorderWindowMs(property(camelContext, long.class, value)); return true;
         case "workerthreads":
         case "workerThreads": target.setWorkerThreads(property(camelContext, int.class, value)); return true;
         default: return false;
@@ -48,6 +52,10 @@ public class RoomsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "maxinflight":
         case "maxInFlight": return int.class;
+        case "reordermaxheld":
+        case "reorderMaxHeld": return int.class;
+        case "reorderwindowms":
+        case "reorderWindowMs": return long.class;
         case "workerthreads":
         case "workerThreads": return int.class;
         default: return null;
@@ -66,6 +74,10 @@ public class RoomsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": return target.getExchangePattern();
         case "maxinflight":
         case "maxInFlight": return target.getMaxInFlight();
+        case "reordermaxheld":
+        case "reorderMaxHeld": return target.getReorderMaxHeld();
+        case "reorderwindowms":
+        case "reorderWindowMs": return target.getReorderWindowMs();
         case "workerthreads":
         case "workerThreads": return target.getWorkerThreads();
         default: return null;

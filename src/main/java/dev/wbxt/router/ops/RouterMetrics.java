@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 
 import dev.wbxt.router.rooms.LaneMetrics;
@@ -53,6 +54,8 @@ public class RouterMetrics {
             return at == 0 || !(queueDepth.applyAsDouble(queue) > 0) ? 0 : (System.currentTimeMillis() - at) / 1000.0;
         }).description("How far processing is behind the receiver: the wait of the event taken last, while events wait")
                 .tag("queue", queue).register(registry);
+        DistributionSummary reorderWaits = DistributionSummary.builder("wbxt_reorder_wait_seconds").tag("queue", queue)
+                .description("How long the reorder window held each event before it started").register(registry);
         return new LaneMetrics() {
             @Override
             public void taken(long receivedAtMillis) {
@@ -64,6 +67,22 @@ public class RouterMetrics {
             @Override
             public void acknowledged(int events) {
                 ackBatches.record(events);
+            }
+
+            @Override
+            public void reorderWindow(IntSupplier held) {
+                Gauge.builder("wbxt_reorder_held", held::getAsInt).tag("queue", queue)
+                        .description("Events the reorder window holds now, waiting for an earlier one of their room")
+                        .register(registry);
+            }
+
+            @Override
+            public void startedAfterWindow(long heldMillis, boolean reordered) {
+                reorderWaits.record(heldMillis / 1000.0);
+                if (reordered) {
+                    counter("wbxt_reorder_reordered", "Events started before an event of their room that arrived earlier",
+                            "queue", queue).increment();
+                }
             }
         };
     }

@@ -1,39 +1,97 @@
 package dev.wbxt.router.rooms;
 
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * One lane per room: a room's events run one after the other in the order they were taken from the queue, rooms
- * run independently of each other. {@link #add} hands an event to its lane and starts it if the lane is idle;
- * {@link #done} (the event's outcome is settled: acknowledged or dead-lettered) starts the lane's next one. An event
- * that waits for a retry keeps its lane busy and so holds only its own room's later events.
+ * One lane per room: a room's events run one after the other, rooms run independently of each other. {@link #add}
+ * hands an event to its lane and starts it if the lane is idle; {@link #done} (the event's outcome is settled:
+ * acknowledged or dead-lettered) starts the lane's next one. An event that waits for a retry keeps its lane busy and
+ * so holds only its own room's later events.
  * <p>
- * At most {@code maxInFlight} events are held at once (running, waiting for a retry or queued in a lane):
+ * The order within a room is the order the events were taken from the queue, unless a {@link Reorder} window is set:
+ * then the lane holds its next event up to the window after it was taken, and starts, among the events it holds, the
+ * one that comes first in the window's order (the sender's: {@code data.created}, ties by arrival). Webex delivers
+ * each webhook on a connection of its own, so a quick burst of messages can arrive out of the order they were
+ * written; the window gives the earlier ones the time to arrive. At most {@code maxHeld} events of a room are held
+ * for it: a longer backlog starts at once, in the window's order among the first {@code maxHeld}.
+ * <p>
+ * At most {@code maxInFlight} events are held at once (running, waiting for a retry, or waiting in a lane):
  * {@link #add} blocks the broker's delivery thread until one is settled, so the broker keeps the rest (its consumer
  * window holds a few more). One room alone can fill that bound (a backlog of one room behind an event that waits
- * for Webex): then no further event is taken, for any room, until that room moves on.
+ * for Webex): then no further event is taken, for any room, until that room moves on. Nothing held is acknowledged:
+ * after a crash the broker delivers it again, in the order it was stored, and the window orders it again.
  *
  * @param <E> the event
  */
 final class Lanes<E> {
+    /**
+     * A room's events in the sender's order: {@code order} compares two events, {@code windowMillis} is how long an
+     * event may be held for an earlier one, {@code maxHeld} how many of a room's events are compared at most;
+     * {@code later} runs a task after a delay (a timer, no thread waits).
+     */
+    record Reorder<E>(long windowMillis, int maxHeld, Comparator<E> order, Timer later, Observer observer) {
+        Reorder {
+            if (windowMillis < 0 || maxHeld < 1) {
+                throw new IllegalArgumentException("a reorder window of " + windowMillis + " ms over " + maxHeld
+                        + " events");
+            }
+        }
+    }
+
+    /** Runs {@code task} in {@code millis} ms. */
+    interface Timer {
+        void schedule(Runnable task, long millis);
+    }
+
+    /** Told when an event held by the window starts: how long it waited, whether it overtook an earlier arrival. */
+    interface Observer {
+        void started(long heldMillis, boolean reordered);
+    }
+
+    /** A room's lane: the event running or waiting for a retry (if any), and the events waiting behind it. */
+    private static final class Lane<E> {
+        final ArrayDeque<Arrival<E>> waiting = new ArrayDeque<>();
+        boolean active;
+        boolean wakeUpSet;
+    }
+
+    /** An event as it arrived in its lane. */
+    private record Arrival<E>(E event, long at) {
+    }
+
     private final int maxInFlight;
     private final Consumer<E> start;
-    private final Map<Object, ArrayDeque<E>> busy = new HashMap<>(); // a room's lane: its waiting events; absent: idle
+    private final Reorder<E> reorder; // null: the order of arrival
+    private final LongSupplier clock;
+    private final Map<Object, Lane<E>> lanes = new HashMap<>(); // a room with something held; absent: idle
     private int inFlight;
     private int running;
     private boolean stopping;
 
     /** @param start runs one event (on another thread, without blocking the caller); it calls {@link #done} later */
     Lanes(int maxInFlight, Consumer<E> start) {
+        this(maxInFlight, start, null, System::nanoTime);
+    }
+
+    /**
+     * @param reorder the sender's order within a window, or null: the order of arrival
+     * @param clock   nanoseconds, as {@link System#nanoTime()}
+     */
+    Lanes(int maxInFlight, Consumer<E> start, Reorder<E> reorder, LongSupplier clock) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
         }
         this.maxInFlight = maxInFlight;
         this.start = start;
+        this.reorder = reorder != null && reorder.windowMillis() > 0 ? reorder : null;
+        this.clock = clock;
     }
 
     /**
@@ -43,6 +101,7 @@ final class Lanes<E> {
      * @return false when the lanes are stopping: the event was not taken (the broker delivers it again later)
      */
     boolean add(Object room, E event) throws InterruptedException {
+        E next;
         synchronized (this) {
             while (inFlight >= maxInFlight && !stopping) {
                 wait();
@@ -51,15 +110,11 @@ final class Lanes<E> {
                 return false;
             }
             inFlight++;
-            ArrayDeque<E> lane = busy.get(room);
-            if (lane != null) {
-                lane.add(event);
-                return true;
-            }
-            busy.put(room, new ArrayDeque<>());
-            running++;
+            Lane<E> lane = lanes.computeIfAbsent(room, r -> new Lane<>());
+            lane.waiting.add(new Arrival<>(event, clock.getAsLong()));
+            next = next(room, lane);
         }
-        start.accept(event);
+        startIfAny(next);
         return true;
     }
 
@@ -70,15 +125,81 @@ final class Lanes<E> {
             inFlight--;
             running--;
             notifyAll();
-            ArrayDeque<E> lane = busy.get(room);
-            next = lane == null || stopping ? null : lane.poll();
-            if (next == null) {
-                busy.remove(room);
+            Lane<E> lane = lanes.get(room);
+            if (lane == null) {
                 return;
             }
-            running++;
+            lane.active = false;
+            next = stopping ? null : next(room, lane);
+            if (!lane.active && lane.waiting.isEmpty()) {
+                lanes.remove(room);
+            }
         }
-        start.accept(next);
+        startIfAny(next);
+    }
+
+    /**
+     * The event to start in an idle lane now, or null: none waits, the lane is busy, or the window holds the lane's
+     * next event (then a wake-up is set for when its window ends). Marks the lane active and counts it running.
+     */
+    private E next(Object room, Lane<E> lane) {
+        if (lane.active || lane.waiting.isEmpty()) {
+            return null;
+        }
+        Arrival<E> chosen;
+        if (reorder == null) {
+            chosen = lane.waiting.poll();
+        } else {
+            long heldNanos = clock.getAsLong() - lane.waiting.peek().at();
+            long leftMillis = reorder.windowMillis() - TimeUnit.NANOSECONDS.toMillis(heldNanos);
+            if (leftMillis > 0 && lane.waiting.size() < reorder.maxHeld()) {
+                if (!lane.wakeUpSet) {
+                    lane.wakeUpSet = true;
+                    reorder.later().schedule(() -> wakeUp(room), leftMillis);
+                }
+                return null;
+            }
+            chosen = firstInOrder(lane);
+            reorder.observer().started(TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - chosen.at()),
+                    chosen != lane.waiting.peek());
+            lane.waiting.remove(chosen);
+        }
+        lane.active = true;
+        running++;
+        return chosen.event();
+    }
+
+    /** Among the first {@code maxHeld} events waiting, the one that comes first in the window's order (ties: the first to arrive). */
+    private Arrival<E> firstInOrder(Lane<E> lane) {
+        Iterator<Arrival<E>> it = lane.waiting.iterator();
+        Arrival<E> best = it.next();
+        for (int i = 1; i < reorder.maxHeld() && it.hasNext(); i++) {
+            Arrival<E> candidate = it.next();
+            if (reorder.order().compare(candidate.event(), best.event()) < 0) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    /** A room's window ended: its lane starts the event that comes first. */
+    private void wakeUp(Object room) {
+        E next;
+        synchronized (this) {
+            Lane<E> lane = lanes.get(room);
+            if (lane == null || stopping) {
+                return;
+            }
+            lane.wakeUpSet = false;
+            next = next(room, lane);
+        }
+        startIfAny(next);
+    }
+
+    private void startIfAny(E event) {
+        if (event != null) {
+            start.accept(event);
+        }
     }
 
     /** The event that ran in this room's lane waits for a retry: it holds its lane (and its place in the bound). */
@@ -99,7 +220,7 @@ final class Lanes<E> {
     }
 
     /**
-     * Stops taking events and starting queued ones; the events running go on to their end. Events not started, or
+     * Stops taking events and starting waiting ones; the events running go on to their end. Events not started, or
      * waiting for a retry, are left unacknowledged: the broker delivers them again.
      *
      * @return false when they had already been stopped
@@ -133,13 +254,24 @@ final class Lanes<E> {
         return running;
     }
 
-    /** Events held now: running, waiting for a retry, or queued in a lane. */
+    /** Events held now: running, waiting for a retry, or waiting in a lane. */
     synchronized int inFlight() {
         return inFlight;
     }
 
+    /** Events held by a reorder window now: in a lane with nothing running, waiting for the window to end. */
+    synchronized int heldByWindow() {
+        int held = 0;
+        for (Lane<E> lane : lanes.values()) {
+            if (!lane.active) {
+                held += lane.waiting.size();
+            }
+        }
+        return held;
+    }
+
     /** Rooms with at least one event held. */
     synchronized int rooms() {
-        return busy.size();
+        return lanes.size();
     }
 }

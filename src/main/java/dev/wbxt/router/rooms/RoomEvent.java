@@ -2,6 +2,10 @@ package dev.wbxt.router.rooms;
 
 import dev.wbxt.router.EventHeaders;
 
+import java.time.Instant;
+import java.util.Comparator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wbxt.router.broker.CoreMessages;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -21,6 +25,14 @@ final class RoomEvent {
     private final Object room;
     private int attempt;
     private long firstFailedAt;
+    private long created = -1;
+
+    /**
+     * The sender's order: by {@code data.created} (when the message was written), an event without it by when it was
+     * received. Read from the text on first use: only the reorder window asks.
+     */
+    static final Comparator<RoomEvent> SENDER_ORDER = Comparator.comparingLong(RoomEvent::created);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RoomEvent(ClientMessage message, String text, Object room) {
         this.message = message;
@@ -62,6 +74,21 @@ final class RoomEvent {
 
     Object room() {
         return room;
+    }
+
+    /** {@code data.created} in epoch ms; when the event has none (or not an ISO instant), when it was received. */
+    long created() {
+        if (created < 0) {
+            long at;
+            try {
+                String text = JSON.readTree(this.text).path("data").path("created").asText("");
+                at = text.isEmpty() ? receivedAt() : Instant.parse(text).toEpochMilli();
+            } catch (Exception notReadable) {
+                at = receivedAt();
+            }
+            created = Math.max(0, at);
+        }
+        return created;
     }
 
     /** When the receiver stored it (epoch ms), 0 when the message does not say. */

@@ -55,8 +55,25 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         workers = shared != null ? shared : threads.newThreadPool(this, "rooms-lane", new ThreadPoolProfileBuilder("rooms-lane")
                 .poolSize(endpoint.getWorkerThreads()).maxPoolSize(endpoint.getWorkerThreads())
                 .maxQueueSize(Integer.MAX_VALUE).build());
-        timers = threads.newSingleThreadScheduledExecutor(this, "rooms-retry");
-        lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)));
+        timers = threads.newSingleThreadScheduledExecutor(this, "rooms-timer"); // retries, reorder windows
+        LaneMetrics metrics = endpoint.getComponent().getMetrics();
+        Lanes.Reorder<RoomEvent> reorder = null;
+        if (endpoint.getReorderWindowMs() > 0) {
+            ScheduledExecutorService timer = timers;
+            reorder = new Lanes.Reorder<>(endpoint.getReorderWindowMs(), endpoint.getReorderMaxHeld(),
+                    RoomEvent.SENDER_ORDER, (task, millis) -> {
+                        try {
+                            timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+                        } catch (RejectedExecutionException stopped) {
+                            // the consumer has stopped: what the window held is left to the broker
+                        }
+                    }, metrics::startedAfterWindow);
+        }
+        lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)), reorder, System::nanoTime);
+        if (reorder != null) {
+            Lanes<RoomEvent> held = lanes;
+            metrics.reorderWindow(held::heldByWindow);
+        }
         session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(), this::take,
                 endpoint.getComponent().getMetrics()::acknowledged);
     }

@@ -11,7 +11,7 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * {@code rooms:<queue>?maxInFlight=1000&workerThreads=16}: a consumer only (events are stored by the receiver).
+ * {@code rooms:<queue>?maxInFlight=1000&reorderWindowMs=0}: a consumer only (events are stored by the receiver).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "rooms", title = "Rooms", syntax = "rooms:queue", consumerOnly = true,
         category = {Category.MESSAGING})
@@ -25,6 +25,14 @@ public class RoomsEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "16", description = "Threads that run the lanes: with a blocking producer each Webex call "
             + "in flight holds one, with an asynchronous one a thread is held only while the route computes")
     private int workerThreads = 16;
+
+    @UriParam(defaultValue = "0", description = "The sender's order within a room: each event is held up to this many "
+            + "ms after it was taken, and a room's held events start in data.created order (ties: the order they "
+            + "arrived). 0: the order they were stored")
+    private long reorderWindowMs;
+    @UriParam(defaultValue = "20", description = "A room's events compared by the reorder window at most: a longer "
+            + "backlog starts at once")
+    private int reorderMaxHeld = 20;
 
     RoomsEndpoint(String uri, RoomsComponent component, String queue) {
         super(uri, component);
@@ -58,6 +66,22 @@ public class RoomsEndpoint extends DefaultEndpoint {
 
     public void setMaxInFlight(int maxInFlight) {
         this.maxInFlight = maxInFlight;
+    }
+
+    public long getReorderWindowMs() {
+        return reorderWindowMs;
+    }
+
+    public void setReorderWindowMs(long reorderWindowMs) {
+        this.reorderWindowMs = reorderWindowMs;
+    }
+
+    public int getReorderMaxHeld() {
+        return reorderMaxHeld;
+    }
+
+    public void setReorderMaxHeld(int reorderMaxHeld) {
+        this.reorderMaxHeld = reorderMaxHeld;
     }
 
     public int getWorkerThreads() {

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -83,5 +85,81 @@ class LanesTest {
         assertEquals(0, stopped.get(10, TimeUnit.SECONDS));
         assertEquals(List.of("a1"), started, "a2 was left to the broker");
         assertFalse(lanes.resume(), "a waiting event is not run again after the stop");
+    }
+
+    // ---- the sender's order (a reorder window) --------------------------------------------------------------
+
+    /** A clock and a timer the test moves by hand. */
+    private final AtomicLong nanos = new AtomicLong();
+    private final List<Runnable> timers = new CopyOnWriteArrayList<>();
+    private final List<String> observed = new CopyOnWriteArrayList<>();
+
+    /** Events named "<room><created>", e.g. "a3": room a, written at 3; the window orders them by that number. */
+    private Lanes<String> windowed(long windowMillis, int maxHeld) {
+        return new Lanes<>(10, started::add, new Lanes.Reorder<>(windowMillis, maxHeld,
+                Comparator.comparingInt((String e) -> Integer.parseInt(e.substring(1))),
+                (task, millis) -> timers.add(task), (held, reordered) -> observed.add(held + (reordered ? " reordered" : ""))),
+                nanos::get);
+    }
+
+    private void after(long millis) {
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+        List<Runnable> due = List.copyOf(timers);
+        timers.clear();
+        due.forEach(Runnable::run);
+    }
+
+    @Test
+    void aWindowStartsARoomsEventsInTheSendersOrder() throws Exception {
+        Lanes<String> window = windowed(100, 20);
+        window.add("a", "a3");
+        after(5);
+        window.add("a", "a2");
+        after(5);
+        window.add("a", "a1");
+        window.add("b", "b1");
+        assertEquals(List.of(), started, "held for the window: an earlier one may still come");
+        assertEquals(4, window.heldByWindow());
+        after(90); // a3's window has ended; b1's not yet
+        assertEquals(List.of("a1"), started, "the first written of what arrived");
+        window.done("a");
+        assertEquals(List.of("a1", "a2"), started, "the next at once: its window has ended too");
+        window.done("a");
+        assertEquals(List.of("a1", "a2", "a3"), started);
+        after(10);
+        assertEquals(List.of("a1", "a2", "a3", "b1"), started, "each room on its own window");
+        assertEquals(List.of("90 reordered", "95 reordered", "100", "100"), observed, "held ms: from its arrival to its start");
+        window.done("a");
+        window.done("b");
+        assertEquals(0, window.inFlight());
+        assertEquals(0, window.rooms());
+    }
+
+    @Test
+    void aRoomsHeldEventsAreBounded() throws Exception {
+        Lanes<String> window = windowed(60_000, 3);
+        window.add("a", "a9");
+        window.add("a", "a8");
+        assertEquals(List.of(), started);
+        window.add("a", "a7"); // the third held: the window is full, the first written starts now
+        assertEquals(List.of("a7"), started);
+        window.done("a");
+        assertEquals(List.of("a7"), started, "the two left wait out their window (no longer than that)");
+        after(60_000);
+        assertEquals(List.of("a7", "a8"), started);
+    }
+
+    @Test
+    void aLateArrivalOfAnEarlierMessageStartsNextAfterTheOneRunning() throws Exception {
+        Lanes<String> window = windowed(100, 20);
+        window.add("a", "a2");
+        after(100);
+        assertEquals(List.of("a2"), started);
+        window.add("a", "a1"); // came after a2 had started: it can only be next
+        window.add("a", "a3");
+        window.done("a");
+        assertEquals(List.of("a2"), started, "a1 waits out its own window in case an even earlier one comes");
+        after(100);
+        assertEquals(List.of("a2", "a1"), started);
     }
 }
