@@ -417,9 +417,20 @@ class MultiInstanceIT {
         b.healthy();
         await("one registrar").atMost(Duration.ofSeconds(60))
                 .until(() -> a.process.firstLine(LOCK).isPresent() || b.process.firstLine(LOCK).isPresent());
-        await("the registrar's webhooks").atMost(Duration.ofSeconds(60))
-                .until(() -> webex.webhooks().stream().anyMatch(w -> "messages".equals(w.get("resource"))));
+        try {
+            await("the registrar's webhooks").atMost(Duration.ofSeconds(60))
+                    .until(() -> webex.webhooks().stream().anyMatch(w -> "messages".equals(w.get("resource"))));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // what the registrars said: a failed round says why (CI once met this wait with no line to read)
+            throw new AssertionError("no webhook registered; the instances' registrar lines:\n"
+                    + registrarLines(a) + "\n" + registrarLines(b), e);
+        }
         return new Instance[] {a, b};
+    }
+
+    private static String registrarLines(Instance i) {
+        return i.name + ":\n" + i.process.output().lines().filter(l -> l.contains("egistrar") || l.contains("ebhooks"))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** The README's settings on the broker (once): max-delivery-attempts -1; applied by a restart of the broker. */

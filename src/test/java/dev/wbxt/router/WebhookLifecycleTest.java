@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
+
+import dev.wbxt.router.webex.LogCapture;
 
 /** Reconciliation at start-up, the admin endpoints, the watchdog (5-minute rule, shortened) and the backfill. */
 class WebhookLifecycleTest {
@@ -106,6 +109,25 @@ class WebhookLifecycleTest {
             assertEquals(200, deleted.statusCode(), deleted.body());
             assertEquals(0, webhooksFor(r, ELSEWHERE).size());
             assertEquals(4, webhooksFor(r, mine).size());
+        }
+    }
+
+    /**
+     * A start-up round that fails (Webex answers 503 to the list, the client tries once) is tried again soon, not a
+     * watchdog interval later: with an interval of ten minutes the webhooks still appear, and the WARN line says when
+     * the next round runs.
+     */
+    @Test
+    void aFailedStartUpRoundIsTriedAgainSoon() throws Exception {
+        int port = RouterProcess.freePort();
+        try (LogCapture logs = LogCapture.start(Level.WARN, "dev.wbxt.router.webhooks");
+             RouterHarness r = new RouterHarness(settings(port, Map.of("webex.client.max-attempts", "1")))) {
+            String mine = target(port);
+            r.webex.failNext("GET", "/webhooks", 503, 2, null);
+            r.start();
+            await("the webhooks, after two failed rounds").atMost(WAIT).until(() -> webhooksFor(r, mine).size() == 2);
+            assertTrue(logs.lines.stream().anyMatch(l -> l.contains("Webhook registrar: this round failed, next one in")),
+                    String.join("\n", logs.lines));
         }
     }
 

@@ -17,7 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
-import org.apache.camel.LoggingLevel;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 
@@ -67,13 +67,13 @@ public class WebhooksConfiguration implements CamelConfiguration {
             return;
         }
         MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        long interval = p.longNumber("webhooks.watchdog-interval-ms");
         WebhookRegistrar registrar = new WebhookRegistrar(reconciler, backfill, target, settings.webhookSecret(), specs,
-                meters, System::currentTimeMillis);
+                meters, System::currentTimeMillis, interval);
         context.getRegistry().bind("webhookRegistrar", registrar);
 
         String cluster = p.oneOf("webhooks.cluster", "file", "broker", "external", "standalone");
-        long interval = p.longNumber("webhooks.watchdog-interval-ms");
-        String timer = "timer:wbxt-webhooks?delay=0&period=" + interval;
+        String timer = "timer:wbxt-webhooks?delay=0&period=" + WebhookRegistrar.timerPeriod(interval);
         String from = switch (cluster) {
             case "standalone" -> timer; // one instance only: no leader election
             default -> "master:" + p.text("webhooks.cluster-namespace") + ":" + timer; // file, broker, external
@@ -102,9 +102,9 @@ public class WebhooksConfiguration implements CamelConfiguration {
             @Override
             public void configure() {
                 errorHandler(defaultErrorHandler()); // the service's default is none: see RouterConfiguration
-                // Webex unreachable, a 4xx...: said once per tick, tried again on the next one.
-                onException(Exception.class).handled(true).log(LoggingLevel.WARN, WebhookRegistrar.class.getName(),
-                        "Webhook registrar: this round failed, next one in " + interval + " ms: ${exception.message}");
+                // Webex unreachable, a 4xx...: said once per failed round, tried again by the backoff (WebhookRegistrar)
+                onException(Exception.class).handled(true).process(e -> registrar.logFailedRound(
+                        e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
                 from(from).routeId(ROUTE_ID).process(e -> registrar.tick());
             }
         });
