@@ -671,6 +671,9 @@ public final class CardExpression {
                 return new ParseException("`" + src + "`: '" + t.text + "' is not supported in card templates (see the"
                         + " README's table of constructs)");
             }
+            if (t.kind == Kind.END) {
+                return new ParseException("`" + src + "`: the expression ends too early");
+            }
             return new ParseException("`" + src + "`: " + what + " at " + t.at);
         }
 

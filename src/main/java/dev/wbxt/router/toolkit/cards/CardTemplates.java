@@ -117,7 +117,8 @@ public class CardTemplates {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")";
-            throw new CardTemplateException("it is not JSON" + where + ": " + e.getOriginalMessage());
+            throw new CardTemplateException("it is not JSON" + where + ": "
+                    + e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "["));
         }
         if (!(json instanceof Map<?, ?>)) {
             throw new CardTemplateException("it is not a JSON object (an Adaptive Card template is one)");
