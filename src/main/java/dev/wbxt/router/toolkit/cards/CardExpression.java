@@ -91,16 +91,31 @@ public final class CardExpression {
 
     /** {@code name} or {@code instance.name}: read as one path, as the SDK's Accessor does. */
     static final class Accessor extends Node {
+        private static final java.util.regex.Pattern TRAILING_DOTS = java.util.regex.Pattern.compile("\\.*$");
         final String name;
         final Node instance;
+
+        /** A chain of names only ({@code a.b.c}): its path and the memory's parts, worked out once. */
+        final String fixedPath;
+        final List<String> fixedParts;
 
         Accessor(String name, Node instance) {
             this.name = name;
             this.instance = instance;
+            Accessor parent = instance instanceof Accessor a ? a : null;
+            if (instance == null) {
+                fixedPath = name;
+            } else {
+                fixedPath = parent != null && parent.fixedPath != null ? parent.fixedPath + "." + name : null;
+            }
+            fixedParts = fixedPath == null ? null : Values.memoryParts(fixedPath);
         }
 
         @Override
         Result eval(Scope scope, boolean substitute) {
+            if (fixedPath != null) {
+                return found(Values.resolve(scope, fixedParts), fixedPath, scope, substitute);
+            }
             StringBuilder path = new StringBuilder();
             Node left = this;
             while (left != null) {
@@ -125,10 +140,10 @@ public final class CardExpression {
                     break;
                 }
             }
-            String p = path.toString().replaceAll("\\.*$", "").replace(".[", "[");
+            String p = TRAILING_DOTS.matcher(path).replaceAll("").replace(".[", "[");
             Object value;
             if (left == null) {
-                value = Values.resolve(scope, p);
+                value = Values.resolve(scope, Values.memoryParts(p));
             } else {
                 Result base = left.eval(scope, substitute);
                 if (base.error() != null) {
@@ -136,6 +151,10 @@ public final class CardExpression {
                 }
                 value = Values.walk(base.value(), p);
             }
+            return found(value, p, scope, substitute);
+        }
+
+        private static Result found(Object value, String p, Scope scope, boolean substitute) {
             if (value == UNDEFINED && substitute) {
                 if (scope.unresolved() != null) {
                     scope.unresolved().accept(p);

@@ -15,6 +15,7 @@ import java.util.Map;
  */
 final class Values {
     private static final String[] SPECIAL = {"$root", "$data", "$index"};
+    private static final java.util.regex.Pattern SEPARATORS = java.util.regex.Pattern.compile("[.\\[\\]]+");
 
     private Values() {
     }
@@ -192,12 +193,11 @@ final class Values {
      * A path as the SDK's template memory reads it: a path that does not start with {@code $} is under
      * {@code $data}; {@code $root}, {@code $data} and {@code $index} are the scope's.
      */
-    static Object resolve(CardExpression.Scope scope, String path) {
-        if (path.isEmpty()) {
+    static Object resolve(CardExpression.Scope scope, List<String> memoryParts) {
+        if (memoryParts.isEmpty()) {
             return UNDEFINED;
         }
-        String full = path.charAt(0) != '$' ? "$data." + path : path;
-        Iterator<String> parts = parts(full).iterator();
+        Iterator<String> parts = memoryParts.iterator();
         String first = parts.next();
         Object current = UNDEFINED;
         String lower = first.toLowerCase(Locale.ROOT);
@@ -217,6 +217,14 @@ final class Values {
         return parts.hasNext() ? UNDEFINED : current;
     }
 
+    /** The parts of a path as the template memory reads it (under {@code $data} unless it starts with {@code $}). */
+    static List<String> memoryParts(String path) {
+        if (path.isEmpty()) {
+            return List.of();
+        }
+        return parts(path.charAt(0) != '$' ? "$data." + path : path);
+    }
+
     /** A path under a value (the result of a function call, {@code if(a, b, c).name}). */
     static Object walk(Object value, String path) {
         if (isNull(value) || path.isEmpty()) {
@@ -233,7 +241,7 @@ final class Values {
     }
 
     private static List<String> parts(String path) {
-        return java.util.Arrays.stream(path.split("[.\\[\\]]+")).filter(p -> !p.isEmpty())
+        return java.util.Arrays.stream(SEPARATORS.split(path)).filter(p -> !p.isEmpty())
                 .map(p -> p.length() >= 2 && (p.startsWith("'") && p.endsWith("'") || p.startsWith("\"") && p.endsWith("\""))
                         ? p.substring(1, p.length() - 1) : p)
                 .toList();
