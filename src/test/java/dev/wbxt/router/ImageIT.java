@@ -114,6 +114,7 @@ class ImageIT {
         String workDir = c.path("WorkingDir").asText().replaceFirst("^/", "");
         assertTrue(Files.isRegularFile(root.resolve(workDir).resolve("application.properties")));
         assertTrue(Files.isRegularFile(root.resolve(workDir).resolve("routes/10-dispatch.yaml")));
+        assertTrue(Files.isRegularFile(root.resolve(workDir).resolve("templates/lab-card.json")), "the card templates");
         // DATA_DIR's mount point is writable by the user's group (a volume a runtime creates copies the mode)
         assertEquals(Integer.valueOf(0775), modes.get("data"), "mode of /data");
     }

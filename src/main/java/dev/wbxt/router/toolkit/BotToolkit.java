@@ -16,7 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wbxt.router.EventHeaders;
 import dev.wbxt.router.bot.EchoReplies;
+import dev.wbxt.router.toolkit.cards.CardReplies;
 import dev.wbxt.router.webhooks.JsonFileStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -54,11 +56,13 @@ public class BotToolkit {
     private final JsonFileStore rooms;
     private final RouteDerived<Commands> commands;
     private final DirectRoutes cardRoutes;
+    private final CardReplies cards;
 
-    public BotToolkit(CamelContext context, Settings settings, JsonFileStore rooms) {
+    public BotToolkit(CamelContext context, Settings settings, JsonFileStore rooms, CardReplies cards) {
         this.context = context;
         this.settings = settings;
         this.rooms = rooms;
+        this.cards = cards;
         this.commands = new RouteDerived<>(context, this::readCommands);
         this.cardRoutes = new DirectRoutes(context);
     }
@@ -243,6 +247,28 @@ public class BotToolkit {
         }
         reply.put("markdown", fit(markdown, EchoReplies.MAX_MESSAGE_BYTES));
         return reply;
+    }
+
+    /**
+     * A card reply made from the template {@code templates/<template>.json}, bound to the exchange's variables
+     * ({@code ${sender.displayName}}, {@code ${room.title}}, {@code ${command.args}}, {@code ${message.text}}...), in
+     * the room (and thread) of the exchange's {@code message} (or card {@code action}). When no card can be made the
+     * reply is the plain-text {@code bot.templates.failure-text} and the log says why (README "Card templates").
+     */
+    public Map<String, Object> card(Exchange exchange, String template) {
+        return card(exchange, template, new LinkedHashMap<>(exchange.getVariables()));
+    }
+
+    /**
+     * The same, bound to {@code data}: a map or list (e.g. {@code ${variable.stats}}), or JSON text.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> card(Exchange exchange, String template, Object data) {
+        Map<String, Object> about = exchange.getVariable("message", Map.class);
+        if (about == null) {
+            about = exchange.getVariable("action", Map.class);
+        }
+        return cards.reply(about, template, data, exchange.getMessage().getHeader(EventHeaders.EVENT_KEY));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.wbxt.router.toolkit;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +12,9 @@ import java.util.stream.Collectors;
 
 import dev.wbxt.router.RouterSettings;
 import dev.wbxt.router.Settings;
+import dev.wbxt.router.toolkit.cards.CardReplies;
+import dev.wbxt.router.toolkit.cards.CardTemplateReload;
+import dev.wbxt.router.toolkit.cards.CardTemplates;
 import dev.wbxt.router.webhooks.JsonFileStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
@@ -36,8 +41,16 @@ public class BotToolkitConfiguration implements CamelConfiguration {
                 p.text("bot.greeting.text"),
                 p.text("bot.greeting.card"),
                 patterns);
+        // card templates: read once here, then again only when a file is saved (with the routes' hot reload)
+        CardTemplates templates = new CardTemplates(Path.of(p.text("bot.templates.dir"))).loadAll();
+        if (router.reloadRoutes() && Files.isDirectory(templates.dir())) {
+            context.addService(new CardTemplateReload(templates));
+        }
+        CardReplies cards = new CardReplies(templates, new CardReplies.Settings(p.number("bot.templates.max-card-bytes"),
+                p.text("bot.templates.fallback-text"), p.text("bot.templates.failure-text")));
+        context.getRegistry().bind("cardTemplates", templates);
         context.getRegistry().bind("botKit", new BotToolkit(context, settings,
-                new JsonFileStore(router.dataDir().resolve("bot-rooms.json"))));
+                new JsonFileStore(router.dataDir().resolve("bot-rooms.json")), cards));
     }
 
     private static Set<String> lowerCase(List<String> items) {
