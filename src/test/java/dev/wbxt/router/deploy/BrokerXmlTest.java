@@ -37,6 +37,9 @@ class BrokerXmlTest {
             assertEquals(0, effective.getRedeliveryDelay(), address);
             assertEquals(-1, effective.getMaxDeliveryAttempts(), address);
         }
+        // a floor of free bytes, not Artemis' 90 % of the disk, which blocks every producer on a large disk
+        assertEquals(-1, config.getMaxDiskUsage());
+        assertEquals(256L * 1024 * 1024, config.getMinDiskFree());
         assertTrue(config.isPersistIDCache());
         assertTrue(config.isSecurityEnabled());
         Properties defaults = new Properties();
