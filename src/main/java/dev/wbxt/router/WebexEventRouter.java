@@ -58,6 +58,8 @@ public final class WebexEventRouter {
                 // Fail fast with a clear message, before Camel scans routes.dir and loads the YAML routes.
                 RouterSettings.read(m.getCamelContext());
                 ListeningPorts.check(m.getCamelContext());
+                // before camel-main creates its HTTP servers: both take this one instead of making one each
+                dev.wbxt.router.webex.SharedVertx.bindForServers(m.getCamelContext());
                 try {
                     // before camel-main's auto-configuration, which creates Camel's tracer from camel.opentelemetry2.*
                     dev.wbxt.router.ops.Tracing.install(m.getCamelContext());
