@@ -32,6 +32,8 @@ class WebsocketIngestTest {
         router = RouterHarness.websocket(Map.of()).start();
         mercury = router.webex.mercury();
         await().atMost(WAIT).until(() -> mercury.authorizedSockets() == 1);
+        // the registrar's start-up backfill (once it leads) has run: from now on only a reconnect's gap backfills
+        await().atMost(WAIT).until(() -> router.manage("/observe/metrics").body().contains("wbxt_backfill_messages_total"));
     }
 
     @AfterAll
@@ -112,6 +114,45 @@ class WebsocketIngestTest {
         assertTrue(router.metric("wbxt_socket_connected") == 1.0);
     }
 
+    /**
+     * Issue 21 item 6: the socket is down while three messages are posted, and Webex no longer has their frames when
+     * it comes back (the double's outage loses them). After the reconnect the gap is backfilled: the three, and the message
+     * answered before the drop (inside the overlap), are offered to the queue; each missed one is answered once, in
+     * its room's order, and the one answered before the drop is not answered again.
+     */
+    @Test
+    void messagesPostedWhileTheSocketWasDownAreFetchedAfterTheReconnectAndAnsweredOnce() throws Exception {
+        String room = router.webex.directRoom("gap-socket@example.com");
+        String other = router.webex.directRoom("gap-other@example.com");
+        router.webex.say("gap-socket@example.com", room, "before the drop");
+        router.webex.awaitBotMessages(room, 1, WAIT);
+        double backfilled = router.metric("wbxt_backfill_messages_total");
+
+        mercury.outage(true);
+        await().atMost(WAIT).until(() -> router.metric("wbxt_socket_connected") == 0.0);
+        router.webex.say("gap-socket@example.com", room, "while down 1");
+        router.webex.say("gap-socket@example.com", room, "while down 2");
+        router.webex.say("gap-other@example.com", other, "while down 3");
+        int pushedWhileDown = mercury.pushed().size();
+        mercury.outage(false);
+        await().atMost(WAIT).until(() -> mercury.authorizedSockets() == 1);
+
+        router.webex.awaitBotMessages(room, 3, WAIT);
+        router.webex.awaitBotMessages(other, 1, WAIT);
+        List<String> replies = marker("gap-socket@example.com", room);
+        List<String> others = marker("gap-other@example.com", other);
+        assertEquals(4, replies.size(), "before the drop, while down 1 and 2, the marker, each once: " + replies);
+        assertTrue(replies.get(0).contains("before the drop"), replies.get(0));
+        assertTrue(replies.get(1).contains("while down 1"), replies.get(1));
+        assertTrue(replies.get(2).contains("while down 2"), replies.get(2));
+        assertEquals(2, others.size(), "while down 3 and the marker: " + others);
+        assertTrue(others.get(0).contains("while down 3"), others.get(0));
+        assertTrue(router.metric("wbxt_backfill_messages_total") >= backfilled + 4,
+                "the three missed messages and the one answered before the drop were offered to the queue");
+        assertTrue(mercury.acks().stream().noneMatch(a -> mercury.pushed().subList(pushedWhileDown - 3, pushedWhileDown)
+                .stream().anyMatch(p -> p.frameId().equals(a))), "no frame of the missed messages ever reached the service");
+    }
+
     @Test
     void registersANewDeviceWhenItsWebsocketAnswers404() throws Exception {
         int devices = mercury.registeredDevices().size();
@@ -123,6 +164,18 @@ class WebsocketIngestTest {
         String room = router.webex.directRoom("new-device@example.com");
         router.webex.say("new-device@example.com", room, "new device");
         assertEquals(1, router.webex.awaitBotMessages(room, 1, WAIT).size());
+    }
+
+    /**
+     * Posts a marker in the room (over the socket) and waits for its answer: a room is processed in order, so every
+     * event stored before it has been processed by then. The bot's replies in the room, as text.
+     */
+    private List<String> marker(String email, String room) {
+        String text = "marker-" + java.util.UUID.randomUUID();
+        router.webex.say(email, room, text);
+        await().atMost(WAIT).until(() -> router.botRepliesIn(room).stream()
+                .anyMatch(r -> String.valueOf(r.get("markdown")).contains(text)));
+        return router.botRepliesIn(room).stream().map(r -> String.valueOf(r.get("markdown"))).toList();
     }
 
     /** The frame the double pushed for that message (the activity id is the uuid inside the message id). */

@@ -1,5 +1,6 @@
 package dev.wbxt.router.mercury;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -18,7 +19,8 @@ import org.apache.camel.support.DefaultEndpoint;
  * notification a webhook would carry for the same event (see {@link MercuryFrames}), one exchange per event, and
  * acknowledges the frame to Webex only when the route completed the exchange without an exception (the route ends
  * in the durable store). Consumer only; one socket per component. See {@link MercuryConsumer} for the connection's
- * life: device, authorization, reconnects, stop.
+ * life: device, authorization, reconnects, stop. After a reconnect it tells its {@link Gap} listener since when
+ * events may have been missed.
  */
 public class MercuryComponent extends DefaultComponent {
     /**
@@ -33,7 +35,18 @@ public class MercuryComponent extends DefaultComponent {
         }
     }
 
+    /**
+     * Told after a reconnect that events since {@code since} may never come over the socket: the last frame the
+     * previous socket received (or its opening, when it received none). Called on the socket's event loop: it must
+     * not block.
+     */
+    @FunctionalInterface
+    public interface Gap {
+        void missedSince(Instant since);
+    }
+
     private final Supplier<Connection> settings;
+    private volatile Gap gap = since -> { };
     private Connection connection;
     private final RouterMetrics metrics;
     private final SocketStatus status = new SocketStatus();
@@ -64,6 +77,15 @@ public class MercuryComponent extends DefaultComponent {
                 return consumer;
             }
         };
+    }
+
+    /** Who catches up after a reconnect (the backfill, webhooks/SocketGapBackfill); by default nobody. */
+    public void setGap(Gap gap) {
+        this.gap = gap;
+    }
+
+    Gap gap() {
+        return gap;
     }
 
     synchronized Connection connection() {

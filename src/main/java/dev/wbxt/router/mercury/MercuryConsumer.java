@@ -2,6 +2,7 @@ package dev.wbxt.router.mercury;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * <li>when the socket closes or an attempt fails: a new attempt after {@link RetryTiming#backoffMillis} (1 s, 2 s,
  *     4 s... with jitter, {@code webex.socket.*}); when the websocket URL answers 404 the device is gone: the next
  *     attempt registers a new one;</li>
+ * <li>once a new socket is open, the component's {@link MercuryComponent.Gap} is told since when events may have
+ *     been missed: the last frame received before the drop, or the previous socket's opening when it received none
+ *     (Webex keeps a disconnected device's events for a while, undocumented how long);</li>
  * <li>a protocol ping every {@value #PING_SECONDS} s (Python's {@code websockets}, which webex_bot uses, pings every
  *     20 s by default): a socket whose previous ping got no pong is closed and reconnected, rather than left
  *     silent behind a dead NAT or proxy;</li>
@@ -61,6 +65,8 @@ final class MercuryConsumer extends DefaultConsumer {
     private volatile WebSocket socket;
     private int attempt;
     private long openedAt;
+    /** The last moment the stream of frames is known whole (a frame received, a socket opened); 0 before the first socket. */
+    private long seenUntil;
     private long timer = -1;
     private long lastPing;
     private long lastPong;
@@ -161,6 +167,10 @@ final class MercuryConsumer extends DefaultConsumer {
         }
         socket = ws;
         openedAt = System.currentTimeMillis();
+        if (seenUntil > 0) {
+            component.gap().missedSince(Instant.ofEpochMilli(seenUntil));
+        }
+        seenUntil = openedAt;
         lastPing = 0;
         lastPong = 0;
         ws.textMessageHandler(this::frame);
@@ -207,6 +217,7 @@ final class MercuryConsumer extends DefaultConsumer {
     private void frame(String text) {
         component.metrics().socketFrameReceived();
         attempt = 0; // the server talks to us: the connection works
+        seenUntil = System.currentTimeMillis();
         MercuryFrames.Frame frame = MercuryFrames.read(text);
         WebSocket ws = socket;
         if (frame.notification().isEmpty()) {

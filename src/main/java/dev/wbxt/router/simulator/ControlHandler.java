@@ -47,6 +47,7 @@ final class ControlHandler implements HttpHandler {
                 case "POST /rooms" -> openRoom(HttpIo.parseObject(raw));
                 case "GET /deliveries" -> Map.of("items", sim.deliveriesAfter(number(HttpIo.query(ex).get("after"))));
                 case "POST /faults" -> addFault(HttpIo.parseObject(raw));
+                case "POST /socket" -> socket(HttpIo.parseObject(raw));
                 case "DELETE /faults" -> {
                     sim.clearFaults();
                     yield Map.of("cleared", true);
@@ -65,6 +66,18 @@ final class ControlHandler implements HttpHandler {
             body = Map.of("error", "interrupted");
         }
         HttpIo.send(ex, status, HttpIo.toBytes(body, true));
+    }
+
+    /** {@code {"connected": false}}: a socket outage whose frames Webex does not keep; {@code true} ends it. */
+    private Object socket(Map<String, Object> req) {
+        if (!(req.get("connected") instanceof Boolean connected)) {
+            throw new IllegalArgumentException("connected must be true or false");
+        }
+        if (!sim.socketInUse()) {
+            throw new HttpError(409, "no websocket: the service runs with WEBEX_INGEST=webhook");
+        }
+        sim.mercury().outage(!connected);
+        return Map.of("connected", connected);
     }
 
     private Object postMessage(Map<String, Object> req) throws InterruptedException {

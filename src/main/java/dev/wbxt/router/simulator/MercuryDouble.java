@@ -25,8 +25,9 @@ import io.vertx.core.json.JsonObject;
  * expects the authorization frame first and then pushes a {@code conversation.activity} for every message posted
  * and card submitted in the simulator (the bot's own messages too, as Webex does), in binary frames unless the
  * URL asks for {@code outboundWireFormat=text}; frames pushed while no socket is open wait for the next one (Webex
- * keeps events for a while). It records the frames it pushed and the acknowledgements it got;
- * for tests it can drop every socket and forget every device (their websockets then answer 404).
+ * keeps events for a while), unless in an {@link #outage} (Webex no longer has them).
+ * It records the frames it pushed and the acknowledgements it got; for tests it can drop every socket and forget
+ * every device (their websockets then answer 404).
  */
 public final class MercuryDouble implements AutoCloseable {
     private static final String WDM = "/wdm/api/v1";
@@ -52,6 +53,7 @@ public final class MercuryDouble implements AutoCloseable {
     private final List<JsonObject> waiting = new CopyOnWriteArrayList<>();
     private volatile boolean textFrames;
     private volatile boolean down;
+    private volatile boolean keepWhileDisconnected = true;
 
     MercuryDouble(String token, SimulatorStore store) {
         this.token = token;
@@ -200,7 +202,7 @@ public final class MercuryDouble implements AutoCloseable {
         frames.put(frameId, frame);
         pushed.add(new Pushed(frameId, verb, activity.getString("id")));
         synchronized (waiting) {
-            if (authorized.isEmpty()) {
+            if (authorized.isEmpty() && keepWhileDisconnected) {
                 waiting.add(frame);
             }
             for (Map.Entry<ServerWebSocket, Boolean> socket : authorized.entrySet()) {
@@ -276,6 +278,19 @@ public final class MercuryDouble implements AutoCloseable {
     /** While down, the registry answers 503 and websockets are refused with 503 (open ones are not touched). */
     public void down(boolean down) {
         this.down = down;
+    }
+
+    /**
+     * An outage of the socket longer than Webex keeps events for ({@code POST /simulator/socket}): while on, every
+     * socket is closed, new ones are refused (503) and frames pushed meanwhile are lost; once off, the next socket
+     * gets the frames pushed from then on. Only a backfill finds the messages of the outage.
+     */
+    public void outage(boolean on) {
+        keepWhileDisconnected = !on;
+        down(on);
+        if (on) {
+            dropSockets();
+        }
     }
 
     /** Forgets every device: not listed any more, its websocket answers 404. */

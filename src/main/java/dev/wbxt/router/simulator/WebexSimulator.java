@@ -101,6 +101,11 @@ public final class WebexSimulator implements AutoCloseable {
         return mercury;
     }
 
+    /** Whether the service in front of it registered a websocket device (websocket mode). */
+    synchronized boolean socketInUse() {
+        return mercury != null && !mercury.registeredDevices().isEmpty();
+    }
+
     /** The browser page to chat with the bot as a simulated user. */
     public String playgroundUrl() {
         return "http://127.0.0.1:" + port + PlaygroundHandler.PATH;

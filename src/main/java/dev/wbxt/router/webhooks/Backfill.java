@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wbxt.router.ingest.WebhookNotification;
 import dev.wbxt.router.ingest.QueuedEvent;
 import dev.wbxt.router.webex.WebexClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.EventNotifier;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Where to start: the creation time of the last processed message (recorded in {@code DATA_DIR/backfill-state.json}
  * when the dispatcher finishes a {@code messages/created} event), minus an overlap for events still on their way,
- * and never further back than the look-back. With no record yet (first start) nothing is backfilled.
+ * and never further back than the look-back. With no record yet (first start) nothing is backfilled. After the
+ * websocket reconnected ({@link SocketGapBackfill}): the last frame received before the drop, with the same overlap.
  */
 public class Backfill {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
@@ -56,7 +59,6 @@ public class Backfill {
     }
 
     /** Enqueues what may have been missed; returns how many messages were offered to the queue (duplicates included). */
-    @SuppressWarnings("unchecked")
     public synchronized int run(Instant now) {
         Object mark = state.get(LAST_PROCESSED);
         if (!(mark instanceof String last)) {
@@ -64,7 +66,25 @@ public class Backfill {
             LOG.info("Backfill: no message processed yet, nothing to fetch (messages are backfilled from now on)");
             return 0;
         }
-        Instant since = Instant.parse(last).minus(overlap);
+        return fetch(Instant.parse(last), now);
+    }
+
+    /**
+     * The websocket's gap: enqueues the messages created since {@code since} (the last frame received before the
+     * socket dropped), less the overlap, at most the look-back; returns how many were offered (duplicates included).
+     */
+    public synchronized int runSince(Instant since, Instant now) {
+        return fetch(since, now);
+    }
+
+    /** Adds what a run offered to {@code wbxt_backfill_messages_total}. */
+    public static void count(MeterRegistry meters, int offered) {
+        Counter.builder("wbxt_backfill_messages").description("Messages offered to the queue by the backfill")
+                .register(meters).increment(offered);
+    }
+
+    private int fetch(Instant from, Instant now) {
+        Instant since = from.minus(overlap);
         Instant oldest = now.minus(lookBack);
         if (since.isBefore(oldest)) {
             since = oldest;

@@ -114,9 +114,7 @@ public class WebhookRegistrar {
             reactivated = !report.reactivated().isEmpty();
         }
         if (backfill != null && (first || reactivated)) {
-            int offered = backfill.run(Instant.ofEpochMilli(clock.getAsLong()));
-            Counter.builder("wbxt_backfill_messages").description("Messages offered to the queue by the backfill")
-                    .register(meters).increment(offered);
+            Backfill.count(meters, backfill.run(Instant.ofEpochMilli(clock.getAsLong())));
         }
         firstTick = false;
     }

@@ -11,6 +11,7 @@ import dev.wbxt.router.RouterSettings;
 import dev.wbxt.router.Settings;
 import dev.wbxt.router.admin.AdminAuth;
 import dev.wbxt.router.broker.BrokerLockClusterService;
+import dev.wbxt.router.mercury.MercuryComponent;
 import dev.wbxt.router.webex.WebexClient;
 import dev.wbxt.router.webex.WebexComponent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,31 +34,40 @@ public class WebhooksConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         RouterSettings settings = RouterSettings.read(context);
-        if (settings.simulatorMode()) {
-            return; // the simulator's webhooks are registered by the simulator welcome
-        }
         Settings p = Settings.of(context);
         // In websocket mode no webhook is registered (events come over the socket), and the backfill is on by
-        // default: it catches up on what was missed while the service was down.
-        String target = settings.ingest().webhooks() ? settings.webhookTargetUrl() : "";
-        List<WebhookReconciler.Spec> specs = specs(p);
+        // default: it catches up on what was missed while the service was down, and while the socket was.
+        String target = settings.ingest().webhooks() && !settings.simulatorMode() ? settings.webhookTargetUrl() : "";
         Supplier<WebexClient> webex = () -> context.getComponent("webex", WebexComponent.class).client();
-        JsonFileStore webhookState = new JsonFileStore(settings.dataDir().resolve("webhooks-state.json"));
-        WebhookReconciler reconciler = new WebhookReconciler(webex, webhookState,
-                p.number("webhooks.list-page-size"), p.longNumber("webhooks.reactivate-after-ms"));
-
         String backfillSetting = p.oneOf("backfill.enabled", "auto", "true", "false");
         boolean backfillOn = "auto".equals(backfillSetting) ? !target.isEmpty() || settings.ingest().socket()
                 : Boolean.parseBoolean(backfillSetting);
         Backfill backfill = null;
+        MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         if (backfillOn) {
             JsonFileStore mark = new JsonFileStore(settings.dataDir().resolve("backfill-state.json"));
-            context.getManagementStrategy().addEventNotifier(Backfill.processedMark(mark, "dispatch"));
+            if (!settings.simulatorMode()) { // where the start-up backfill starts (it does not run in simulator mode)
+                context.getManagementStrategy().addEventNotifier(Backfill.processedMark(mark, "dispatch"));
+            }
             backfill = new Backfill(webex, context.createProducerTemplate(),
                     "jms:queue:" + p.text("queue.events") + "?jmsMessageType=Text", mark,
                     Duration.ofMinutes(p.longNumber("backfill.lookback-minutes")),
                     Duration.ofSeconds(p.longNumber("backfill.overlap-seconds")));
+            if (settings.ingest().socket()) {
+                // every instance has a socket of its own, and so its own gaps: not the registrar's job
+                context.getComponent("webex-socket", MercuryComponent.class)
+                        .setGap(new SocketGapBackfill(context, backfill, meters, settings.socket()));
+            }
         }
+        if (settings.simulatorMode()) {
+            // the simulator's webhooks are registered by the simulator welcome, and it starts with no history to
+            // backfill: only a dropped socket's gap is (above)
+            return;
+        }
+        List<WebhookReconciler.Spec> specs = specs(p);
+        JsonFileStore webhookState = new JsonFileStore(settings.dataDir().resolve("webhooks-state.json"));
+        WebhookReconciler reconciler = new WebhookReconciler(webex, webhookState,
+                p.number("webhooks.list-page-size"), p.longNumber("webhooks.reactivate-after-ms"));
 
         if (!settings.adminToken().isEmpty()) {
             context.addRoutes(new WebhookAdminRoutes(new AdminAuth(settings.adminToken()), reconciler, target,
@@ -66,7 +76,6 @@ public class WebhooksConfiguration implements CamelConfiguration {
         if (target.isEmpty() && backfill == null) {
             return;
         }
-        MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         long interval = p.longNumber("webhooks.watchdog-interval-ms");
         WebhookRegistrar registrar = new WebhookRegistrar(reconciler, backfill, target, settings.webhookSecret(), specs,
                 meters, System::currentTimeMillis, interval);
