@@ -2,6 +2,7 @@ package dev.wbxt.router.ingest;
 
 import java.util.Map;
 
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,9 +24,11 @@ import org.apache.camel.util.CollectionHelper;
  * POST 405, puts POSTs behind that router's body handler (it applies {@code camel.server.max-body-size}: 413), and
  * runs each request through the route's {@link org.apache.camel.AsyncProcessor} on the event loop that received it. The answer is written when the
  * route's callback fires, back on that event loop. See {@link WebhookComponent} for what is read and written.
+ * With tracing on, each request is a SERVER span ({@link WebhookSpans}) from its arrival to its answer.
  */
 public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     private Route route;
+    private WebhookSpans spans; // null: tracing off
 
     WebhookConsumer(WebhookEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -39,6 +42,7 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        spans = WebhookSpans.of(getEndpoint().getCamelContext(), getEndpoint().getPath());
         VertxPlatformHttpRouter router = PublicPort.router(getEndpoint().getCamelContext());
         // Every method, so that another one is 405 here: the public port's last route (PublicPort) would otherwise
         // answer it 404, as Vert.x keeps its 405 only when no later route matches.
@@ -67,8 +71,10 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     }
 
     private void handle(RoutingContext ctx) {
+        Span span = spans == null ? null : spans.start(ctx.request());
         if (isSuspendingOrSuspended() || !isRunAllowed()) {
             ctx.response().setStatusCode(503).putHeader(WebhookComponent.RETRY_AFTER, WebhookComponent.RETRY_AFTER_SECONDS).end();
+            WebhookSpans.end(span, 503);
             return;
         }
         Context eventLoop = ctx.vertx().getOrCreateContext();
@@ -82,24 +88,28 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
                     CollectionHelper.appendEntry(headers, header.getKey(), header.getValue());
                 }
             }
+            if (span != null) {
+                spans.inject(span, headers); // in place of a traceparent the request carried
+            }
             Buffer body = ctx.body().buffer();
             in.setBody(body == null ? new byte[0] : body.getBytes());
             createUoW(exchange);
         } catch (Exception e) {
             exchange.setException(e);
-            respond(ctx, exchange);
+            respond(ctx, exchange, span);
             return;
         }
         getAsyncProcessor().process(exchange, doneSync -> {
             if (doneSync || Vertx.currentContext() == eventLoop) { // the store completes on this context already
-                respond(ctx, exchange);
+                respond(ctx, exchange, span);
             } else {
-                eventLoop.runOnContext(ignored -> respond(ctx, exchange));
+                eventLoop.runOnContext(ignored -> respond(ctx, exchange, span));
             }
         });
     }
 
-    private void respond(RoutingContext ctx, Exchange exchange) {
+    private void respond(RoutingContext ctx, Exchange exchange, Span span) {
+        int status = 0;
         try {
             HttpServerResponse response = ctx.response();
             if (response.closed()) {
@@ -107,11 +117,13 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
             }
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("webhook: the route failed", exchange, exchange.getException());
-                response.setStatusCode(500).end();
+                status = 500;
+                response.setStatusCode(status).end();
                 return;
             }
             Message out = exchange.getMessage();
-            response.setStatusCode(out.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
+            status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+            response.setStatusCode(status);
             copyHeader(out, Exchange.CONTENT_TYPE, response);
             copyHeader(out, WebhookComponent.RETRY_AFTER, response);
             String body = out.getBody(String.class);
@@ -123,6 +135,7 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
         } finally {
             doneUoW(exchange);
             releaseExchange(exchange, false);
+            WebhookSpans.end(span, status);
         }
     }
 

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * autoconfiguration (every {@code OTEL_*} variable and {@code -Dotel.*} property applies; the {@code otel.*} keys of
  * {@code application.properties} are its defaults), and its {@link Tracer} and {@link ContextPropagators} are bound
  * in the registry, where camel-opentelemetry2's {@code OpenTelemetryTracer.initTracer} looks first (before
- * {@code GlobalOpenTelemetry}). Off, nothing is built and {@code camel.opentelemetry2.enabled} is false: no tracer,
- * no event notifier, no route policy.
+ * {@code GlobalOpenTelemetry}), with Camel's tracer itself: the {@link KindedTracer}, which gives Camel's spans their
+ * kinds (camel-main's {@code resolveOtel2Service} takes the one in the registry). Off, nothing is built and
+ * {@code camel.opentelemetry2.enabled} is false: no tracer, no event notifier, no route policy.
  */
 public final class Tracing {
     /** The instrumentation scope of every span the service creates (Camel's and the Webex client's). */
@@ -53,8 +54,11 @@ public final class Tracing {
                 .disableShutdownHook() // closed when Camel stops (below), after the routes' last spans
                 .build()
                 .getOpenTelemetrySdk();
-        context.getRegistry().bind("openTelemetryTracer", Tracer.class, sdk.getTracer(SCOPE));
+        context.getRegistry().bind("openTelemetryTracer", Tracer.class, new KindedTracer.Spans(sdk.getTracer(SCOPE)));
         context.getRegistry().bind("openTelemetryPropagators", ContextPropagators.class, sdk.getPropagators());
+        // camel-main configures the tracer it finds in the registry (camel.opentelemetry2.*) instead of making one
+        context.getRegistry().bind("camelTracer", new KindedTracer(
+                "jms:queue:" + context.resolvePropertyPlaceholders("{{queue.forward}}") + ".*"));
         StopHook.register(context, sdk::close); // flushes the spans not exported yet
         LOG.info("Tracing on: spans of {} exported as set by the OTEL_* variables", SCOPE);
     }
