@@ -52,6 +52,9 @@ def service(where):
     fresh_rss = [int(l[1]) for l in lines("service-fresh-rss.txt", where) if len(l) > 1]
     s["rss_max_mb"] = max(rss) / 1024 if rss else None
     s["fresh_rss_max_mb"] = max(fresh_rss) / 1024 if fresh_rss else None
+    # the fresh instance's p99 per second of the load (FixedRate's FIXEDSECOND lines): when it caught up
+    s["fresh_p99_per_second"] = [float(l[5]) for l in lines("service-fresh.fixed.txt", where)
+                                 if l and l[0] == "FIXEDSECOND"]
     s["acks_ratio"] = ratio(s["ingest"] and s["ingest"]["rps"], raw and raw["rps"])
     e2e = s["e2e"] and s["e2e"]["replies_per_s"]
     s["replies_ratio_flask"] = ratio(e2e, flask_e2e and flask_e2e["replies_per_s"])
@@ -189,6 +192,9 @@ for label, w in fixed:
               f"{w['p999_ms']:.2f} | {w['max_ms']:.1f} | {w['non2xx']} | {w['errors']} | | |")
 for tag, s in (("before", before), ("service", after)):
     if s and s["cpu"]:
+        if s["fresh_p99_per_second"]:
+            print(f"\n{tag}: the fresh instance's ack p99 in each second of its load, ms: "
+                  + " / ".join(f"{v:.1f}" for v in s["fresh_p99_per_second"]))
         print(f"\n{tag}: CPU per request covers ingest and the processing that ran during the load and the drain after "
               f"it (backlog at the end of the load: {s['cpu']['backlog_at_end']} events, drained in "
               f"{s['cpu']['drain_s']} s). Clean stop (SIGTERM) took {s['stop'] and s['stop']['stop_s']} s.")
