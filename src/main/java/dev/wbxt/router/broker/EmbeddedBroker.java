@@ -101,6 +101,13 @@ public class EmbeddedBroker extends ServiceSupport {
         return q.getMessageCount();
     }
 
+    /** Deletes the address and its queues, their messages with them (a queue of the service's own, used once). */
+    public void deleteAddress(String address) throws Exception {
+        if (broker != null) {
+            broker.getActiveMQServer().removeAddressInfo(SimpleString.of(address), null, true);
+        }
+    }
+
     @Override
     protected void doStart() {
         starting = CompletableFuture.runAsync(() -> {
