@@ -19,6 +19,7 @@ import dev.wbxt.router.admin.AdminAuth;
 import dev.wbxt.router.forward.EnrichedEvent;
 import dev.wbxt.router.ingest.Admission;
 import dev.wbxt.router.ingest.PublicPort;
+import dev.wbxt.router.ingest.ReceiverWarmUp;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.ingest.StoreComponent;
 import dev.wbxt.router.ingest.WebhookComponent;
@@ -112,6 +113,7 @@ public class RouterConfiguration implements CamelConfiguration {
                 devicesUrl = simulator.devicesUrl();
             }
             StopHook.register(context, simulator::close);
+            context.getRegistry().bind(WebexSimulator.REGISTRY_NAME, simulator); // the package step's training run
             context.addStartupListener(new SimulatorWelcome(simulator, secret, settings.ingest().webhooks()));
         } else if (secret.isEmpty() && settings.ingest().webhooks()) {
             throw new IllegalStateException("WEBEX_WEBHOOK_SECRET is required when WEBEX_BOT_TOKEN is set and "
@@ -169,7 +171,13 @@ public class RouterConfiguration implements CamelConfiguration {
         context.addComponent("webhook", new WebhookComponent());
         context.addComponent("artemis-store", new StoreComponent(broker.login(), settings.maxInFlight(), metrics::storeBatch));
         if (settings.ingest().webhooks()) {
-            context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
+            SignatureVerifier signatures = new SignatureVerifier(secret);
+            context.addRoutes(new WebhookReceiverRoute(signatures, admission, metrics));
+            // the receiver's path run hot before readiness (ingest.warm-up-webhooks), on a route and queue of its own
+            ReceiverWarmUp warmUp = new ReceiverWarmUp(signatures, admission, metrics, broker, settings.webhookPath(),
+                    Settings.of(context).number("ingest.warm-up-webhooks"));
+            HealthCheckRegistry.get(context).register(warmUp);
+            context.addStartupListener(warmUp);
         }
         if (settings.ingest().socket()) {
             // the token and the connect timeout are the webex: component's options, bound by camel-main after this

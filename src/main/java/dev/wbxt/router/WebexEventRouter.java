@@ -27,6 +27,10 @@ public final class WebexEventRouter {
         if (args.length > 0 && "webhooks".equals(args[0])) { // operators' command: no service started
             System.exit(dev.wbxt.router.webhooks.WebhooksCommand.run(args, System.out, System.err));
         }
+        if (args.length > 0 && "training-run".equals(args[0])) { // the package step's: the class-data archive
+            System.exit(dev.wbxt.router.ops.TrainingRun.run(System.err));
+        }
+        logJvm();
         int exitCode;
         try {
             Main main = newMain();
@@ -40,6 +44,16 @@ public final class WebexEventRouter {
             exitCode = 1;
         }
         System.exit(exitCode);
+    }
+
+    /** One line: which JVM, with which options (the launcher's, target/webex-event-router), its class-data archive. */
+    private static void logJvm() {
+        var flags = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        String archive = flags.getVMOption("SharedArchiveFile").getValue();
+        LOG.info("JVM {} {} ({}): {}{}", System.getProperty("java.vm.name"), Runtime.version(),
+                System.getProperty("java.vm.info"),
+                String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                archive.isEmpty() ? "" : "; class-data archive " + archive);
     }
 
     /** The service, not started: Java wiring from {@link RouterConfiguration}, routes from {@code routes/*.yaml}. */
@@ -70,7 +84,7 @@ public final class WebexEventRouter {
     }
 
     /** One line for a human: the outermost message and the root cause, without class names when there is a message. */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         List<String> parts = new ArrayList<>();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Part of the product: tests, benchmarks and the app's simulator mode all use it.
  */
 public final class WebexSimulator implements AutoCloseable {
+    /** Its name in the Camel registry in simulator mode. */
+    public static final String REGISTRY_NAME = "webexSimulator";
 
     /** What one webhook target answered to one delivery; status 0 means nothing answered. */
     public record Delivery(String webhookId, String targetUrl, int status, String body, String payload) {
