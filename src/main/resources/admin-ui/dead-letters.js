@@ -15,6 +15,7 @@
     offset: 0,
     total: 0,
     selected: new Set(), // ids of letters listed on this page
+    loads: 0,
   };
 
   // ---- talking to the admin API ------------------------------------------------------------------------------
@@ -112,6 +113,20 @@
     return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—';
   }
 
+  /**
+   * A room id in a few characters: every Webex id is the base64 of ciscospark://<region>/ROOM/<uuid>, so its start
+   * is the same for every room; the uuid's first characters tell rooms apart.
+   */
+  function shortRoom(id) {
+    try {
+      const match = /\/ROOM\/([0-9a-f-]{8})/i.exec(atob(id.replace(/-/g, '+').replace(/_/g, '/')));
+      if (match) return 'ROOM/' + match[1] + '…';
+    } catch (notBase64) {
+      // shown as it is
+    }
+    return id.length > 16 ? id.slice(0, 16) + '…' : id;
+  }
+
   function plural(n, one, many) {
     return n.toLocaleString('en') + ' ' + (n === 1 ? one : many);
   }
@@ -127,6 +142,7 @@
   // ---- the list ------------------------------------------------------------------------------------------------
 
   async function load() {
+    const asked = ++state.loads; // an answer to an older request, arriving after a newer one's, is dropped
     const query = new URLSearchParams({limit: PAGE_SIZE, offset: state.offset});
     for (const [name, value] of Object.entries(state.filter)) {
       if (value) query.set(name, value);
@@ -135,10 +151,10 @@
     try {
       answer = await call('GET', '?' + query);
     } catch (e) {
-      notice(e.message);
+      if (asked === state.loads) notice(e.message);
       return;
     }
-    if (!usable(answer)) return;
+    if (asked !== state.loads || !usable(answer)) return;
     if (answer.status !== 200) {
       notice(describeError(answer));
       return;
@@ -165,12 +181,12 @@
     queue.value = state.filter.queue;
     $('reason').value = state.filter.reason;
     $('room').value = state.filter.roomId;
-    $('reason-kinds').replaceChildren(...listing.reasons.map(r => new Option(r.count + ' ×', r.reason)));
-    $('room-ids').replaceChildren(...listing.rooms.map(r => new Option(r.count + ' ×', r.roomId)));
+    $('reason-kinds').replaceChildren(...listing.reasons.map(r => new Option(r.count.toLocaleString('en') + ' ×', r.reason)));
+    $('room-ids').replaceChildren(...listing.rooms.map(r => new Option(r.count.toLocaleString('en') + ' ×', r.roomId)));
 
     $('reason-list').replaceChildren(...listing.reasons.map(r => {
       const chosen = state.filter.reason === r.reason;
-      const b = button(r.count + ' × ' + r.reason, () => applyFilter({...state.filter, reason: chosen ? '' : r.reason}),
+      const b = button(r.count.toLocaleString('en') + ' × ' + r.reason, () => applyFilter({...state.filter, reason: chosen ? '' : r.reason}),
         chosen ? 'chosen' : '');
       b.title = r.reason;
       const li = element('li');
@@ -212,8 +228,9 @@
     const queue = cell(letter.queue, 'queue');
     if (letter.fromQueue) queue.append(element('small', 'from ' + letter.fromQueue));
     if (letter.roomId) {
-      const room = button(letter.roomId, () => applyFilter({...state.filter, roomId: letter.roomId}));
+      const room = button(shortRoom(letter.roomId), () => applyFilter({...state.filter, roomId: letter.roomId}));
       room.title = 'only this room: ' + letter.roomId;
+      room.dataset.roomId = letter.roomId;
       cell(room, 'room');
     } else {
       cell('—', 'room');
@@ -238,6 +255,9 @@
   function applyFilter(filter) {
     state.filter = filter;
     state.offset = 0;
+    $('queue').value = filter.queue; // at once: a filter changed before the list is back starts from this one
+    $('reason').value = filter.reason;
+    $('room').value = filter.roomId;
     $('detail').hidden = true;
     return load();
   }
@@ -298,20 +318,14 @@
     await act('DELETE', '/' + letter.id, undefined, () => 'Deleted 1 dead letter (' + letter.id + ').', GONE);
   }
 
-  async function replaySelected() {
+  /** Replays or deletes the selected letters, once confirmed. */
+  async function actOnSelection(replay) {
     const ids = [...state.selected];
-    if (!await confirmed('Replay the ' + plural(ids.length, 'selected dead letter', 'selected dead letters')
-      + '? Each goes back to the queue it failed on and is processed again.', 'Replay ' + ids.length)) return;
-    await act('POST', '/replay', {ids}, json => 'Replayed ' + plural(json.replayed, 'dead letter', 'dead letters')
-      + missingText(json.missing) + '.');
-  }
-
-  async function deleteSelected() {
-    const ids = [...state.selected];
-    if (!await confirmed('Delete the ' + plural(ids.length, 'selected dead letter', 'selected dead letters')
-      + ' for good?', 'Delete ' + ids.length)) return;
-    await act('POST', '/delete', {ids}, json => 'Deleted ' + plural(json.deleted, 'dead letter', 'dead letters')
-      + missingText(json.missing) + '.');
+    const what = plural(ids.length, 'selected dead letter', 'selected dead letters');
+    if (!await confirmed(replay ? 'Replay the ' + what + '? Each goes back to the queue it failed on and is processed again.'
+      : 'Delete the ' + what + ' for good?', (replay ? 'Replay ' : 'Delete ') + ids.length)) return;
+    await act('POST', replay ? '/replay' : '/delete', {ids}, json => (replay ? 'Replayed ' : 'Deleted ')
+      + plural(replay ? json.replayed : json.deleted, 'dead letter', 'dead letters') + missingText(json.missing) + '.');
   }
 
   async function replayAll() {
@@ -361,8 +375,8 @@
     }
     selectionChanged();
   });
-  $('replay-selected').addEventListener('click', replaySelected);
-  $('delete-selected').addEventListener('click', deleteSelected);
+  $('replay-selected').addEventListener('click', () => actOnSelection(true));
+  $('delete-selected').addEventListener('click', () => actOnSelection(false));
   $('replay-all').addEventListener('click', replayAll);
 
   load(); // with the token of this tab, if any: otherwise the service's 401 (or 404: admin off) says what to show

@@ -135,7 +135,7 @@ public class RouterConfiguration implements CamelConfiguration {
         RouterMetrics metrics = new RouterMetrics(meters, broker::queueDepth);
         metrics.watchQueue(events);
         metrics.watchQueue(events + ".dlq");
-        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker::deadLetterQueues, metrics);
+        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker.login(), broker::deadLetterQueues, metrics);
 
         // Created from its @Component service file; its options are bound from camel.component.webex.* later.
         WebexComponent webexComponent = context.getComponent("webex", WebexComponent.class);

@@ -210,6 +210,28 @@ class DeadLetterSelectionTest {
         assertTrue(router.botRepliesIn(room).isEmpty(), "and it was not replayed");
     }
 
+    @Test
+    void thePageIsStaticFilesServedWithoutTheTokenThatHoldNoData() throws Exception {
+        String room = router.webex.directRoom("page@example.com");
+        Map<?, ?> letter = deadLetter("page@example.com", room, 409, "not in the page");
+        for (String file : List.of("dead-letters.html", "dead-letters.js", "dead-letters.css")) {
+            HttpResponse<String> rsp = router.manage("/admin/ui/" + file);
+            assertEquals(200, rsp.statusCode(), file);
+            assertTrue(rsp.headers().firstValue("Content-Type").orElse("").startsWith(
+                    file.endsWith(".html") ? "text/html" : file.endsWith(".js") ? "text/javascript" : "text/css"), file);
+            String csp = rsp.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), csp);
+            assertEquals("nosniff", rsp.headers().firstValue("X-Content-Type-Options").orElse(""));
+            assertFalse(rsp.body().contains((String) letter.get("id")) || rsp.body().contains(room), "no data in " + file);
+            assertFalse(rsp.body().contains("http://") || rsp.body().contains("https://"), "nothing from another host: " + file);
+        }
+        assertFalse(router.manage("/admin/ui/dead-letters.html").body().contains("<script>"), "no inline script");
+        for (String path : List.of("/admin/ui/nothing.html", "/admin/ui/..%2Fdead-letters", "/admin/ui/dead-letters.HTML",
+                "/admin/ui/log4j2.properties")) {
+            assertEquals(404, router.manage(path).statusCode(), path);
+        }
+    }
+
     /** A webhook whose reply Webex refuses once with that status: dead-lettered at once (a 4xx), returned when listed. */
     private Map<?, ?> deadLetter(String email, String room, int status, String text) throws Exception {
         int before = rows(list("roomId=" + room), "items").size();
