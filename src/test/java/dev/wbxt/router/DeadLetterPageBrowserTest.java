@@ -111,6 +111,12 @@ class DeadLetterPageBrowserTest {
         assertEquals("1 dead letter whose reason contains \"answered 400\", of room " + alice,
                 browser.findElement(By.id("summary")).getText());
 
+        // its webhook, as stored
+        rows().get(0).findElement(By.xpath(".//button[text()='Show']")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail-body")));
+        assertTrue(browser.findElement(By.id("detail-body")).getText().contains("\"roomId\": \"" + alice + "\""),
+                browser.findElement(By.id("detail-body")).getText());
+
         // replay that one: confirmed, answered, and gone from the list
         rows().get(0).findElement(By.cssSelector("button.replay")).click();
         confirm(true);
