@@ -4,8 +4,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,6 +82,9 @@ public abstract class AdminRouteBuilder extends RouteBuilder {
         String raw = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String pair : raw == null || raw.isEmpty() ? new String[0] : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue; // a=1&&b=2
+            }
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             if (!known.contains(name)) {
