@@ -16,6 +16,7 @@ import dev.wbxt.router.broker.BrokerLockClusterService;
 import dev.wbxt.router.deadletter.DeadLetterAdminRoutes;
 import dev.wbxt.router.deadletter.DeadLetters;
 import dev.wbxt.router.admin.AdminAuth;
+import dev.wbxt.router.admin.AdminPages;
 import dev.wbxt.router.forward.EnrichedEvent;
 import dev.wbxt.router.ingest.Admission;
 import dev.wbxt.router.ingest.PublicPort;
@@ -136,7 +137,7 @@ public class RouterConfiguration implements CamelConfiguration {
         RouterMetrics metrics = new RouterMetrics(meters, broker::queueDepth);
         metrics.watchQueue(events);
         metrics.watchQueue(events + ".dlq");
-        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker::deadLetterQueues, metrics);
+        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker.login(), broker::deadLetterQueues, metrics);
 
         // Created from its @Component service file; its options are bound from camel.component.webex.* later.
         WebexComponent webexComponent = context.getComponent("webex", WebexComponent.class);
@@ -206,6 +207,7 @@ public class RouterConfiguration implements CamelConfiguration {
         rooms.setMetrics(metrics.lanes(events));
         context.addComponent("rooms", rooms);
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), failureRules, failureReport));
+        context.addRoutes(new AdminPages()); // with the token unset too: the page says that admin is off
         if (!settings.adminToken().isEmpty()) {
             context.addRoutes(new DeadLetterAdminRoutes(new AdminAuth(settings.adminToken()), deadLetters));
         }
