@@ -27,6 +27,11 @@ public final class WebexEventRouter {
         if (args.length > 0 && "webhooks".equals(args[0])) { // operators' command: no service started
             System.exit(dev.wbxt.router.webhooks.WebhooksCommand.run(args, System.out, System.err));
         }
+        if (args.length > 0 && "replay".equals(args[0])) { // a recording against the routes, on the simulator
+            // the service's own lines (its start, one per event) would bury the report; its warnings stay
+            org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+            System.exit(dev.wbxt.router.recording.ReplayCommand.run(args, System.out, System.err));
+        }
         int exitCode;
         try {
             Main main = newMain();
@@ -49,6 +54,7 @@ public final class WebexEventRouter {
         main.configure().addConfiguration(dev.wbxt.router.webhooks.WebhooksConfiguration.class);
         main.configure().addConfiguration(dev.wbxt.router.toolkit.BotToolkitConfiguration.class);
         main.configure().addConfiguration(dev.wbxt.router.forward.ForwardConfiguration.class);
+        main.configure().addConfiguration(dev.wbxt.router.recording.RecordingConfiguration.class); // last: needs the others
         // The defaults travel inside the jar; ./application.properties, when present, overrides them.
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
@@ -57,6 +63,7 @@ public final class WebexEventRouter {
             public void beforeConfigure(BaseMainSupport m) {
                 // Fail fast with a clear message, before Camel scans routes.dir and loads the YAML routes.
                 RouterSettings.read(m.getCamelContext());
+                dev.wbxt.router.recording.RecordingSettings.read(m.getCamelContext());
                 ListeningPorts.check(m.getCamelContext());
                 try {
                     // before camel-main's auto-configuration, which creates Camel's tracer from camel.opentelemetry2.*
@@ -70,7 +77,7 @@ public final class WebexEventRouter {
     }
 
     /** One line for a human: the outermost message and the root cause, without class names when there is a message. */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         List<String> parts = new ArrayList<>();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();
