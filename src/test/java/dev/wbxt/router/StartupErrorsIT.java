@@ -117,6 +117,12 @@ class StartupErrorsIT {
                 "routes.reload (ROUTES_RELOAD) must be auto, true or false, not 'ture'");
     }
 
+    @Test
+    void recordingRedactsWhatItCannot() throws Exception {
+        assertFailsWith("recording-redact-typo", RouterProcess.env("RECORDING_REDACT", "text,names"),
+                "recording.redact (RECORDING_REDACT) may list text and emails (comma-separated), not 'text,names'");
+    }
+
     /** The shipped routes plus one destination {@code forward-typo}. */
     private static Map<String, String> destination(String uri, String mode) throws Exception {
         Path routes = RouterProcess.freshDir("typo-destination");

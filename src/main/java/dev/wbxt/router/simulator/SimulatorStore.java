@@ -36,6 +36,12 @@ final class SimulatorStore {
         botId = (String) bot.get("id");
     }
 
+    /** A store whose bot is {@code bot}, a person as {@code GET /people/me} answers it (a recording's, for a replay). */
+    SimulatorStore(Map<String, Object> bot) {
+        botId = put(people, bot, "the bot");
+        indexEmails(bot);
+    }
+
     String orgId() {
         return orgId;
     }
@@ -81,6 +87,46 @@ final class SimulatorStore {
 
     synchronized Map<String, Object> personById(String id) {
         return copy(people.get(id));
+    }
+
+    // ---- loaded as Webex answered them (a recording's answers, for a replay) --------------------------------
+
+    /** A person as {@code GET /people/{id}} answered it, under its own id; its emails find it too. */
+    synchronized void loadPerson(Map<String, Object> person) {
+        put(people, person, "a person");
+        indexEmails(person);
+    }
+
+    synchronized void loadRoom(Map<String, Object> room) {
+        put(rooms, room, "a room");
+    }
+
+    synchronized void loadMessage(Map<String, Object> message) {
+        put(messages, message, "a message");
+        notifyAll();
+    }
+
+    synchronized void loadAttachmentAction(Map<String, Object> action) {
+        put(actions, action, "an attachment action");
+    }
+
+    /** Keeps a copy of {@code resource} under its {@code id}, replacing what had that id; returns the id. */
+    private static String put(Map<String, Map<String, Object>> into, Map<String, Object> resource, String what) {
+        if (resource == null || !(resource.get("id") instanceof String id) || id.isEmpty()) {
+            throw new IllegalArgumentException(what + " needs an \"id\" (text): " + resource);
+        }
+        into.put(id, new LinkedHashMap<>(resource));
+        return id;
+    }
+
+    private void indexEmails(Map<String, Object> person) {
+        if (person.get("emails") instanceof List<?> emails) {
+            for (Object email : emails) {
+                if (email instanceof String e) {
+                    personIdByEmail.put(e.toLowerCase(Locale.ROOT), (String) person.get("id"));
+                }
+            }
+        }
     }
 
     // ---- rooms -------------------------------------------------------------------------------------------

@@ -37,10 +37,10 @@ public final class WebexSimulator implements AutoCloseable {
     }
 
     private final String botToken;
-    private final SimulatorStore store = new SimulatorStore();
+    private final SimulatorStore store;
     private final FaultInjector faults = new FaultInjector();
     private final DeliveryLog deliveries = new DeliveryLog();
-    private final WebhookDispatcher dispatcher = new WebhookDispatcher(store, deliveries::add);
+    private final WebhookDispatcher dispatcher;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     /** Runs the webhooks Webex fires for the bot's own messages, so POST /messages answers first. */
     private final ExecutorService background = Executors.newCachedThreadPool(daemon("webex-sim-webhooks"));
@@ -49,14 +49,27 @@ public final class WebexSimulator implements AutoCloseable {
     private HttpServer server;
     private ExecutorService serverThreads;
 
-    private WebexSimulator(int port, String botToken) {
+    private WebexSimulator(int port, String botToken, SimulatorStore store) {
         this.port = port;
         this.botToken = Objects.requireNonNull(botToken, "botToken");
+        this.store = store;
+        this.dispatcher = new WebhookDispatcher(store, deliveries::add);
     }
 
     /** Starts listening on 127.0.0.1; port 0 picks a free port. */
     public static WebexSimulator start(int port, String botToken) {
-        WebexSimulator sim = new WebexSimulator(port, botToken);
+        return listening(new WebexSimulator(port, botToken, new SimulatorStore()));
+    }
+
+    /**
+     * The same with {@code bot} as the bot (its id, emails and names, as {@code GET /people/me} answered them): the
+     * world of a recording, for a replay, filled in with {@link #loadPerson} and the others.
+     */
+    public static WebexSimulator start(int port, String botToken, Map<String, Object> bot) {
+        return listening(new WebexSimulator(port, botToken, new SimulatorStore(bot)));
+    }
+
+    private static WebexSimulator listening(WebexSimulator sim) {
         sim.listen();
         return sim;
     }
@@ -194,6 +207,34 @@ public final class WebexSimulator implements AutoCloseable {
 
     public List<Map<String, Object>> webhooks() {
         return store.webhooks();
+    }
+
+    // ---- a recorded world: resources loaded as Webex answered them, under their own ids (replacing any other) ----
+
+    public void loadPerson(Map<String, Object> person) {
+        store.loadPerson(person);
+    }
+
+    public void loadRoom(Map<String, Object> room) {
+        store.loadRoom(room);
+    }
+
+    /** A message GET /messages/{id} answers as given; POST /messages may name it as {@code parentId}. */
+    public void loadMessage(Map<String, Object> message) {
+        store.loadMessage(message);
+    }
+
+    public void loadAttachmentAction(Map<String, Object> action) {
+        store.loadAttachmentAction(action);
+    }
+
+    /** Whether a room of that id exists (loaded, or made by the simulator). */
+    public boolean hasRoom(String id) {
+        return store.room(id) != null;
+    }
+
+    public boolean hasMessage(String id) {
+        return store.message(id) != null;
     }
 
     // ---- events ------------------------------------------------------------------------------------------

@@ -46,9 +46,12 @@ public class WebexEndpoint extends DefaultEndpoint {
         this.operation = operation;
     }
 
+    /** The plain producer, or one that also shows each call to the component's observer when one is set. */
     @Override
     public Producer createProducer() {
-        return new WebexProducer(this);
+        WebexProducer producer = new WebexProducer(this);
+        WebexCallObserver observer = getComponent().getCallObserver();
+        return observer == null ? producer : new ObservedWebexProducer(producer, observer);
     }
 
     @Override

@@ -37,10 +37,7 @@ public class WebexProducer extends DefaultAsyncProducer {
             Message in = exchange.getIn();
             String id = null;
             if (op.needsId()) {
-                String dynamic = exchange.getProperty(DYNAMIC_ID, String.class);
-                String given = endpoint.getId() != null ? endpoint.getId()
-                        : dynamic != null ? dynamic : in.getHeader(WebexConstants.ID, String.class);
-                id = WebexIds.require("id", given); // before any URL exists
+                id = WebexIds.require("id", givenId(endpoint, exchange)); // before any URL exists
             }
             Object body = op.hasBody() ? bodyOf(in) : null;
             call = endpoint.getComponent().client().executeAsync(op, id, body, endpoint.getMax(),
@@ -64,6 +61,15 @@ public class WebexProducer extends DefaultAsyncProducer {
             callback.done(false);
         }));
         return false;
+    }
+
+    /** The id the call names: the endpoint's {@code id} option, else a {@code toD}'s, else the {@code WebexId} header. */
+    static String givenId(WebexEndpoint endpoint, Exchange exchange) {
+        if (endpoint.getId() != null) {
+            return endpoint.getId();
+        }
+        String dynamic = exchange.getProperty(DYNAMIC_ID, String.class);
+        return dynamic != null ? dynamic : exchange.getIn().getHeader(WebexConstants.ID, String.class);
     }
 
     /**
