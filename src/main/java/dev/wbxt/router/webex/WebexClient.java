@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The Webex REST client: the operations of {@link WebexOperation}, asynchronous at the core
@@ -52,8 +53,8 @@ public class WebexClient implements AutoCloseable {
         }
     }
 
-    /** A successful HTTP answer, parsed: keeps the Link header for paging. */
-    record Answer(int status, String trackingId, Object body, String link) {
+    /** A successful HTTP answer, parsed: keeps the Link header for paging, and the headers (a file's type and name). */
+    record Answer(int status, String trackingId, Object body, String link, io.vertx.core.MultiMap headers, long streamed) {
     }
 
     private final WebexConfiguration cfg;
@@ -62,6 +63,7 @@ public class WebexClient implements AutoCloseable {
     private final WebexCallPolicy policy;
     private final WebexPager pager;
     private final WebexAvailability availability;
+    private final WebexFiles files;
     private final CamelContext context;
     private volatile WebexResponse me;
     private final Cache<String, WebexResponse> recent; // rooms and people by path; null when the cache is off
@@ -94,6 +96,7 @@ public class WebexClient implements AutoCloseable {
         this.http = new WebexHttp(SharedVertx.client(context), base, cfg.getBotToken(), cfg, context);
         this.policy = new WebexCallPolicy(cfg);
         this.pager = new WebexPager(baseUrl, basePath);
+        this.files = new WebexFiles(cfg, base, basePath, http, SharedVertx.client(context), this::call);
         this.recent = cfg.getCacheMillis() <= 0 ? null : Caffeine.newBuilder()
                 .expireAfterWrite(Duration.ofMillis(cfg.getCacheMillis()))
                 .maximumSize(cfg.getCacheSize())
@@ -175,6 +178,11 @@ public class WebexClient implements AutoCloseable {
         return await(executeAsync(op, id, body, pageSize, query));
     }
 
+    /** A message's files: their name, type and size, and their content as a temporary file (README "Files"). */
+    public WebexFiles files() {
+        return files;
+    }
+
     // ---- the one entry point ---------------------------------------------------------------------------------
 
     /**
@@ -185,15 +193,20 @@ public class WebexClient implements AutoCloseable {
      */
     public CompletableFuture<WebexResponse> executeAsync(WebexOperation op, String id, Object body, Integer pageSize,
                                                          Map<String, String> query) {
+        if (op.isFile()) {
+            throw new PermanentFailureException("webex:" + op + " takes a file's url: WebexClient.files()");
+        }
         String path = op.needsId ? op.path + WebexIds.require("id", id) : op.path;
-        Buffer json = op.hasBody() ? toJson(body) : null;
+        MultipartMessage upload = op == WebexOperation.createMessage ? MultipartMessage.of(body, cfg.getMaxFileBytes()) : null;
+        Buffer json = upload != null ? upload.body() : op.hasBody() ? toJson(body) : null;
+        CharSequence contentType = upload == null ? null : upload.contentType();
         io.opentelemetry.context.Context trace = http.traceContext();
         if (op == WebexOperation.me) {
             WebexResponse cached = me;
             if (cached != null) {
                 return CompletableFuture.completedFuture(cached);
             }
-            return call(op, basePath + path, null, trace).thenApply(a -> {
+            return call(op, basePath + path, null, null, trace).thenApply(a -> {
                 WebexResponse fetched = new WebexResponse(a.status(), a.trackingId(), a.body());
                 me = fetched;
                 return fetched;
@@ -213,7 +226,7 @@ public class WebexClient implements AutoCloseable {
                 return CompletableFuture.completedFuture(hit.copy());
             }
         }
-        return call(op, basePath + path, json, trace).thenApply(a -> {
+        return call(op, basePath + path, json, contentType, trace).thenApply(a -> {
             WebexResponse response = new WebexResponse(a.status(), a.trackingId(), a.status() == 204 ? Map.of() : a.body());
             if (cached) {
                 recent.put(path, response.copy());
@@ -226,7 +239,7 @@ public class WebexClient implements AutoCloseable {
                                                   io.opentelemetry.context.Context trace) {
         String encoded = WebexPager.encode(query);
         String first = basePath + op.path + (encoded.isEmpty() ? "" : "?" + encoded);
-        return pager.all(first, query, since, uri -> call(op, uri, null, trace));
+        return pager.all(first, query, since, uri -> call(op, uri, null, null, trace));
     }
 
     /**
@@ -252,15 +265,24 @@ public class WebexClient implements AutoCloseable {
 
     // ---- the attempts of one call ------------------------------------------------------------------------------
 
-    /** Sends {@code uri} until {@link WebexCallPolicy} says done or gives up; a retry waits on a timer. */
-    private CompletableFuture<Answer> call(WebexOperation op, String uri, Buffer json, io.opentelemetry.context.Context trace) {
+    /**
+     * Sends {@code uri} until {@link WebexCallPolicy} says done or gives up; a retry waits on a timer. {@code trace}:
+     * the context each attempt's span belongs to, null when tracing is off; {@code contentType} of the body, null: JSON.
+     */
+    private CompletableFuture<Answer> call(WebexOperation op, String uri, Buffer body, CharSequence contentType,
+                                           io.opentelemetry.context.Context trace) {
+        return call(op, uri, () -> http.send(op.httpMethod, uri, body, contentType, trace));
+    }
+
+    /** The same with each attempt's request made by {@code send} (a file's download: WebexFiles). */
+    CompletableFuture<Answer> call(WebexOperation op, String uri, Supplier<CompletableFuture<WebexHttp.Answer>> send) {
         CompletableFuture<Answer> result = new CompletableFuture<>();
-        attempt(new Call(op, uri, json, trace, result), WebexCallPolicy.Attempts.NONE, null);
+        attempt(new Call(op, uri, send, result), WebexCallPolicy.Attempts.NONE, null);
         return result;
     }
 
-    /** {@code trace}: the context each attempt's span belongs to, null when tracing is off. */
-    private record Call(WebexOperation op, String uri, Buffer json, io.opentelemetry.context.Context trace, CompletableFuture<Answer> result) {
+    private record Call(WebexOperation op, String uri, Supplier<CompletableFuture<WebexHttp.Answer>> send,
+                        CompletableFuture<Answer> result) {
         String what() {
             int q = uri.indexOf('?');
             return op.method + " " + (q < 0 ? uri : uri.substring(0, q));
@@ -278,7 +300,7 @@ public class WebexClient implements AutoCloseable {
             return;
         }
         long started = System.nanoTime();
-        http.send(call.op().httpMethod, call.uri(), call.json(), call.trace()).whenComplete((answer, error) -> {
+        call.send().get().whenComplete((answer, error) -> {
             try {
                 answered(call, done, answer, error, System.nanoTime() - started);
             } catch (RuntimeException e) {
@@ -305,7 +327,7 @@ public class WebexClient implements AutoCloseable {
                 answer == null ? null : answer.header(RETRY_AFTER), System.currentTimeMillis());
         if (decision.kind() == WebexCallPolicy.Kind.DONE) {
             call.result().complete(new Answer(status, trackingId(answer, null), parseJson(answer.body()),
-                    answer.header("Link")));
+                    answer.header("Link"), answer.headers(), answer.streamed()));
             return;
         }
         String failure;
@@ -333,6 +355,8 @@ public class WebexClient implements AutoCloseable {
             }
             case UNAVAILABLE -> call.result().completeExceptionally(
                     new WebexUnavailableException(failure, status, trackingId, webexMessage, decision.why()));
+            case LATER -> call.result().completeExceptionally(
+                    new WebexApiException(failure, status, trackingId, webexMessage, true, null));
             default -> call.result().completeExceptionally(noAnswer != null
                     ? new WebexApiException("Webex " + what + " got no answer after the request was sent ("
                             + noAnswer.kind() + "): not sent again, Webex may have acted on it (a reply posted twice"
