@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 /** The Webex REST API under /v1: auth, fault injection, routing to the store, Webex-shaped errors. */
 final class ApiHandler implements HttpHandler {
     static final int MAX_TEXT_BYTES = 7439;
+    /** An answer header that is not sent: the file goes without Content-Length (a fault: its HEAD lied about it). */
+    private static final String CHUNKED = "X-Sim-Chunked";
     private static final int DEFAULT_MAX = 100;
 
     private final SimulatorStore store;
@@ -66,11 +68,13 @@ final class ApiHandler implements HttpHandler {
         int status;
         byte[] out;
         byte[] file = null;
+        boolean chunked = false;
         try {
             Answer answer = answer(ex, method, path, requestBody);
             answer.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
             status = answer.status();
             file = answer.file();
+            chunked = file != null && answer.headers().containsKey(CHUNKED);
             out = answer.body() == null ? null : HttpIo.toBytes(answer.body(), false);
         } catch (HttpError e) {
             if (e instanceof FaultError f) {
@@ -87,7 +91,8 @@ final class ApiHandler implements HttpHandler {
                 requestBody.length == 0 ? null : Multipart.isMultipart(requestType) ? summary(requestType, requestBody)
                         : new String(requestBody, StandardCharsets.UTF_8), requestType));
         if (file != null) {
-            HttpIo.sendFile(ex, status, file);
+            ex.getResponseHeaders().remove(CHUNKED);
+            HttpIo.sendFile(ex, status, file, chunked);
         } else {
             HttpIo.send(ex, status, out);
         }
@@ -333,6 +338,9 @@ final class ApiHandler implements HttpHandler {
             headers.put("Content-Length", String.valueOf(file.announcedLength() != null ? file.announcedLength()
                     : file.content().length));
             return new Answer(200, null, headers, new byte[0]);
+        }
+        if (file.announcedLength() != null) {
+            headers.put(CHUNKED, "true");
         }
         return new Answer(200, null, headers, file.content());
     }

@@ -101,8 +101,8 @@ record MultipartMessage(Buffer body, CharSequence contentType) {
 
     private static void check(String name, long size, long maxBytes) {
         if (size > maxBytes) {
-            throw new PermanentFailureException("The file to upload, " + name + ", is " + WebexFiles.size(size)
-                    + ", over the limit of " + WebexFiles.size(maxBytes) + " (camel.component.webex.max-file-bytes): not sent");
+            throw new PermanentFailureException("The file to upload, " + name + ", is " + WebexFiles.exact(size)
+                    + ", over the limit of " + WebexFiles.exact(maxBytes) + " (camel.component.webex.max-file-bytes): not sent");
         }
     }
 

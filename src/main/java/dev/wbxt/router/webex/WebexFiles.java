@@ -211,8 +211,8 @@ public final class WebexFiles {
             String name = (String) file.get("name");
             long size = (long) file.get("size");
             if (size > limit) {
-                throw new WebexFileException(Reason.TOO_LARGE, "The file " + name + " is " + size(size)
-                        + ", over the limit of " + size(limit) + " (camel.component.webex.max-file-bytes): not fetched");
+                throw new WebexFileException(Reason.TOO_LARGE, "The file " + name + " is " + exact(size)
+                        + ", over the limit of " + exact(limit) + " (camel.component.webex.max-file-bytes): not fetched");
             }
             String type = (String) file.get("contentType");
             if (!accepted(type, accept)) {
@@ -278,7 +278,7 @@ public final class WebexFiles {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof WebexHttp.TooLarge tooLarge) {
                 return new WebexFileException(Reason.TOO_LARGE, which + " is larger than announced: "
-                        + tooLarge.getMessage() + " of " + size(limit == null ? cfg.getMaxFileBytes() : limit)
+                        + tooLarge.getMessage() + " of " + exact(limit == null ? cfg.getMaxFileBytes() : limit)
                         + ": cut off, nothing kept");
             }
         }
@@ -375,6 +375,11 @@ public final class WebexFiles {
         }
         int semicolon = contentType.indexOf(';');
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** A size for a limit's message: {@code 4.0 KiB (4097 bytes)}, so that one byte over shows. */
+    static String exact(long bytes) {
+        return bytes < 1024 ? size(bytes) : size(bytes) + " (" + bytes + " bytes)";
     }
 
     /** A size for people: {@code 980 bytes}, {@code 12.3 KiB}, {@code 10.0 MiB}. */

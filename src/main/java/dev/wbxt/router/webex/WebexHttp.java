@@ -46,15 +46,15 @@ final class WebexHttp implements AutoCloseable {
     }
 
     /**
-     * A download stopped because its body is larger than allowed: {@code bytes} is the declared length, or what had
-     * arrived when the limit was passed (the connection is reset then: nothing more is read).
+     * A download stopped because its body is larger than allowed: {@code bytes} is the declared length, or the limit
+     * that the bytes that arrived passed (the connection is reset then: nothing more is read).
      */
     static final class TooLarge extends Exception {
         final long bytes;
         final boolean declared;
 
         TooLarge(long bytes, boolean declared) {
-            super((declared ? "its Content-Length is " + bytes + " bytes" : "more than " + (bytes - 1) + " bytes arrived")
+            super((declared ? "its Content-Length is " + bytes + " bytes" : "more than " + bytes + " bytes arrived")
                     + ", over the limit", null, false, false);
             this.bytes = bytes;
             this.declared = declared;
@@ -215,8 +215,8 @@ final class WebexHttp implements AutoCloseable {
                 }
                 long declared = contentLength(response.headers().get(HttpHeaderNames.CONTENT_LENGTH));
                 if (declared > maxBytes) {
+                    tooLarge(result, span, ended, new TooLarge(declared, true)); // first: the reset fails the response
                     request.reset();
-                    tooLarge(result, span, ended, new TooLarge(declared, true));
                     return;
                 }
                 response.pause();
@@ -249,10 +249,12 @@ final class WebexHttp implements AutoCloseable {
         response.handler(chunk -> {
             written[0] += chunk.length();
             if (written[0] > maxBytes) {
+                // ended first: the reset fails the response, which must not count as "no answer" (a GET would be
+                // tried again, and cut off again)
+                tooLarge(result, span, ended, new TooLarge(maxBytes, false));
                 response.handler(null);
                 request.reset();
                 file.close();
-                tooLarge(result, span, ended, new TooLarge(written[0], false));
                 return;
             }
             file.write(chunk);

@@ -165,7 +165,7 @@ class WebexFilesTest {
         Path big = Files.write(dir.resolve("big.bin"), new byte[2048]);
         PermanentFailureException tooLarge = assertThrows(PermanentFailureException.class, () -> MultipartMessage.of(
                 Map.of("roomId", "r", "files", List.of(big)), 1024));
-        assertTrue(tooLarge.getMessage().contains("big.bin, is 2.0 KiB, over the limit of 1.0 KiB"), tooLarge.getMessage());
+        assertTrue(tooLarge.getMessage().contains("big.bin, is 2.0 KiB (2048 bytes), over the limit of 1.0 KiB (1024 bytes)"), tooLarge.getMessage());
 
         PermanentFailureException two = assertThrows(PermanentFailureException.class, () -> MultipartMessage.of(
                 Map.of("roomId", "r", "files", List.of(big, big)), 4096));
