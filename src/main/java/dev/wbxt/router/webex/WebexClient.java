@@ -2,8 +2,6 @@ package dev.wbxt.router.webex;
 
 import dev.wbxt.router.retry.PermanentFailureException;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -36,13 +34,11 @@ import java.util.function.Supplier;
  * {@link WebexCallPolicy} decides what an answer means (done, retry after N ms, Webex unavailable, permanent),
  * {@link WebexPager} follows the pages; this class runs the attempts (a retry is a timer, no thread sleeps), keeps
  * the circuit-breaker bookkeeping ({@link WebexAvailability}), the caches (the bot's identity, rooms and people),
- * the JSON, the token scrubbing and the retry counter.
+ * the token scrubbing and the retry counter; {@link WebexJson} reads and writes the bodies, {@link WebexFiles} does
+ * the files.
  */
 public class WebexClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebexClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
     private static final String RETRY_AFTER = "Retry-After";
 
     /** One answer: HTTP status, tracking id, parsed JSON (Map, List for list operations, or null). */
@@ -198,7 +194,7 @@ public class WebexClient implements AutoCloseable {
         }
         String path = op.needsId ? op.path + WebexIds.require("id", id) : op.path;
         MultipartMessage upload = op == WebexOperation.createMessage ? MultipartMessage.of(body, cfg.getMaxFileBytes()) : null;
-        Buffer json = upload != null ? upload.body() : op.hasBody() ? toJson(body) : null;
+        Buffer json = upload != null ? upload.body() : op.hasBody() ? WebexJson.request(body) : null;
         CharSequence contentType = upload == null ? null : upload.contentType();
         io.opentelemetry.context.Context trace = http.traceContext();
         if (op == WebexOperation.me) {
@@ -271,18 +267,26 @@ public class WebexClient implements AutoCloseable {
      */
     private CompletableFuture<Answer> call(WebexOperation op, String uri, Buffer body, CharSequence contentType,
                                            io.opentelemetry.context.Context trace) {
-        return call(op, uri, () -> http.send(op.httpMethod, uri, body, contentType, trace));
+        CompletableFuture<Answer> result = new CompletableFuture<>();
+        attempt(new Call(op, uri, body, contentType, trace, null, result), WebexCallPolicy.Attempts.NONE, null);
+        return result;
     }
 
     /** The same with each attempt's request made by {@code send} (a file's download: WebexFiles). */
     CompletableFuture<Answer> call(WebexOperation op, String uri, Supplier<CompletableFuture<WebexHttp.Answer>> send) {
         CompletableFuture<Answer> result = new CompletableFuture<>();
-        attempt(new Call(op, uri, send, result), WebexCallPolicy.Attempts.NONE, null);
+        attempt(new Call(op, uri, null, null, null, send, result), WebexCallPolicy.Attempts.NONE, null);
         return result;
     }
 
-    private record Call(WebexOperation op, String uri, Supplier<CompletableFuture<WebexHttp.Answer>> send,
+    /** {@code send}: null for a plain request (no object per call on the hot path), else what makes each attempt's. */
+    private record Call(WebexOperation op, String uri, Buffer body, CharSequence contentType,
+                        io.opentelemetry.context.Context trace, Supplier<CompletableFuture<WebexHttp.Answer>> send,
                         CompletableFuture<Answer> result) {
+        CompletableFuture<WebexHttp.Answer> attempt(WebexHttp http) {
+            return send != null ? send.get() : http.send(op.httpMethod, uri, body, contentType, trace);
+        }
+
         String what() {
             int q = uri.indexOf('?');
             return op.method + " " + (q < 0 ? uri : uri.substring(0, q));
@@ -300,7 +304,7 @@ public class WebexClient implements AutoCloseable {
             return;
         }
         long started = System.nanoTime();
-        call.send().get().whenComplete((answer, error) -> {
+        call.attempt(http).whenComplete((answer, error) -> {
             try {
                 answered(call, done, answer, error, System.nanoTime() - started);
             } catch (RuntimeException e) {
@@ -326,7 +330,7 @@ public class WebexClient implements AutoCloseable {
         WebexCallPolicy.Decision decision = policy.decide(call.op(), done, status, noAnswer != null && noAnswer.maybeSent,
                 answer == null ? null : answer.header(RETRY_AFTER), System.currentTimeMillis());
         if (decision.kind() == WebexCallPolicy.Kind.DONE) {
-            call.result().complete(new Answer(status, trackingId(answer, null), parseJson(answer.body()),
+            call.result().complete(new Answer(status, trackingId(answer, null), WebexJson.answer(answer.body()),
                     answer.header("Link"), answer.headers(), answer.streamed()));
             return;
         }
@@ -340,7 +344,7 @@ public class WebexClient implements AutoCloseable {
             LOG.warn("Webex {} got no answer ({}), attempt {}/{}", what, scrub(noAnswer.getMessage()),
                     decision.next().failures(), cfg.getMaxAttempts());
         } else {
-            Map<String, Object> errorBody = parseMap(answer.body());
+            Map<String, Object> errorBody = WebexJson.errorBody(answer.body());
             trackingId = trackingId(answer, errorBody);
             webexMessage = errorBody == null ? null : scrub(String.valueOf(errorBody.get("message")));
             lastFailure = "answered " + status;
@@ -401,48 +405,6 @@ public class WebexClient implements AutoCloseable {
                 throw r;
             }
             throw new WebexApiException("Webex call failed: " + cause, 0, null, null, false, cause);
-        }
-    }
-
-    private static Buffer toJson(Object body) {
-        if (body == null) {
-            throw new PermanentFailureException("Webex request body is missing");
-        }
-        try {
-            if (body instanceof String s) {
-                if (!(JSON.readTree(s).isObject())) {
-                    throw new PermanentFailureException("Webex request body must be a JSON object");
-                }
-                return Buffer.buffer(s.getBytes(StandardCharsets.UTF_8));
-            }
-            if (body instanceof Map<?, ?>) {
-                return Buffer.buffer(JSON.writeValueAsBytes(body));
-            }
-        } catch (IOException e) {
-            throw new PermanentFailureException("Webex request body is not valid JSON", e);
-        }
-        throw new PermanentFailureException("Webex request body must be a Map or a JSON string, not " + body.getClass().getName());
-    }
-
-    private static Object parseJson(Buffer body) {
-        if (body == null || body.length() == 0) {
-            return null;
-        }
-        try {
-            return JSON.readValue(body.getBytes(), Object.class);
-        } catch (IOException e) {
-            throw new WebexApiException("Webex answered with invalid JSON", 0, null, null, false, e);
-        }
-    }
-
-    private static Map<String, Object> parseMap(Buffer body) {
-        if (body == null || body.length() == 0) {
-            return null;
-        }
-        try {
-            return JSON.readValue(body.getBytes(), MAP);
-        } catch (IOException e) {
-            return null; // an error page that is not Webex JSON (a proxy, a load balancer)
         }
     }
 
