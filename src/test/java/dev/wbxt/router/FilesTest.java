@@ -69,7 +69,7 @@ class FilesTest {
         }
         Files.writeString(routes.resolve("40-fetch-test.yaml"), FETCH_ROUTE);
         router = new RouterHarness(Map.of("routes.dir", routes.toString(),
-                "camel.component.webex.max-file-bytes", String.valueOf(LIMIT)));
+                "webex.client.max-file-bytes", String.valueOf(LIMIT)));
         tmp = router.dataDir.resolve("tmp");
         // what a run killed in the middle of a download left, and a file that is not the service's
         Files.write(Files.createDirectories(tmp).resolve("webex-1234567890.download"), bytes(1000));
@@ -169,7 +169,7 @@ class FilesTest {
 
         String reply = reply(room, 1);
         assertTrue(reply.contains("Sorry, I could not fetch your file. The file huge.iso is 4.0 KiB (4097 bytes), over the"
-                + " limit of 4.0 KiB (4096 bytes) (camel.component.webex.max-file-bytes): not fetched"), reply);
+                + " limit of 4.0 KiB (4096 bytes) (webex.client.max-file-bytes, WEBEX_CLIENT_MAX_FILE_BYTES): not fetched"), reply);
         assertEquals(1, contentCalls("HEAD", room).size());
         assertEquals(List.of(), contentCalls("GET", room), "over the limit: never fetched");
         assertEquals(List.of(), leftInTmp());

@@ -91,7 +91,7 @@ public class FileReplies {
     /**
      * A reply in the message's room (and thread) with {@code markdown} and a file {@code name} made of
      * {@code content}: a map or a list as JSON, text as UTF-8, bytes as they are. {@code webex:createMessage} sends it
-     * as multipart/form-data; keep it small (held in memory, at most camel.component.webex.max-file-bytes).
+     * as multipart/form-data; keep it small (held in memory, at most webex.client.max-file-bytes).
      */
     public Map<String, Object> asFile(Exchange exchange, String markdown, String name, Object content) {
         byte[] bytes;

@@ -102,7 +102,7 @@ record MultipartMessage(Buffer body, CharSequence contentType) {
     private static void check(String name, long size, long maxBytes) {
         if (size > maxBytes) {
             throw new PermanentFailureException("The file to upload, " + name + ", is " + WebexFiles.exact(size)
-                    + ", over the limit of " + WebexFiles.exact(maxBytes) + " (camel.component.webex.max-file-bytes): not sent");
+                    + ", over the limit of " + WebexFiles.exact(maxBytes) + " (webex.client.max-file-bytes, WEBEX_CLIENT_MAX_FILE_BYTES): not sent");
         }
     }
 

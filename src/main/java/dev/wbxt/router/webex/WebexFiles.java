@@ -212,7 +212,7 @@ public final class WebexFiles {
             long size = (long) file.get("size");
             if (size > limit) {
                 throw new WebexFileException(Reason.TOO_LARGE, "The file " + name + " is " + exact(size)
-                        + ", over the limit of " + exact(limit) + " (camel.component.webex.max-file-bytes): not fetched");
+                        + ", over the limit of " + exact(limit) + " (webex.client.max-file-bytes, WEBEX_CLIENT_MAX_FILE_BYTES): not fetched");
             }
             String type = (String) file.get("contentType");
             if (!accepted(type, accept)) {
@@ -293,7 +293,7 @@ public final class WebexFiles {
                 }
                 case 428 -> {
                     return new WebexFileException(Reason.UNSCANNABLE, which + " could not be scanned for malware by Webex"
-                            + " (428, e.g. an encrypted file): not fetched (camel.component.webex.allow-unscannable)");
+                            + " (428, e.g. an encrypted file): not fetched (webex.client.allow-unscannable, WEBEX_CLIENT_ALLOW_UNSCANNABLE)");
                 }
                 default -> {
                     return failure;

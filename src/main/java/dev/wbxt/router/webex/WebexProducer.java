@@ -59,14 +59,14 @@ public class WebexProducer extends DefaultAsyncProducer {
         if (call.isDone() || threadBound(exchange)) {
             // Answered from a cache (the bot's identity, a room, a person): no thread hand-over at all. Or the route
             // holds a transaction bound to this thread: it must go on here (see threadBound), so this thread waits.
-            complete(exchange, call);
+            complete(exchange, call, getEndpoint().getOperation());
             callback.done(true);
             return true;
         }
         // The answer arrives on a Vert.x event loop: the rest of the route (which may block on the broker or a
         // throttle) goes on in the component's own threads, never on the event loop that serves every connection.
         call.whenComplete((rsp, error) -> getEndpoint().getComponent().answers().execute(() -> {
-            complete(exchange, call);
+            complete(exchange, call, getEndpoint().getOperation());
             callback.done(false);
         }));
         return false;
@@ -104,7 +104,7 @@ public class WebexProducer extends DefaultAsyncProducer {
                 || exchange.getFromEndpoint() instanceof org.apache.camel.component.jms.JmsEndpoint jms && jms.isTransacted();
     }
 
-    private static void complete(Exchange exchange, CompletableFuture<WebexClient.WebexResponse> call) {
+    private static void complete(Exchange exchange, CompletableFuture<WebexClient.WebexResponse> call, WebexOperation op) {
         WebexClient.WebexResponse rsp;
         try {
             rsp = call.join();
@@ -112,7 +112,7 @@ public class WebexProducer extends DefaultAsyncProducer {
             exchange.setException(e.getCause() != null ? e.getCause() : e);
             return;
         }
-        if (rsp.body() instanceof Map<?, ?> map && map.get("file") instanceof java.io.File downloaded) {
+        if (op == WebexOperation.getFile && rsp.body() instanceof Map<?, ?> map && map.get("file") instanceof java.io.File downloaded) {
             // the temporary file lives as long as the exchange (README "Files"); inside a split, its part's exchange
             exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
                 @Override
