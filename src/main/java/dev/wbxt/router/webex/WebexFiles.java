@@ -206,7 +206,7 @@ public final class WebexFiles {
         String path = pathOf(url);
         io.opentelemetry.context.Context trace = http.traceContext();
         long limit = cfg.getMaxFileBytes();
-        return head(url, path, trace).thenCompose(headed -> {
+        return explained(head(url, path, trace).thenCompose(headed -> {
             Map<String, Object> file = describe(url, headed.headers());
             String name = (String) file.get("name");
             long size = (long) file.get("size");
@@ -236,12 +236,7 @@ public final class WebexFiles {
                             vertx.fileSystem().delete(target.toString()); // before the failure is reported on
                         }
                     }));
-        }).handle((done, failed) -> {
-            if (failed == null) {
-                return done;
-            }
-            throw new CompletionException(explain(unwrap(failed), url, limit));
-        });
+        }), url, limit);
     }
 
     /** A new, empty temporary file in the folder (made when missing), created without blocking the event loop. */
@@ -260,7 +255,7 @@ public final class WebexFiles {
         return created;
     }
 
-    private CompletableFuture<WebexClient.Answer> explained(CompletableFuture<WebexClient.Answer> call, String url, Long limit) {
+    private <T> CompletableFuture<T> explained(CompletableFuture<T> call, String url, Long limit) {
         return call.handle((done, failed) -> {
             if (failed == null) {
                 return done;
