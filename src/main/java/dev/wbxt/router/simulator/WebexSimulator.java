@@ -32,8 +32,15 @@ public final class WebexSimulator implements AutoCloseable {
     public record Delivery(String webhookId, String targetUrl, int status, String body, String payload) {
     }
 
-    /** One REST API request as received; {@code path} includes /v1 and the query string. */
-    public record Call(String method, String path, int status, String requestBody) {
+    /**
+     * One REST API request as received; {@code path} includes /v1 and the query string; {@code requestBody} the JSON
+     * as sent, or for a multipart body its fields with the file's name, type and size; {@code contentType} of the body.
+     */
+    public record Call(String method, String path, int status, String requestBody, String contentType) {
+    }
+
+    /** A file of a message: its name, type and bytes. */
+    public record Upload(String name, String contentType, byte[] content) {
     }
 
     private final String botToken;
@@ -258,12 +265,56 @@ public final class WebexSimulator implements AutoCloseable {
         return dispatcher.fireRaw(webhookPayload);
     }
 
-    Map<String, Object> post(String email, String roomId, String text) {
+    /**
+     * That person posts {@code text} (may be null) with files in the room, as a Webex client uploads them: each is
+     * stored and served at {@code /v1/contents/<id>} with its name, type and size, and the message lists their URLs
+     * in {@code files}. Every matching webhook gets messages/created, synchronously.
+     */
+    public List<Delivery> sayWithFiles(String email, String roomId, String text, List<Upload> files) {
+        return fireMessageCreated(post(email, roomId, text, files));
+    }
+
+    /** A message whose {@code files} are the given URLs, whatever they are (a hostile or broken client): for tests. */
+    public List<Delivery> sayWithFileUrls(String email, String roomId, String text, List<String> urls) {
         String personId = (String) store.person(email).get("id");
+        requireRoom(roomId);
+        return fireMessageCreated(store.addMessage(personId, roomId, text, null, null, null, urls));
+    }
+
+    /** The file served at that content URL (or content id): what a user posted, or what the bot uploaded. */
+    public Upload file(String urlOrId) {
+        SimulatorStore.StoredFile f = store.file(urlOrId.substring(urlOrId.lastIndexOf('/') + 1));
+        return f == null ? null : new Upload(f.name(), f.contentType(), f.content().clone());
+    }
+
+    /**
+     * Faults of one file for tests: {@code servedType} the Content-Type its GET answers (another than its HEAD's), and
+     * {@code announcedLength} the Content-Length its HEAD claims (its GET still sends every byte); null: as it is.
+     */
+    public void fileFault(String urlOrId, String servedType, Long announcedLength) {
+        if (!store.fileFault(urlOrId.substring(urlOrId.lastIndexOf('/') + 1), servedType, announcedLength)) {
+            throw new IllegalArgumentException("unknown file " + urlOrId);
+        }
+    }
+
+    Map<String, Object> post(String email, String roomId, String text) {
+        return post(email, roomId, text, List.of());
+    }
+
+    Map<String, Object> post(String email, String roomId, String text, List<Upload> files) {
+        String personId = (String) store.person(email).get("id");
+        requireRoom(roomId);
+        List<String> urls = new ArrayList<>();
+        for (Upload f : files) {
+            urls.add(apiUrl() + "/contents/" + store.addFile(f.name(), f.contentType(), f.content()));
+        }
+        return store.addMessage(personId, roomId, text, null, null, null, urls);
+    }
+
+    private void requireRoom(String roomId) {
         if (store.room(roomId) == null) {
             throw new IllegalArgumentException("unknown room " + roomId);
         }
-        return store.addMessage(personId, roomId, text, null, null, null);
     }
 
     List<Delivery> fireMessageCreated(Map<String, Object> message) {

@@ -126,6 +126,17 @@ public class WebexComponent extends DefaultComponent {
         return answers;
     }
 
+    /**
+     * At start, before any route runs: the temporary files of downloads a stopped or killed run left (no exchange of
+     * this run can own them) are deleted, so a crash in the middle of a download leaves nothing behind for long. (The
+     * service checks that the folder can be written before it starts: RouterConfiguration.)
+     */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        WebexFiles.deleteLeftovers(WebexFiles.directory(configuration));
+    }
+
     @Override
     protected synchronized void doStop() throws Exception {
         if (client != null) {
