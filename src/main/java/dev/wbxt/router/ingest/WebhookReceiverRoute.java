@@ -21,14 +21,32 @@ import org.apache.camel.builder.RouteBuilder;
 public class WebhookReceiverRoute extends RouteBuilder {
     /** Headers the processing routes read; everything else from the HTTP request is dropped before the queue. */
 
+    public static final String ROUTE_ID = "webhook-receiver";
+
     private final SignatureVerifier signatures;
     private final Admission admission;
     private final RouterMetrics metrics;
+    private final String routeId;
+    private final String path;
+    private final String queue;
+    /** Whether its webhooks count in wbxt_events_received_total and _rejected_total (the warm-up's do not). */
+    private final boolean counted;
 
+    /** The receiver: {@code {{webhook.path}}} stored on {@code {{queue.events}}}. */
     public WebhookReceiverRoute(SignatureVerifier signatures, Admission admission, RouterMetrics metrics) {
+        this(signatures, admission, metrics, ROUTE_ID, "{{webhook.path}}", "{{queue.events}}");
+    }
+
+    /** The same steps on another path and queue: the warm-up's twin ({@link ReceiverWarmUp}). */
+    WebhookReceiverRoute(SignatureVerifier signatures, Admission admission, RouterMetrics metrics, String routeId,
+                         String path, String queue) {
         this.signatures = signatures;
         this.admission = admission;
         this.metrics = metrics;
+        this.routeId = routeId;
+        this.path = path;
+        this.queue = queue;
+        this.counted = ROUTE_ID.equals(routeId);
     }
 
     @Override
@@ -38,16 +56,18 @@ public class WebhookReceiverRoute extends RouteBuilder {
         // The broker could not take the event (stopped, disk full...): say so, Webex will deliver again.
         onException(Exception.class).handled(true).process(this::unavailable);
 
-        from("webhook:{{webhook.path}}")
-                .routeId("webhook-receiver")
+        from("webhook:" + path)
+                .routeId(routeId)
                 .process(this::verify)
-                .to("artemis-store:{{queue.events}}") // continues once the broker has the event on disk
+                .to("artemis-store:" + queue) // continues once the broker has the event on disk
                 .process(this::accepted);
     }
 
     private void verify(Exchange exchange) {
         Message in = exchange.getMessage();
-        metrics.received();
+        if (counted) {
+            metrics.received();
+        }
         if (!isJson(in.getHeader(Exchange.CONTENT_TYPE, String.class))) {
             throw new RejectedWebhook(415, "content_type", "Content-Type must be application/json");
         }
@@ -76,14 +96,18 @@ public class WebhookReceiverRoute extends RouteBuilder {
 
     private void reject(Exchange exchange) {
         RejectedWebhook rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedWebhook.class);
-        metrics.rejected(rejected.reason());
+        if (counted) {
+            metrics.rejected(rejected.reason());
+        }
         respond(exchange, rejected.status(), error(rejected.reason(), rejected.getMessage()));
     }
 
     private void unavailable(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         log.error("Webhook not stored, answered 503: {}", cause.toString());
-        metrics.rejected("unavailable");
+        if (counted) {
+            metrics.rejected("unavailable");
+        }
         respond(exchange, 503, error("unavailable", "the event could not be stored; deliver it again later"));
     }
 

@@ -75,7 +75,7 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
             metrics.reorderWindow(held::heldByWindow);
         }
         session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(), this::take,
-                endpoint.getComponent().getMetrics()::acknowledged);
+                endpoint.getComponent().getMetrics()::acknowledged, endpoint.getAckIntervalMs());
     }
 
     /** On the session's delivery thread: hands the event to its lane, waiting while the lanes are full. */
