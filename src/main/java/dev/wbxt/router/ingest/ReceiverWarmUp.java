@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.wbxt.router.broker.BrokerConnection;
+import dev.wbxt.router.ops.KindedTracer;
 import dev.wbxt.router.ops.RouterMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Runs the receiver's path hot before the service says it is ready ({@code ingest.warm-up-webhooks}): that many
  * signed webhooks over loopback HTTP to a twin of the receiver route ({@link WebhookReceiverRoute}, the same steps
  * and classes) on a path and a queue of its own, stored by group commit as every webhook is, then the twin and its
- * queue are removed. Nothing of it reaches the events queue, processing, Webex, or the receiver's metrics.
+ * queue are removed. Nothing of it reaches the events queue, processing, Webex, the receiver's metrics, or traces.
  * <p>
  * Why: the JIT compiles a method once it has run often enough, whichever route ran it. A fresh instance offered
  * 1,000 webhooks/s from 5 s after it was healthy answered its first second at p99 625-750 ms (C1, the shared 2-core
@@ -94,6 +95,10 @@ public final class ReceiverWarmUp extends AbstractHealthCheck implements Startup
         String queue = "wbxt.warm-up." + id;
         long started = System.nanoTime();
         try {
+            KindedTracer tracer = KindedTracer.of(context);
+            if (tracer != null) { // tracing on: its webhooks are no traces (each would be one of its own)
+                tracer.leaveOut(ROUTE_ID);
+            }
             context.addRoutes(new WebhookReceiverRoute(signatures, admission, metrics, ROUTE_ID, path, queue));
             int accepted = send(PublicPort.router(context).vertx(), PublicPort.port(context), path);
             LOG.info("Warmed up the receiver: {} of {} webhooks stored in {} ms (ingest.warm-up-webhooks)", accepted,

@@ -42,7 +42,8 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        spans = WebhookSpans.of(getEndpoint().getCamelContext(), getEndpoint().getPath());
+        spans = WebhookSpans.of(getEndpoint().getCamelContext(), getRouteId(), getEndpoint().getEndpointUri(),
+                getEndpoint().getPath());
         VertxPlatformHttpRouter router = PublicPort.router(getEndpoint().getCamelContext());
         // Every method, so that another one is 405 here: the public port's last route (PublicPort) would otherwise
         // answer it 404, as Vert.x keeps its 405 only when no later route matches.

@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import dev.wbxt.router.ops.KindedTracer;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.CamelContext;
 
@@ -21,8 +22,8 @@ import org.apache.camel.CamelContext;
  * continues a W3C {@code traceparent} the request carried (a proxy's), else it is the trace's root. Its context is
  * written into the exchange's headers, where Camel's tracer takes it as the parent of the receiver route's span. The
  * request's own {@code traceparent} header is replaced by it, and neither is stored: {@link QueuedEvent#fill}
- * clears the headers. Without a {@link Tracer} in the registry (tracing off, README "Tracing") there is nothing:
- * {@link #of} returns null and the consumer makes no span.
+ * clears the headers. With tracing off (README "Tracing") there is nothing: {@link #of} returns null and the
+ * consumer makes no span.
  */
 final class WebhookSpans {
     private static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
@@ -53,11 +54,19 @@ final class WebhookSpans {
         this.route = route;
     }
 
-    /** The spans of the webhook at {@code path}; null when tracing is off. */
-    static WebhookSpans of(CamelContext context, String path) {
+    /**
+     * The spans of the webhook at {@code path}, received by the route {@code routeId} at {@code endpointUri}; null when
+     * tracing is off, or when Camel's tracer leaves that route out (the warm-up's twin, {@link ReceiverWarmUp}) or
+     * excludes its endpoint ({@code camel.opentelemetry2.exclude-patterns}).
+     */
+    static WebhookSpans of(CamelContext context, String routeId, String endpointUri, String path) {
+        KindedTracer camel = KindedTracer.of(context);
         Tracer tracer = context.getRegistry().findSingleByType(Tracer.class);
         ContextPropagators propagators = context.getRegistry().findSingleByType(ContextPropagators.class);
-        return tracer == null || propagators == null ? null : new WebhookSpans(tracer, propagators, path);
+        if (camel == null || tracer == null || propagators == null || !camel.traces(routeId, endpointUri, context)) {
+            return null;
+        }
+        return new WebhookSpans(tracer, propagators, path);
     }
 
     Span start(HttpServerRequest request) {

@@ -53,10 +53,32 @@ public final class KindedTracer extends OpenTelemetryTracer {
     private final String forwardQueues;
     private final Map<String, Boolean> forwardRoutes = new ConcurrentHashMap<>(); // by a route's from-endpoint URI
     private final Map<String, Boolean> excluded = new ConcurrentHashMap<>(); // by endpoint URI
+    private final Set<String> untracedRoutes = ConcurrentHashMap.newKeySet();
 
     /** {@code forwardQueues}: the forward destinations' queues as an endpoint pattern, {@code jms:queue:wbxt.forward.*}. */
     KindedTracer(String forwardQueues) {
         this.forwardQueues = forwardQueues;
+    }
+
+    /** Camel's tracer when tracing is on (bound by {@link Tracing}); null when it is off. */
+    public static KindedTracer of(CamelContext context) {
+        return context.getRegistry().findSingleByType(KindedTracer.class);
+    }
+
+    /**
+     * No span for what the route {@code routeId} does: its exchanges, every send they make and every route they
+     * enter. For the receiver's warm-up ({@code ingest/ReceiverWarmUp}), whose twin of the receiver route takes
+     * thousands of webhooks at start: traced, each would be a trace of its own. Call it before the route starts.
+     * Camel's {@code exclude-patterns} match endpoint URIs only, and the twin's endpoints are the receiver's with
+     * another path and queue.
+     */
+    public void leaveOut(String routeId) {
+        untracedRoutes.add(routeId);
+    }
+
+    /** Whether what the consumer of {@code routeId} at {@code endpointUri} receives is traced. */
+    public boolean traces(String routeId, String endpointUri, CamelContext context) {
+        return !untracedRoutes.contains(routeId) && !exclude(endpointUri, context);
     }
 
     /**
@@ -85,6 +107,9 @@ public final class KindedTracer extends OpenTelemetryTracer {
 
     @Override
     protected void beginEventSpan(Exchange exchange, Endpoint endpoint, Op op) throws Exception {
+        if (leftOut(exchange)) {
+            return;
+        }
         if (op == Op.EVENT_RECEIVED && isForwardQueue(exchange, endpoint)) {
             // copied with the exchange's other properties into the destination type's Kamelet, whose exchange is new
             exchange.setProperty(IN_DESTINATION, Boolean.TRUE);
@@ -101,6 +126,18 @@ public final class KindedTracer extends OpenTelemetryTracer {
                 restore(headers, before);
             }
         }
+    }
+
+    @Override
+    protected void endEventSpan(Exchange exchange, Endpoint endpoint) throws Exception {
+        if (!leftOut(exchange)) { // as at its beginning: the route an exchange came from never changes
+            super.endEventSpan(exchange, endpoint);
+        }
+    }
+
+    private boolean leftOut(Exchange exchange) {
+        String from = exchange.getFromRouteId();
+        return from != null && untracedRoutes.contains(from);
     }
 
     /** The kind of the span of {@code op} on an endpoint of that scheme (see the class comment). */
