@@ -30,8 +30,8 @@ import org.apache.camel.Exchange;
  * {@code time}: when it happened ({@code data.created} of a created event, otherwise when it was received);</li>
  * <li>{@code partitionkey} (Partitioning extension): the room id, the key that keeps a room's order;</li>
  * <li>{@code data} ({@code application/json}): the webhook plus what enrichment fetched ({@link EnrichedEvent});</li>
- * <li>{@code traceparent}, {@code tracestate} (Distributed Tracing extension): the event's trace where the envelope
- * is made, when tracing is on (README "Tracing"), so a receiver can continue the trace the webhook started.</li>
+ * <li>{@code traceparent}, {@code tracestate} (Distributed Tracing extension): the room lane's span of the event's
+ * trace, when tracing is on (README "Tracing"), so a receiver can continue the trace the webhook started.</li>
  * </ul>
  */
 public class CloudEventEnvelope {
@@ -96,8 +96,9 @@ public class CloudEventEnvelope {
         if (!room.isEmpty()) {
             builder.withSubject(room).withExtension("partitionkey", room);
         }
-        // Camel's tracer writes the context of the step that called this route (the direct:forward send) into the
-        // W3C headers; they are absent when tracing is off and the stored event carried none.
+        // The W3C headers hold the room lane's CONSUMER span: Camel's tracer writes each span's context there, but
+        // direct: is excluded and KindedTracer restores them after an INTERNAL send (a webex: step). They are absent
+        // when tracing is off and the stored event carried none.
         for (String name : new String[] {DistributedTracingExtension.TRACEPARENT, DistributedTracingExtension.TRACESTATE}) {
             String value = exchange.getMessage().getHeader(name, String.class);
             if (value != null && !value.isEmpty()) {
