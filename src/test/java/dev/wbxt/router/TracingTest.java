@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * trace from the webhook to the forwarded CloudEvent, each hop with its OpenTelemetry kind (issue 21 item 9): the
  * webhook request a SERVER span, the durable store and every send to a broker or a destination a PRODUCER span, the
  * room lane and the destination's consumer CONSUMER spans, each Webex call a CLIENT span under its webex: step, and
- * none of Camel's in-process steps (direct: routes, Kamelets). Off (nothing set): no tracer at all.
+ * none of Camel's in-process steps (direct: routes, Kamelets), nor the receiver's warm-up. A binary-mode destination
+ * gets the trace as the ce-traceparent header. Off (nothing set): no tracer at all.
  */
 class TracingTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -42,6 +43,7 @@ class TracingTest {
         try (HttpSink sink = new HttpSink();
              RouterHarness router = new RouterHarness(Map.of("forward.url", sink.url(),
                      "otel.traces.exporter", "memory", "otel.bsp.schedule.delay", "20"))) {
+            MemorySpanExporterProvider.SPANS.reset(); // another test's spans
             router.start();
             String room = router.webex.groupRoom("Traced room");
             String body = RouterHarness.JSON.writeValueAsString(
@@ -117,6 +119,40 @@ class TracingTest {
             assertEquals(List.of(), all.stream().filter(s -> (s.getName() + s.getAttributes()).contains("warm-up"))
                     .map(s -> s.getKind() + " " + s.getName() + " " + s.getAttributes()).limit(3).toList());
         }
+    }
+
+    @Test
+    void inBinaryModeTheTraceparentIsTheCeTraceparentHeader() throws Exception {
+        try (HttpSink sink = new HttpSink();
+             RouterHarness router = new RouterHarness(Map.of("otel.traces.exporter", "memory",
+                     "otel.bsp.schedule.delay", "20", "ingest.warm-up-webhooks", "0",
+                     "camel.main.routes-include-pattern", "file:routes/*.yaml,file:src/test/resources/tracing/binary-destination.yaml",
+                     "test.sink-binary", sink.url()))) {
+            MemorySpanExporterProvider.SPANS.reset();
+            router.start();
+            String room = router.webex.groupRoom("Binary traced room");
+            assertEquals(200, router.deliver(RouterHarness.JSON.writeValueAsString(
+                    router.messageCreated(router.newMessage("binary@example.com", room, "hello")))).statusCode());
+
+            HttpSink.Received forwarded = sink.awaitReceived(1, WAIT).get(0);
+            String ceTraceparent = header(forwarded, "ce-traceparent");
+            assertNotNull(ceTraceparent, "the Distributed Tracing extension as a ce- header: " + forwarded.headers().keySet());
+            String traceId = ceTraceparent.split("-")[1];
+            Awaitility.await().atMost(WAIT).until(() -> spans(traceId).stream().anyMatch(s -> "camel-http".equals(component(s))));
+            List<SpanData> trace = spans(traceId);
+            SpanData server = one(trace, s -> s.getKind() == SpanKind.SERVER, "the webhook's SERVER span");
+            assertFalse(server.getParentSpanContext().isValid(), "the trace starts at the receiver");
+            SpanData lane = camel(trace, "camel-rooms", "EVENT_RECEIVED", SpanKind.CONSUMER);
+            assertEquals(lane.getSpanId(), ceTraceparent.split("-")[2], "ce-traceparent names the room lane's span");
+            SpanData delivered = camel(trace, "camel-http", "EVENT_SENT", SpanKind.PRODUCER);
+            assertEquals("00-" + traceId + "-" + delivered.getSpanId() + "-01", header(forwarded, "traceparent"),
+                    "the HTTP request's own traceparent: the PRODUCER span that sent it");
+        }
+    }
+
+    private static String header(HttpSink.Received received, String name) {
+        return received.headers().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                .map(h -> h.getValue().get(0)).findFirst().orElse(null);
     }
 
     @Test
