@@ -145,7 +145,8 @@ class TracingTest {
             SpanData lane = camel(trace, "camel-rooms", "EVENT_RECEIVED", SpanKind.CONSUMER);
             assertEquals(lane.getSpanId(), ceTraceparent.split("-")[2], "ce-traceparent names the room lane's span");
             SpanData delivered = camel(trace, "camel-http", "EVENT_SENT", SpanKind.PRODUCER);
-            assertEquals("00-" + traceId + "-" + delivered.getSpanId() + "-01", header(forwarded, "traceparent"),
+            String[] httpTraceparent = header(forwarded, "traceparent").split("-");
+            assertEquals(List.of(traceId, delivered.getSpanId()), List.of(httpTraceparent[1], httpTraceparent[2]),
                     "the HTTP request's own traceparent: the PRODUCER span that sent it");
         }
     }
