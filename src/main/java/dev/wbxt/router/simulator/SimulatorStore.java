@@ -2,6 +2,7 @@ package dev.wbxt.router.simulator;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -339,14 +340,17 @@ final class SimulatorStore {
     // ---- listings for the playground ---------------------------------------------------------------------
 
     synchronized List<Map<String, Object>> allPeople() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        people.values().forEach(p -> out.add(copy(p)));
-        return out;
+        return copies(people.values());
     }
 
     synchronized List<Map<String, Object>> allRooms() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        rooms.values().forEach(r -> out.add(copy(r)));
+        return copies(rooms.values());
+    }
+
+    /** A copy of each, in their order. */
+    static List<Map<String, Object>> copies(Collection<Map<String, Object>> all) {
+        List<Map<String, Object>> out = new ArrayList<>(all.size());
+        all.forEach(m -> out.add(copy(m)));
         return out;
     }
 

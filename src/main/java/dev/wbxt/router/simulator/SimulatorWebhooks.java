@@ -1,6 +1,5 @@
 package dev.wbxt.router.simulator;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +50,7 @@ final class SimulatorWebhooks {
     }
 
     synchronized List<Map<String, Object>> webhooks() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        webhooks.values().forEach(w -> out.add(copy(w)));
-        return out;
+        return SimulatorStore.copies(webhooks.values());
     }
 
     /** PUT semantics of Webex: name and targetUrl replaced; secret and status only when given. */
