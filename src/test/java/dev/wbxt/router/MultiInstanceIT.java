@@ -255,8 +255,9 @@ class MultiInstanceIT {
      * {@code afterRollback} once the rollback record is synced), while {@code ServerConsumerImpl.removeItself} frees
      * the consumer's message groups at once: a room's event still waiting in the queue goes to the survivor before
      * the earlier ones it had. Here the victim takes one event at a time ({@code consumerWindowSize=0}, 4 in its
-     * lanes) while Webex answers slowly, so the broker holds a backlog of its rooms, and commits its acknowledgements
-     * every 2 s, so some are pending at the kill: every room it owned has its next events waiting in the queue. The
+     * lanes) while Webex answers slowly, so the broker holds a backlog of its rooms, and commits its first
+     * acknowledgement at once and the next ones 10 minutes later, so they are pending at the kill (a run with a 2 s
+     * interval met a kill with none pending: nothing is rolled back then, and the events come back at once). The
      * broker of this test syncs its journal every 50 ms ({@code journal-buffer-timeout}, as a disk over the network
      * may take): the window between the two steps is then wide enough to be met every time, where on the
      * development machine's disk it was met about once in five runs (issue 12), and in none of two runs of this test
@@ -278,7 +279,7 @@ class MultiInstanceIT {
         int rooms = 8;
         int perRoom = 10;
         Map<String, String> victimSettings = Map.of("BROKER_URL", slow.url() + "?consumerWindowSize=0",
-                "PROCESSING_MAX_IN_FLIGHT", "4", "PROCESSING_ACK_INTERVAL_MS", "2000");
+                "PROCESSING_MAX_IN_FLIGHT", "4", "PROCESSING_ACK_INTERVAL_MS", "600000");
         Instance[] pair = startPair("backlog", victimSettings, Map.of("BROKER_URL", slow.url()));
         Instance victim = pair[0];
         Instance survivor = pair[1];
@@ -338,6 +339,8 @@ class MultiInstanceIT {
                 outcome.answered(), outcome.duplicated(), outcome.duplicates());
         assertEquals(rooms * (perRoom + 1), outcome.answered(), "every acknowledged event answered: "
                 + outcome.missing(ackedPerRoom));
+        // the race was met, and the handover window put the events that came back first
+        survivor.process.awaitLine("was handed over from another consumer: [1-9]", Duration.ofSeconds(10));
         assertOrder(ackedPerRoom, outcome);
     }
 
