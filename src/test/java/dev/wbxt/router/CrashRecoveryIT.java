@@ -307,7 +307,53 @@ class CrashRecoveryIT {
     }
 
     /**
-     * (e) Issue 21 item 2: kill -9 between a forward's send and its acknowledgement. The destination (an HTTP sink)
+     * (e) Files (issue 20): the service is killed while it downloads a message's file, its temporary file in
+     * DATA_DIR/tmp created and the GET waiting for Webex. After the restart the half-written file is gone (deleted at
+     * start), the event is delivered again, downloaded again and answered once, and no temporary file is left.
+     */
+    @Test
+    void killMinus9DuringADownloadLeavesNoTemporaryFileAndTheEventIsAnswered() throws Exception {
+        dataDir = RouterProcess.freshDir("crash-e");
+        RouterProcess first = startRouter("CrashRecoveryIT-e-1");
+        RouterHarness.registerWebhooks(webex, webhookUrl());
+        String room = webex.directRoom(user(0));
+        byte[] content = new byte[200_000];
+        new java.util.Random(7).nextBytes(content);
+        webex.delay("GET", "/contents/", Duration.ofMinutes(2)); // HEAD answers, the GET hangs: the file exists
+        webex.sayWithFiles(user(0), room, "checksum", List.of(new WebexSimulator.Upload("data.bin",
+                "application/octet-stream", content)));
+        Path tmp = dataDir.resolve("tmp");
+        Path partial = await("the download has its temporary file").atMost(Duration.ofSeconds(30))
+                .until(() -> downloads(tmp).stream().findFirst(), java.util.Optional::isPresent).orElseThrow();
+        first.kill();
+        first.awaitExit(Duration.ofSeconds(10));
+        assertTrue(Files.exists(partial), "the kill left it behind: " + partial);
+        assertTrue(webex.messagesBy(botId()).isEmpty(), "nothing was answered before the kill");
+
+        webex.clearFaults();
+        startRouter("CrashRecoveryIT-e-2");
+        assertTrue(!Files.exists(partial), "deleted at the start");
+        await("answered after the restart").atMost(Duration.ofSeconds(60)).until(() -> webex.messagesBy(botId()).size() >= 1);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        List<Map<String, Object>> replies = webex.messagesBy(botId());
+        System.out.println("[CrashRecoveryIT] e (kill -9 during a download): left " + partial.getFileName()
+                + ", deleted at the restart; answered " + replies.size() + " time(s)");
+        assertEquals(1, replies.size(), "answered once: " + replies);
+        assertTrue(String.valueOf(replies.get(0).get("markdown")).contains(sha), replies.get(0).toString());
+        await("no temporary file left").atMost(Duration.ofSeconds(10)).until(() -> downloads(tmp).isEmpty());
+    }
+
+    private static List<Path> downloads(Path tmp) throws java.io.IOException {
+        if (!Files.isDirectory(tmp)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".download")).toList();
+        }
+    }
+
+    /**
+     * (f) Issue 21 item 2: kill -9 between a forward's send and its acknowledgement. The destination (an HTTP sink)
      * holds the second event's delivery unanswered, and the lanes' acknowledgements wait for a commit far away, so at
      * the kill the room's three events are forwarded and none is acknowledged: after the restart the destination's
      * queue delivers the held one again, and the events, delivered again, are forwarded again (the embedded broker's
@@ -317,18 +363,18 @@ class CrashRecoveryIT {
      */
     @Test
     void aForwardSentAgainAfterKillMinus9IsOrderedBySequence() throws Exception {
-        dataDir = RouterProcess.freshDir("crash-e");
+        dataDir = RouterProcess.freshDir("crash-f");
         try (HttpSink sink = new HttpSink()) {
             Map<String, String> settings = new LinkedHashMap<>(Map.of("FORWARD_URL", sink.url(),
                     "PROCESSING_ACK_INTERVAL_MS", "600000"));
-            RouterProcess first = startRouter("CrashRecoveryIT-e-1", settings);
+            RouterProcess first = startRouter("CrashRecoveryIT-f-1", settings);
             RouterHarness.registerWebhooks(webex, webhookUrl());
             String room = webex.directRoom(user(0));
             // the first acknowledgement is committed at once, later ones wait for the interval
-            webex.say(user(0), room, "crash-e-warm-up");
+            webex.say(user(0), room, "crash-f-warm-up");
             sink.awaitReceived(1, Duration.ofSeconds(60));
-            sink.holdWhen("crash-e-m2");
-            List<String> stored = List.of("crash-e-m1", "crash-e-m2", "crash-e-m3");
+            sink.holdWhen("crash-f-m2");
+            List<String> stored = List.of("crash-f-m1", "crash-f-m2", "crash-f-m3");
             for (String tag : stored) {
                 assertEquals(200, webex.say(user(0), room, tag).get(0).status(), tag + " acknowledged");
             }
@@ -339,10 +385,10 @@ class CrashRecoveryIT {
             sink.release();
 
             settings.remove("PROCESSING_ACK_INTERVAL_MS");
-            startRouter("CrashRecoveryIT-e-2", settings); // same DATA_DIR
+            startRouter("CrashRecoveryIT-f-2", settings); // same DATA_DIR
             // the held one delivered again by the destination's queue, then the events forwarded again
             await("the first two forwarded again").atMost(Duration.ofSeconds(60)).until(() ->
-                    copies(sink, "crash-e-m1") >= 2 && copies(sink, "crash-e-m2") >= 2 && copies(sink, "crash-e-m3") >= 1);
+                    copies(sink, "crash-f-m1") >= 2 && copies(sink, "crash-f-m2") >= 2 && copies(sink, "crash-f-m3") >= 1);
             List<String> arrived = new ArrayList<>();
             Map<String, String> sequenceOf = new LinkedHashMap<>();
             List<String> applied = new ArrayList<>();
@@ -363,13 +409,13 @@ class CrashRecoveryIT {
                     lastApplied = sequence;
                 }
             }
-            System.out.println("[CrashRecoveryIT] e (kill -9 between a forward's send and its acknowledgement): arrived "
+            System.out.println("[CrashRecoveryIT] f (kill -9 between a forward's send and its acknowledgement): arrived "
                     + arrived + ", sequences " + sequenceOf + ", applied by sequence " + applied);
-            assertTrue(sequenceOf.get("crash-e-m1").compareTo(sequenceOf.get("crash-e-m2")) < 0
-                    && sequenceOf.get("crash-e-m2").compareTo(sequenceOf.get("crash-e-m3")) < 0,
+            assertTrue(sequenceOf.get("crash-f-m1").compareTo(sequenceOf.get("crash-f-m2")) < 0
+                    && sequenceOf.get("crash-f-m2").compareTo(sequenceOf.get("crash-f-m3")) < 0,
                     "sequences in the order stored: " + sequenceOf);
             assertEquals(stored, applied, "applied once each, in order");
-            assertTrue(arrived.lastIndexOf("crash-e-m1") > arrived.indexOf("crash-e-m2"),
+            assertTrue(arrived.lastIndexOf("crash-f-m1") > arrived.indexOf("crash-f-m2"),
                     "a forward sent again arrived after a later event of its room: " + arrived);
         }
     }
