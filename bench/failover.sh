@@ -3,7 +3,7 @@
 # (two service JVMs on a standalone Artemis 2.44.0): killMinus9UnderLoadOnTwoInstances with ROUNDS rounds (40 rooms,
 # 15 events each, one instance killed under load each round, then started again), and
 # aDeadInstancesEventsComeBeforeItsRoomsWaitingOnes (the race made certain: a backlog of the killed instance's rooms
-# in the queue, a broker whose journal syncs every 50 ms) REPEAT times. `mvn verify` runs 3 rounds and the second
+# in the queue, a broker whose journal syncs every 200 ms) REPEAT times. `mvn verify` runs 3 rounds and the second
 # test once. Knobs: ROUNDS (10), REPEAT (3), NICE (`nice -n 19`: on a shared machine the others keep their cores;
 # empty on a quiet one). Needs the package and the test classes built (`mvn -B -q verify -DskipITs`, or any verify
 # that ran MultiInstanceIT: the Artemis distribution is unpacked in pre-integration-test).
