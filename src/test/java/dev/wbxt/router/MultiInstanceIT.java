@@ -337,9 +337,9 @@ class MultiInstanceIT {
             inFlightAtKill = (int) management.messageCount("wbxt.events");
         }
         // The broker hands a queue's waiting events to a consumer when something wakes its delivery (an event stored,
-        // credit from a consumer): with every sender done, the first wake-up after the kill was the dead instance's
-        // events coming back, and the race was not met (two runs, 50 and 200 ms journals). Webex's own traffic in a
-        // room of its own keeps waking it, as a live service's other rooms do.
+        // credit from a consumer). With every sender done before the kill, two runs (50 and 200 ms journals) did not
+        // meet the race: our reading, the first wake-up after the kill was the dead instance's events coming back.
+        // With traffic in a room of its own through the kill, as a live service's other rooms give, it was met.
         String ticker = webex.directRoom("backlog-ticker@example.com");
         AtomicBoolean ticking = new AtomicBoolean(true);
         Thread tick = new Thread(() -> {
