@@ -2,7 +2,7 @@
 # Issue 21 item 1: a room's order across a failover, over many rounds. Runs MultiInstanceIT's two failover tests
 # (two service JVMs on a standalone Artemis 2.44.0): killMinus9UnderLoadOnTwoInstances with ROUNDS rounds (40 rooms,
 # 15 events each, one instance killed under load each round, then started again), and
-# aDeadInstancesEventsComeBeforeItsRoomsWaitingOnes (the race made certain: a backlog of the killed instance's rooms
+# aDeadInstancesEventsComeBeforeItsRoomsWaitingOnes (the race made likely, not certain: a backlog of the killed instance's rooms
 # in the queue, a broker whose journal syncs every 200 ms) REPEAT times. `mvn verify` runs 3 rounds and the second
 # test once. Knobs: ROUNDS (10), REPEAT (3), NICE (`nice -n 19`: on a shared machine the others keep their cores;
 # empty on a quiet one). Needs the package and the test classes built (`mvn -B -q verify -DskipITs`, or any verify
