@@ -250,7 +250,7 @@ class MultiInstanceIT {
     }
 
     /**
-     * Issue 21 item 1, the failover race made certain instead of rare. In Artemis 2.44.0 a dead instance's events come
+     * Issue 21 item 1, the failover race made likely instead of rare. In Artemis 2.44.0 a dead instance's events come
      * back only after its session's transaction is rolled back in the journal ({@code ServerSessionImpl.doClose}:
      * the acknowledgements not yet committed, and then the consumer's delivered events, are returned by
      * {@code afterRollback} once the rollback record is synced), while {@code ServerConsumerImpl.removeItself} frees
