@@ -370,7 +370,7 @@ class MultiInstanceIT {
         assertEquals(rooms * (perRoom + 1), outcome.answered(), "every acknowledged event answered: "
                 + outcome.missing(ackedPerRoom));
         // whether the race was met: the survivor's line for a room whose earlier events came back after its next one.
-        // Reported, not asserted: met in 2 of 3 runs of this set-up on the shared machine (3 and 4 rooms; the other run
+        // Reported, not asserted: met in 2 of 4 runs of this set-up on the shared machine (3 and 4 rooms; the others
         // none, the dead instance's events back first), so the order below is what the test holds to. The reordering
         // itself, given the broker's arrival order, is LanesTest#aRoomHandedOverIsHeldThenStartedInTheBrokersOrder.
         long reordered = survivor.process.output().lines()
