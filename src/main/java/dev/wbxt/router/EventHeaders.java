@@ -26,6 +26,18 @@ public final class EventHeaders {
     public static final String GROUP_ID = "JMSXGroupID";
     /** Artemis' duplicate detection id: the same event stored twice is kept once. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /**
+     * Set by the broker (Artemis' {@code group-first-key} of the events queue, set by the service at start on an
+     * external broker) on the first event of a room it hands to a consumer: the room is new to it, or came from an
+     * instance that stopped or died (see {@code rooms/Lanes.Handover}). Not copied to the exchange.
+     */
+    public static final String GROUP_FIRST = "JMSXGroupFirstForConsumer";
+    /**
+     * The event's place in the order its room was stored: the broker's id of the stored message (assigned by the
+     * one broker at the send, increasing across instances and restarts; the same each time the event is delivered
+     * again). Set by the room lanes; the CloudEvent's {@code sequence} attribute.
+     */
+    public static final String SEQUENCE = "WbxtSequence";
     /** How many times the broker has delivered this message (JMS). */
     public static final String DELIVERY_COUNT = "JMSXDeliveryCount";
 

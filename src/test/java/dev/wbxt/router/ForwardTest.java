@@ -70,6 +70,11 @@ class ForwardTest {
                 .map(r -> String.valueOf(((Map<?, ?>) read(r.body()).get("data")).get("message") instanceof Map<?, ?> m
                         ? m.get("text") : null)).toList(),
                 "in the order of the room");
+        // the CloudEvents Sequence extension (issue 21 item 2): the room's stored order, 19 digits, increasing
+        List<String> sequences = all.stream().map(r -> String.valueOf(read(r.body()).get("sequence"))).toList();
+        assertTrue(sequences.stream().allMatch(s -> s.matches("\\d{19}")), "a sequence on each: " + sequences);
+        assertTrue(sequences.get(0).compareTo(sequences.get(1)) < 0 && sequences.get(1).compareTo(sequences.get(2)) < 0,
+                "increasing in the room's order: " + sequences);
     }
 
     private static Map<?, ?> read(String json) {

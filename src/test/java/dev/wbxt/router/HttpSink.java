@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpServer;
@@ -23,6 +24,9 @@ final class HttpSink implements AutoCloseable {
     private final List<Long> attempts = new CopyOnWriteArrayList<>();
     private volatile int failWith;
     private volatile String retryAfter;
+    private volatile String holdWhen;
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final List<String> held = new CopyOnWriteArrayList<>();
 
     HttpSink() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -30,6 +34,17 @@ final class HttpSink implements AutoCloseable {
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             attempts.add(System.currentTimeMillis());
+            String hold = holdWhen;
+            if (hold != null && body.contains(hold)) {
+                held.add(body); // a destination that answers slowly: the request is in, the answer waits
+                try {
+                    released.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
             int status = failWith;
             String wait = retryAfter;
             if (status != 0 && wait != null) {
@@ -60,6 +75,26 @@ final class HttpSink implements AutoCloseable {
         failWith = status;
     }
 
+    /**
+     * Holds every request whose body contains {@code text} without an answer until {@link #release} (then closes it
+     * unanswered): the sender has sent it and waits for the answer. Once only.
+     */
+    void holdWhen(String text) {
+        holdWhen = text;
+    }
+
+    /** Lets the held requests go, unanswered, and holds no more. */
+    void release() {
+        holdWhen = null;
+        released.countDown();
+    }
+
+    /** Waits until a request is held; returns its body. */
+    String awaitHeld(Duration timeout) {
+        await("a request held").atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> !held.isEmpty());
+        return held.get(0);
+    }
+
     /** What was accepted so far. */
     List<Received> received() {
         return List.copyOf(received);
@@ -78,6 +113,7 @@ final class HttpSink implements AutoCloseable {
 
     @Override
     public void close() {
+        released.countDown();
         server.stop(0);
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -249,6 +250,137 @@ class MultiInstanceIT {
     }
 
     /**
+     * Issue 21 item 1, the failover race made likely instead of rare. In Artemis 2.44.0 a dead instance's events come
+     * back only after its session's transaction is rolled back in the journal ({@code ServerSessionImpl.doClose}:
+     * the acknowledgements not yet committed, and then the consumer's delivered events, are returned by
+     * {@code afterRollback} once the rollback record is synced), while {@code ServerConsumerImpl.removeItself} frees
+     * the consumer's message groups at once: a room's event still waiting in the queue goes to the survivor before
+     * the earlier ones it had. Here the victim takes one event at a time ({@code consumerWindowSize=0}, 4 in its
+     * lanes) while Webex answers slowly, so the broker holds a backlog of its rooms, and commits its first
+     * acknowledgement at once and the next ones 10 minutes later, so they are pending at the kill (a run with a 2 s
+     * interval met a kill with none pending: nothing is rolled back then, and the events come back at once). The
+     * broker of this test syncs its journal every 200 ms ({@code journal-buffer-timeout}, as a slow disk over the network
+     * may take): the window between the two steps is then wide enough to be met, where on the
+     * development machine's disk it was met about once in five runs (issue 12), and in none of two runs of this test
+     * on the shared broker (3.3 ms). It reports whether the race was met (the survivor's line), and asserts the order.
+     */
+    @Test
+    @Order(6)
+    void aDeadInstancesEventsComeBeforeItsRoomsWaitingOnes() throws Exception {
+        try (StandaloneArtemis slow = StandaloneArtemis.create("MultiInstanceIT-slow-journal")) {
+            // 200 ms: at 50 ms a run on the shared machine (load average 20-25 on 2 cores) did not meet the race
+            // (the dead instance's events were back before the survivor was handed its rooms' next ones)
+            slow.editBrokerXml("<journal-type>NIO</journal-type>",
+                    "<journal-type>NIO</journal-type>\n      <journal-buffer-timeout>200000000</journal-buffer-timeout>");
+            slow.applyServiceSettings();
+            slow.start();
+            backlogOnTheKilledInstance(slow);
+        }
+    }
+
+    private void backlogOnTheKilledInstance(StandaloneArtemis slow) throws Exception {
+        int rooms = 8;
+        int perRoom = 10;
+        Map<String, String> victimSettings = Map.of("BROKER_URL", slow.url() + "?consumerWindowSize=0",
+                "PROCESSING_MAX_IN_FLIGHT", "4", "PROCESSING_ACK_INTERVAL_MS", "600000");
+        // the survivor's window well above the journal's 200 ms, so that the test holds on a loaded machine too; the
+        // default (500 ms) against a local disk's few ms is the README's "Order across a failover"
+        Instance[] pair = startPair("backlog", victimSettings, Map.of("BROKER_URL", slow.url(),
+                "PROCESSING_HANDOVER_WINDOW_MS", "2000"));
+        Instance victim = pair[0];
+        Instance survivor = pair[1];
+        List<String> roomIds = new ArrayList<>();
+        Map<String, List<String>> ackedPerRoom = new ConcurrentHashMap<>();
+        // the rooms' groups are placed while both instances are idle: about half of them on the victim
+        for (int r = 0; r < rooms; r++) {
+            String room = webex.directRoom("backlog-" + r + "@example.com");
+            roomIds.add(room);
+            String tag = "multi-backlog-0-r" + r + "-m0";
+            post(pair[r % 2], "backlog-" + r + "@example.com", room, tag);
+            ackedPerRoom.computeIfAbsent(room, k -> Collections.synchronizedList(new ArrayList<>())).add(tag);
+        }
+        awaitAnswers(survivor, roomIds, rooms);
+        double processedBefore = processed(victim);
+        webex.delay("GET", "/messages/", Duration.ofMillis(1000));
+        AtomicInteger movedOver = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(rooms);
+        List<Future<?>> senders = new ArrayList<>();
+        for (int r = 0; r < rooms; r++) {
+            int room = r;
+            senders.add(pool.submit(() -> {
+                String email = "backlog-" + room + "@example.com";
+                for (int m = 1; m <= perRoom; m++) {
+                    String tag = "multi-backlog-0-r" + room + "-m" + m;
+                    String payload = payload(webex.postSilently(email, roomIds.get(room), tag));
+                    Instance first = pair[(room + m) % 2];
+                    if (!acknowledged(first, payload)) {
+                        movedOver.incrementAndGet();
+                        Instance second = first == victim ? survivor : victim;
+                        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                                .until(() -> acknowledged(second, payload));
+                    }
+                    ackedPerRoom.get(roomIds.get(room)).add(tag);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> sender : senders) {
+            sender.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        // the victim has settled a few of its events (their acknowledgements wait for its next commit), not all
+        await("the victim settled a few of its backlog").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> processed(victim) >= processedBefore + 3);
+        int inFlightAtKill;
+        try (BrokerManagement management = BrokerManagement.connect(new BrokerLogin(slow.url(),
+                StandaloneArtemis.USER, StandaloneArtemis.PASSWORD))) {
+            inFlightAtKill = (int) management.messageCount("wbxt.events");
+        }
+        // The broker hands a queue's waiting events to a consumer when something wakes its delivery (an event stored,
+        // credit from a consumer). With every sender done before the kill, two runs (50 and 200 ms journals) did not
+        // meet the race: our reading, the first wake-up after the kill was the dead instance's events coming back.
+        // With traffic in a room of its own through the kill, as a live service's other rooms give, it was met.
+        String ticker = webex.directRoom("backlog-ticker@example.com");
+        AtomicBoolean ticking = new AtomicBoolean(true);
+        Thread tick = new Thread(() -> {
+            for (int t = 0; ticking.get(); t++) {
+                try {
+                    deliver(survivor, payload(webex.postSilently("backlog-ticker@example.com", ticker,
+                            "multi-backlog-ticker-" + t)));
+                    Thread.sleep(20);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }, "backlog-ticker");
+        tick.start();
+        victim.process.kill();
+        victim.process.awaitExit(Duration.ofSeconds(10));
+        webex.clearFaults();
+        BotReplies outcome;
+        try {
+            outcome = awaitAnswers(survivor, roomIds, rooms * (perRoom + 1));
+        } finally {
+            ticking.set(false);
+            tick.join(10_000);
+        }
+        System.out.printf("[MultiInstanceIT] backlog on the killed instance: %d rooms, %d in flight at the kill -9 of %s;"
+                        + " answered %d, duplicated %d %s%n", rooms, inFlightAtKill, victim.process.name,
+                outcome.answered(), outcome.duplicated(), outcome.duplicates());
+        assertEquals(rooms * (perRoom + 1), outcome.answered(), "every acknowledged event answered: "
+                + outcome.missing(ackedPerRoom));
+        // whether the race was met: the survivor's line for a room whose earlier events came back after its next one.
+        // Reported, not asserted: met in 2 of 4 runs of this set-up on the shared machine (3 and 4 rooms; the others
+        // none, the dead instance's events back first), so the order below is what the test holds to. The reordering
+        // itself, given the broker's arrival order, is LanesTest#aRoomHandedOverIsHeldThenStartedInTheBrokersOrder.
+        long reordered = survivor.process.output().lines()
+                .filter(l -> l.matches(".*was handed over from another consumer: [1-9].*")).count();
+        System.out.printf("[MultiInstanceIT] backlog: the race met in %d of the %d rooms (reordered by the handover"
+                + " window)%n", reordered, rooms);
+        assertOrder(ackedPerRoom, outcome);
+    }
+
+    /**
      * Webex answers 503 far longer than the broker's 10 deliveries would last (an event is tried every 100-200 ms),
      * and one instance is killed during the outage: every acknowledged event is answered once Webex is back, none
      * ends in the broker's DLQ. Meanwhile the depth gauge reads the broker, and the backlog limit answers 503.
@@ -405,14 +537,23 @@ class MultiInstanceIT {
     }
 
     private Instance[] startPair(String name, Map<String, String> settings) throws Exception {
+        return startPair(name, settings, settings);
+    }
+
+    /** Two instances, each with its own settings. */
+    private Instance[] startPair(String name, Map<String, String> settingsA, Map<String, String> settingsB)
+            throws Exception {
         int portA = RouterProcess.freePort();
-        Map<String, String> withTarget = new LinkedHashMap<>(settings);
         // the registrar keeps Webex's webhooks pointed at the public URL (here: instance a's)
-        withTarget.put("WEBEX_WEBHOOK_TARGET_URL", "http://127.0.0.1:" + portA + "/api/v1/wbxt/events");
+        String target = "http://127.0.0.1:" + portA + "/api/v1/wbxt/events";
+        Map<String, String> withTargetA = new LinkedHashMap<>(settingsA);
+        withTargetA.put("WEBEX_WEBHOOK_TARGET_URL", target);
+        Map<String, String> withTargetB = new LinkedHashMap<>(settingsB);
+        withTargetB.put("WEBEX_WEBHOOK_TARGET_URL", target);
         Instance a = new Instance("MultiInstanceIT-" + name + "-a", RouterProcess.freshDir("multi-" + name + "-a"), portA,
-                withTarget);
+                withTargetA);
         Instance b = new Instance("MultiInstanceIT-" + name + "-b", RouterProcess.freshDir("multi-" + name + "-b"),
-                RouterProcess.freePort(), withTarget);
+                RouterProcess.freePort(), withTargetB);
         a.healthy();
         b.healthy();
         await("one registrar").atMost(Duration.ofSeconds(60))
@@ -524,6 +665,14 @@ class MultiInstanceIT {
         HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(of.process.managementUrl()
                 + "/observe/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         return rsp.body().lines().filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
+    }
+
+    /** The events an instance has processed to the end (wbxt_events_processed, every resource and outcome). */
+    private static double processed(Instance of) throws Exception {
+        HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(of.process.managementUrl()
+                + "/observe/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return rsp.body().lines().filter(l -> l.startsWith("wbxt_events_processed_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     // ---- the replies ----------------------------------------------------------------------------------------

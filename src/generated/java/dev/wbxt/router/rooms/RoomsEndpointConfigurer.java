@@ -31,6 +31,8 @@ public class RoomsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "handoverwindowms":
+        case "handoverWindowMs": target.setHandoverWindowMs(property(camelContext, long.class, value)); return true;
         case "maxinflight":
         case "maxInFlight": target.setMaxInFlight(property(camelContext, int.class, value)); return true;
         case "reordermaxheld":
@@ -54,6 +56,8 @@ public class RoomsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "handoverwindowms":
+        case "handoverWindowMs": return long.class;
         case "maxinflight":
         case "maxInFlight": return int.class;
         case "reordermaxheld":
@@ -78,6 +82,8 @@ public class RoomsEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "handoverwindowms":
+        case "handoverWindowMs": return target.getHandoverWindowMs();
         case "maxinflight":
         case "maxInFlight": return target.getMaxInFlight();
         case "reordermaxheld":

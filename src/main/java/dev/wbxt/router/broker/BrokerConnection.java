@@ -6,10 +6,13 @@ import java.util.Set;
 
 import jakarta.jms.ConnectionFactory;
 
+import dev.wbxt.router.EventHeaders;
 import dev.wbxt.router.ops.StopHook;
 import dev.wbxt.router.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
@@ -18,6 +21,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  * are asked over its management address ({@link BrokerManagement}) and whose address settings are checked at start.
  */
 public final class BrokerConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerConnection.class);
     private final ConnectionFactory connectionFactory;
     private final EmbeddedBroker embedded;
     private final BrokerManagement management;
@@ -56,6 +60,11 @@ public final class BrokerConnection {
             management = BrokerManagement.connect(login); // a wrong login or URL stops the start here
             StopHook.register(context, management::close);
             brokerDeadLetters = BrokerSettingsCheck.check(management, eventsQueue, otherQueues);
+            // the room lanes hold a room handed over by another instance (rooms/RoomsConsumer#handover)
+            if (management.markGroupFirst(eventsQueue, EventHeaders.GROUP_FIRST)) {
+                LOG.info("The broker marks the first event of a room it hands to an instance ({} on {}): group-first-key",
+                        EventHeaders.GROUP_FIRST, eventsQueue);
+            }
         }
         CachingConnectionFactory cached = new CachingConnectionFactory(login.jmsFactory());
         // One cached session per concurrent sender (the HTTP server's worker threads, the consumers): a sender

@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientRequestor;
@@ -98,6 +101,35 @@ public final class BrokerManagement implements AutoCloseable {
         connected();
         ClientSession.QueueQuery query = session.queueQuery(SimpleString.of(queue));
         return query.isExists() ? query.getMessageCount() : 0;
+    }
+
+    /**
+     * Makes the broker mark the first message of a message group it hands to a consumer of {@code queue} with the
+     * boolean property {@code key} (Artemis' {@code group-first-key}): the queue is created with it, or updated
+     * ({@code ActiveMQServerControl.updateQueue}, which changes only the fields given and stores the queue's new
+     * configuration). Needs the {@code manage} permission the service has.
+     *
+     * @return true when the queue had to be created or changed
+     */
+    public synchronized boolean markGroupFirst(String queue, String key) throws Exception {
+        connected();
+        SimpleString name = SimpleString.of(queue);
+        SimpleString first = SimpleString.of(key);
+        ClientSession.QueueQuery query = session.queueQuery(name);
+        if (!query.isExists()) {
+            try {
+                session.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true)
+                        .setAutoCreateAddress(true).setGroupFirstKey(first));
+                return true;
+            } catch (ActiveMQQueueExistsException createdMeanwhile) {
+                query = session.queueQuery(name); // by another instance: changed below if it has no key
+            }
+        }
+        if (first.equals(query.getGroupFirstKey())) {
+            return false;
+        }
+        invoke(ResourceNames.BROKER, "updateQueue", QueueConfiguration.of(name).setGroupFirstKey(first).toJSON());
+        return true;
     }
 
     /** The queues that exist on the broker now; empty when it does not answer. */

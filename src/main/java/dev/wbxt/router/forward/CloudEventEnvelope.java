@@ -29,6 +29,10 @@ import org.apache.camel.Exchange;
  * <li>{@code type}: {@code com.webex.<resource>.<event>}; {@code subject}: the room id;
  * {@code time}: when it happened ({@code data.created} of a created event, otherwise when it was received);</li>
  * <li>{@code partitionkey} (Partitioning extension): the room id, the key that keeps a room's order;</li>
+ * <li>{@code sequence} (Sequence extension): the event's place in the order its room was stored
+ * ({@code WbxtSequence}, the broker's id of the stored event) as 19 digits, so that strings compare as the numbers
+ * do; the same each time the event is forwarded again, so a receiver orders a room's events by it and knows a
+ * re-sent one for what it is;</li>
  * <li>{@code data} ({@code application/json}): the webhook plus what enrichment fetched ({@link EnrichedEvent});</li>
  * <li>{@code traceparent}, {@code tracestate} (Distributed Tracing extension): the room lane's span of the event's
  * trace, when tracing is on (README "Tracing"), so a receiver can continue the trace the webhook started.</li>
@@ -37,6 +41,9 @@ import org.apache.camel.Exchange;
 public class CloudEventEnvelope {
     public static final String CONTENT_TYPE = JsonFormat.CONTENT_TYPE; // application/cloudevents+json
     /** Headers the envelope leaves on the message, for destination filters. */
+
+    /** The CloudEvents Sequence extension's attribute (lowercase alphanumeric, as CloudEvents 1.0 asks). */
+    public static final String SEQUENCE = "sequence";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final EnrichedEvent enriched = new EnrichedEvent();
@@ -96,6 +103,10 @@ public class CloudEventEnvelope {
         if (!room.isEmpty()) {
             builder.withSubject(room).withExtension("partitionkey", room);
         }
+        Long sequence = exchange.getMessage().getHeader(EventHeaders.SEQUENCE, Long.class);
+        if (sequence != null) {
+            builder.withExtension(SEQUENCE, sequence(sequence));
+        }
         // The W3C headers hold the room lane's CONSUMER span: Camel's tracer writes each span's context there, but
         // direct: is excluded and KindedTracer restores them after an INTERNAL send (a webex: step). They are absent
         // when tracing is off and the stored event carried none.
@@ -106,6 +117,12 @@ public class CloudEventEnvelope {
             }
         }
         return builder.build();
+    }
+
+    /** A broker message id as the Sequence extension wants it: lexicographic order = numeric order (19 digits). */
+    static String sequence(long brokerId) {
+        String digits = Long.toString(brokerId);
+        return "0".repeat(Math.max(0, 19 - digits.length())) + digits;
     }
 
     private static OffsetDateTime timeOf(Exchange exchange, String event, Map<?, ?> data) {

@@ -1,13 +1,16 @@
 package dev.wbxt.router.rooms;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * One lane per room: a room's events run one after the other, rooms run independently of each other. {@link #add}
@@ -27,6 +30,10 @@ import java.util.function.LongSupplier;
  * window holds a few more). One room alone can fill that bound (a backlog of one room behind an event that waits
  * for Webex): then no further event is taken, for any room, until that room moves on. Nothing held is acknowledged:
  * after a crash the broker delivers it again, in the order it was stored, and the window orders it again.
+ * <p>
+ * A {@link Handover} holds a room that another consumer had until now (the broker marks the first event it hands over)
+ * for a window, then starts what the lane holds in the broker's order: the events that consumer still had come back
+ * to the queue after its room's next event may already have been handed to this one (see {@code RoomsConsumer}).
  *
  * @param <E> the event
  */
@@ -45,6 +52,24 @@ final class Lanes<E> {
         }
     }
 
+    /**
+     * A room handed over by another consumer: {@code first} tells the event the broker marked as the first of its
+     * room for this consumer; the lane then holds that room's events for {@code windowMillis}, and starts them in
+     * {@code order} (the broker's), later ones as they come.
+     */
+    record Handover<E>(long windowMillis, Predicate<E> first, Comparator<E> order, Timer later, HandoverObserver<E> observer) {
+        Handover {
+            if (windowMillis <= 0) {
+                throw new IllegalArgumentException("a handover window of " + windowMillis + " ms");
+            }
+        }
+    }
+
+    /** Told when a handed-over room's window ends: the events it held, and how many came back ahead of the first. */
+    interface HandoverObserver<E> {
+        void released(Object room, E first, int held, int earlier);
+    }
+
     /** Runs {@code task} in {@code millis} ms. */
     interface Timer {
         void schedule(Runnable task, long millis);
@@ -60,6 +85,7 @@ final class Lanes<E> {
         final ArrayDeque<Arrival<E>> waiting = new ArrayDeque<>();
         boolean active;
         boolean wakeUpSet;
+        Arrival<E> handedOver; // the first event of a room handed over, while the handover window holds the lane
     }
 
     /** An event as it arrived in its lane. */
@@ -69,6 +95,7 @@ final class Lanes<E> {
     private final int maxInFlight;
     private final Consumer<E> start;
     private final Reorder<E> reorder; // null: the order of arrival
+    private final Handover<E> handover; // null: rooms are not held when handed over
     private final LongSupplier clock;
     private final Map<Object, Lane<E>> lanes = new HashMap<>(); // a room with something held; absent: idle
     private int inFlight;
@@ -85,12 +112,18 @@ final class Lanes<E> {
      * @param clock   nanoseconds, as {@link System#nanoTime()}
      */
     Lanes(int maxInFlight, Consumer<E> start, Reorder<E> reorder, LongSupplier clock) {
+        this(maxInFlight, start, reorder, null, clock);
+    }
+
+    /** @param handover how a room handed over by another consumer is held, or null: not held */
+    Lanes(int maxInFlight, Consumer<E> start, Reorder<E> reorder, Handover<E> handover, LongSupplier clock) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
         }
         this.maxInFlight = maxInFlight;
         this.start = start;
         this.reorder = reorder != null && reorder.windowMillis() > 0 ? reorder : null;
+        this.handover = handover;
         this.clock = clock;
     }
 
@@ -111,7 +144,12 @@ final class Lanes<E> {
             }
             inFlight++;
             Lane<E> lane = lanes.computeIfAbsent(room, r -> new Lane<>());
-            lane.waiting.add(new Arrival<>(event, clock.getAsLong()));
+            Arrival<E> arrival = new Arrival<>(event, clock.getAsLong());
+            lane.waiting.add(arrival);
+            if (handover != null && lane.handedOver == null && handover.first().test(event)) {
+                lane.handedOver = arrival;
+                handover.later().schedule(() -> wakeUp(room), handover.windowMillis());
+            }
             next = next(room, lane);
         }
         startIfAny(next);
@@ -146,6 +184,12 @@ final class Lanes<E> {
         if (lane.active || lane.waiting.isEmpty()) {
             return null;
         }
+        if (lane.handedOver != null) {
+            if (clock.getAsLong() - lane.handedOver.at() < TimeUnit.MILLISECONDS.toNanos(handover.windowMillis())) {
+                return null; // its wake-up is set
+            }
+            releaseHandover(room, lane);
+        }
         Arrival<E> chosen;
         if (reorder == null) {
             chosen = lane.waiting.poll();
@@ -167,6 +211,17 @@ final class Lanes<E> {
         lane.active = true;
         running++;
         return chosen.event();
+    }
+
+    /** The handover window ended: what the lane holds, in the broker's order (a stable sort: ties keep arrival). */
+    private void releaseHandover(Object room, Lane<E> lane) {
+        Arrival<E> first = lane.handedOver;
+        lane.handedOver = null;
+        List<Arrival<E>> held = new ArrayList<>(lane.waiting);
+        held.sort((a, b) -> handover.order().compare(a.event(), b.event()));
+        lane.waiting.clear();
+        lane.waiting.addAll(held);
+        handover.observer().released(room, first.event(), held.size(), held.indexOf(first));
     }
 
     /** Among the first {@code maxHeld} events waiting, the one that comes first in the window's order (ties: the first to arrive). */

@@ -20,6 +20,9 @@ final class RoomEvent {
     /** The Camel header with the event's room: JMS's name for the message group, which the forward route keeps. */
     /** The broker's own properties (duplicate id, group, routing): not the event's. */
     static final SimpleString BROKER_PREFIX = SimpleString.of("_AMQ_");
+    private static final SimpleString GROUP_FIRST = SimpleString.of(EventHeaders.GROUP_FIRST);
+    /** The order the broker stored a room's events in: its message id (see {@link EventHeaders#SEQUENCE}). */
+    static final Comparator<RoomEvent> BROKER_ORDER = Comparator.comparingLong(e -> e.message.getMessageID());
     private final ClientMessage message;
     private final String text;
     private final Object room;
@@ -49,12 +52,13 @@ final class RoomEvent {
     }
 
     /**
-     * Puts the event's properties on {@code to} as Camel headers, as the JMS consumer gave them: Wbxt*, and the room as
-     * JMSXGroupID. (Straight into the message's own header map: a map of ours would be copied into Camel's.)
+     * Puts the event's properties on {@code to} as Camel headers, as the JMS consumer gave them: Wbxt*, the room as
+     * JMSXGroupID, and its place in the room's order as WbxtSequence. (Straight into the message's own header map: a
+     * map of ours would be copied into Camel's.)
      */
     void copyHeadersTo(org.apache.camel.Message to) {
         for (SimpleString name : message.getPropertyNames()) {
-            if (!name.startsWith(BROKER_PREFIX)) {
+            if (!name.startsWith(BROKER_PREFIX) && !name.equals(GROUP_FIRST)) {
                 Object value = message.getObjectProperty(name);
                 to.setHeader(name.toString(), value instanceof SimpleString s ? s.toString() : value);
             }
@@ -62,6 +66,12 @@ final class RoomEvent {
         if (room instanceof String group) {
             to.setHeader(EventHeaders.GROUP_ID, group);
         }
+        to.setHeader(EventHeaders.SEQUENCE, message.getMessageID());
+    }
+
+    /** The broker handed this event's room to this consumer with it ({@link EventHeaders#GROUP_FIRST}). */
+    boolean handedOver() {
+        return message.containsProperty(GROUP_FIRST);
     }
 
     ClientMessage message() {

@@ -59,23 +59,54 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         LaneMetrics metrics = endpoint.getComponent().getMetrics();
         Lanes.Reorder<RoomEvent> reorder = null;
         if (endpoint.getReorderWindowMs() > 0) {
-            ScheduledExecutorService timer = timers;
             reorder = new Lanes.Reorder<>(endpoint.getReorderWindowMs(), endpoint.getReorderMaxHeld(),
-                    RoomEvent.SENDER_ORDER, (task, millis) -> {
-                        try {
-                            timer.schedule(task, millis, TimeUnit.MILLISECONDS);
-                        } catch (RejectedExecutionException stopped) {
-                            // the consumer has stopped: what the window held is left to the broker
-                        }
-                    }, metrics::startedAfterWindow);
+                    RoomEvent.SENDER_ORDER, timer(), metrics::startedAfterWindow);
         }
-        lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)), reorder, System::nanoTime);
+        lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)), reorder,
+                handover(), System::nanoTime);
         if (reorder != null) {
             Lanes<RoomEvent> held = lanes;
             metrics.reorderWindow(held::heldByWindow);
         }
         session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(), this::take,
                 endpoint.getComponent().getMetrics()::acknowledged, endpoint.getAckIntervalMs());
+    }
+
+    /**
+     * With an external broker (several instances may share the queue): a room handed over by another consumer is held
+     * for the window, then started in the broker's order. Read in Artemis 2.44.0: when a consumer's connection fails,
+     * {@code ServerSessionImpl.doClose} rolls back the session's transaction (its acknowledgements not yet committed)
+     * and {@code ServerConsumerImpl.close} cancels its delivered events, but both come back to the queue only in
+     * {@code afterRollback}, once the journal has synced the rollback record ({@code TransactionImpl.internalRollback},
+     * {@code OperationContextImpl.executeOnCompletion}), while {@code removeItself} frees the consumer's message groups
+     * at once: a room's next event waiting in the queue is handed to this consumer first, marked as the first of its
+     * group ({@code group-first-key}), and the earlier ones follow. With the embedded broker one instance has every
+     * room: nothing is held, and nothing is read for it.
+     */
+    private Lanes.Handover<RoomEvent> handover() {
+        if (endpoint.getHandoverWindowMs() <= 0 || !endpoint.getComponent().getBroker().external()) {
+            return null;
+        }
+        return new Lanes.Handover<>(endpoint.getHandoverWindowMs(), RoomEvent::handedOver, RoomEvent.BROKER_ORDER,
+                timer(), (room, first, held, earlier) -> {
+                    if (earlier > 0) {
+                        LOG.info("Room {} was handed over from another consumer: {} of its {} events held came back "
+                                + "after its event {} and start before it, in the order they were stored", room,
+                                earlier, held, first.key());
+                    }
+                });
+    }
+
+    /** The lanes' windows wake up on the consumer's timer (no thread waits). */
+    private Lanes.Timer timer() {
+        ScheduledExecutorService timer = timers;
+        return (task, millis) -> {
+            try {
+                timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopped) {
+                // the consumer has stopped: what a window held is left to the broker
+            }
+        };
     }
 
     /** On the session's delivery thread: hands the event to its lane, waiting while the lanes are full. */

@@ -34,6 +34,12 @@ public class RoomsEndpoint extends DefaultEndpoint {
             + "backlog starts at once")
     private int reorderMaxHeld = 20;
 
+    @UriParam(defaultValue = "0", description = "With an external broker: a room another instance had until now (it "
+            + "stopped or died) is held this many ms when it is handed over, and its events then start in the order "
+            + "they were stored: the broker returns that instance's events after it may have handed over the room's "
+            + "next one. 0: not held")
+    private long handoverWindowMs;
+
     @UriParam(defaultValue = "10", description = "Acknowledgements are committed at most once per this many ms: the "
             + "events settled meanwhile, any room, share one broker transaction and journal sync. 0: as soon as the "
             + "previous commit returned")
@@ -79,6 +85,14 @@ public class RoomsEndpoint extends DefaultEndpoint {
 
     public void setAckIntervalMs(long ackIntervalMs) {
         this.ackIntervalMs = ackIntervalMs;
+    }
+
+    public long getHandoverWindowMs() {
+        return handoverWindowMs;
+    }
+
+    public void setHandoverWindowMs(long handoverWindowMs) {
+        this.handoverWindowMs = handoverWindowMs;
     }
 
     public long getReorderWindowMs() {

@@ -87,6 +87,35 @@ class LanesTest {
         assertFalse(lanes.resume(), "a waiting event is not run again after the stop");
     }
 
+    // ---- a room handed over by another consumer (issue 21) ---------------------------------------------------
+
+    /**
+     * The broker hands over a room's next event (marked "*": the first of its group for this consumer) before the
+     * earlier ones the dead consumer had come back: the lane holds the room for the window, then starts what it holds
+     * in the broker's order; a room that was not handed over is not held, and a later event is not held again.
+     */
+    @Test
+    void aRoomHandedOverIsHeldThenStartedInTheBrokersOrder() throws Exception {
+        List<String> released = new CopyOnWriteArrayList<>();
+        Lanes<String> handover = new Lanes<>(10, started::add, null, new Lanes.Handover<>(500, e -> e.endsWith("*"),
+                Comparator.comparingInt((String e) -> Integer.parseInt(e.substring(1, 2))), (task, millis) -> timers.add(task),
+                (room, first, held, earlier) -> released.add(room + ": " + first + " " + held + " held, " + earlier + " earlier")),
+                nanos::get);
+        handover.add("a", "a5*");
+        handover.add("b", "b1");
+        handover.add("a", "a3");
+        handover.add("a", "a4");
+        assertEquals(List.of("b1"), started, "room a waits for the window, b does not");
+        after(500);
+        assertEquals(List.of("b1", "a3"), started, "in the broker's order");
+        assertEquals(List.of("a: a5* 3 held, 2 earlier"), released);
+        handover.done("a");
+        handover.add("a", "a6");
+        handover.done("a");
+        handover.done("a");
+        assertEquals(List.of("b1", "a3", "a4", "a5*", "a6"), started, "once the window ended the room runs as ever");
+    }
+
     // ---- the sender's order (a reorder window) --------------------------------------------------------------
 
     /** A clock and a timer the test moves by hand. */
