@@ -79,6 +79,7 @@ public class RouterConfiguration implements CamelConfiguration {
         // started early, right after camel-main's HTTP server: the webhook path is 503 until the receiver runs
         context.addService(new PublicPort(settings.webhookPath()), true, true);
         Files.createDirectories(settings.dataDir());
+        requireWritableFolder(Settings.of(context), "webex.client.file-directory"); // the webex: component's downloads
 
         // camel.metrics.* (application.properties) created the registry Camel's route timers record into: ours too, and
         // the one the management server's /observe/metrics scrapes (MicrometerPrometheus looks up "metricsRegistry").
@@ -275,6 +276,22 @@ public class RouterConfiguration implements CamelConfiguration {
                 LOG.warn("The bot's identity (GET /people/me) is not known yet: {}. The first event will ask again.",
                         e.getMessage());
             }
+        }
+    }
+
+    /**
+     * A folder the service writes must be writable at the start, so that a wrong setting stops it in one line rather
+     * than failing every event that needs it.
+     */
+    private static void requireWritableFolder(Settings p, String key) {
+        Path folder = Path.of(p.text(key));
+        try {
+            Files.createDirectories(folder);
+        } catch (java.io.IOException | SecurityException e) {
+            throw Settings.wrong(key, "'" + folder + "' cannot be created: " + e);
+        }
+        if (!Files.isWritable(folder)) {
+            throw Settings.wrong(key, "'" + folder + "' is not writable");
         }
     }
 }

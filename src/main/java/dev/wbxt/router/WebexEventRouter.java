@@ -24,11 +24,21 @@ public final class WebexEventRouter {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && "webhooks".equals(args[0])) { // operators' command: no service started
-            System.exit(dev.wbxt.router.webhooks.WebhooksCommand.run(args, System.out, System.err));
-        }
-        if (args.length > 0 && "training-run".equals(args[0])) { // the package step's: the class-data archive
-            System.exit(dev.wbxt.router.ops.TrainingRun.run(System.err));
+        if (args.length > 0) { // a sub-command runs instead of the service
+            switch (args[0]) {
+                case "webhooks" -> // operators' command: list, sync or delete the webhooks
+                        System.exit(dev.wbxt.router.webhooks.WebhooksCommand.run(args, System.out, System.err));
+                case "replay" -> { // a recording against the routes, on the simulator
+                    // the service's own lines (its start, one per event) would bury the report; its warnings stay
+                    org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+                    System.exit(dev.wbxt.router.recording.ReplayCommand.run(args, System.out, System.err));
+                }
+                case "training-run" -> // the package step's: the class-data archive
+                        System.exit(dev.wbxt.router.ops.TrainingRun.run(System.err));
+                default -> {
+                    // camel-main's own arguments (-pl file:..., ...)
+                }
+            }
         }
         logJvm();
         int exitCode;
@@ -63,6 +73,7 @@ public final class WebexEventRouter {
         main.configure().addConfiguration(dev.wbxt.router.webhooks.WebhooksConfiguration.class);
         main.configure().addConfiguration(dev.wbxt.router.toolkit.BotToolkitConfiguration.class);
         main.configure().addConfiguration(dev.wbxt.router.forward.ForwardConfiguration.class);
+        main.configure().addConfiguration(dev.wbxt.router.recording.RecordingConfiguration.class); // last: needs the others
         // The defaults travel inside the jar; ./application.properties, when present, overrides them.
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
@@ -71,6 +82,7 @@ public final class WebexEventRouter {
             public void beforeConfigure(BaseMainSupport m) {
                 // Fail fast with a clear message, before Camel scans routes.dir and loads the YAML routes.
                 RouterSettings.read(m.getCamelContext());
+                dev.wbxt.router.recording.RecordingSettings.read(m.getCamelContext());
                 ListeningPorts.check(m.getCamelContext());
                 try {
                     // before camel-main's auto-configuration, which creates Camel's tracer from camel.opentelemetry2.*
