@@ -220,6 +220,13 @@ class SoakIT {
         assertEquals(List.of(), notForwarded, "every acknowledged event forwarded");
         assertForwardOrder(ackedPerRoom, tagByMessageId);
         assertEquals(0, deadLettered(), "nothing dead-lettered: every fault was one the service waits out");
+        // the faults happened: Webex answered calls 5xx and 429, the destination refused deliveries
+        List<WebexSimulator.Call> calls = webex.calls();
+        assertTrue(calls.stream().anyMatch(c -> c.status() / 100 == 5), "Webex answered 5xx during the 5xx fault");
+        assertTrue(calls.stream().anyMatch(c -> c.status() == 429), "Webex answered 429 during the 429 fault");
+        assertTrue(destination.attempts().size() > destination.received().size(),
+                "the destination refused deliveries during its outage");
+        assertTrue(ready(), "the service ready at the end");
     }
 
     // ---- the faults --------------------------------------------------------------------------------------------
