@@ -167,6 +167,20 @@ def recovery(kind, off):
     return {"after_s": round(max(0.0, max(last) / 1000 - off), 1) if last else None, "missing": missing}
 
 
+# per WINDOW s of scheduled time (BENCHMARKS.md "Soak" shows these): ack p50/p99 from each event's scheduled send
+# to its ack (the same latency as SoakLoad's histograms), RSS and threads at the window's first and last sample
+WINDOW_S = 300
+windows = []
+for w in range(int((duration_s + WINDOW_S - 1) // WINDOW_S)):
+    lo, hi = w * WINDOW_S, min(duration_s, (w + 1) * WINDOW_S)
+    lat = [ack_ms[i] - sched_ms[i] for i in range(n_events) if acked[i] and lo * 1000 <= sched_ms[i] < hi * 1000]
+    inside = [s for s in samples if lo <= s["t"] < hi]
+    windows.append({"from_s": lo, "to_s": hi, "acks": len(lat), "ack_p50_ms": pct(lat, 50), "ack_p99_ms": pct(lat, 99),
+                    "ack_max_ms": max(lat, default=None),
+                    "rss_mb": inside and (inside[0]["rss_mb"], inside[-1]["rss_mb"]),
+                    "threads": inside and (inside[0]["threads"], inside[-1]["threads"]),
+                    "faults": sorted({k for k, a, b in faults if a < hi and (b is None or b > lo)})})
+
 fault_rows = []
 for kind, a, b in sorted(faults, key=lambda f: f[1]):
     window = [s for s in samples if a <= s["t"] <= (b if b is not None else a) + 60]
@@ -191,7 +205,7 @@ summary = {
                "lost_examples": lost[:20], "reply_order_examples": reply_order[:10], "delivery_order_examples": delivery_order[:10]},
     "reply_latency_s": {"p50": pct(reply_lat, 50), "p99": pct(reply_lat, 99), "max": max(reply_lat, default=None)},
     "delivery_latency_s": {"p50": pct(delivery_lat, 50), "p99": pct(delivery_lat, 99), "max": max(delivery_lat, default=None)},
-    "flat": verdict, "faults": fault_rows, "not_ready_samples": len(not_ready), "samples": len(samples),
+    "flat": verdict, "windows": windows, "faults": fault_rows, "not_ready_samples": len(not_ready), "samples": len(samples),
     "pauses": pauses,
     "dead_lettered": max((s["dead_lettered"] or 0 for s in samples), default=None),
     "service_cpu_us_per_event": drain.get("service_cpu_s") and round(drain["service_cpu_s"] * 1e6 / max(1, n_acked)),
@@ -278,6 +292,14 @@ if fault_rows:
         print(f"| {r['kind']} | {r['on_s']} | {r['off_s']} | {fmt(rec.get('after_s'))} | {rec.get('missing', '–')} | "
               f"{r['not_ready_samples']} | {fmt(r['max_events_depth'], '{:.0f}')} / {fmt(r['max_forward_depth'], '{:.0f}')} |")
     print()
+print(f"| window (s) | faults in it | acks | ack p50 / p99 / max (ms) | RSS first / last sample (MB) | threads first / last |")
+print("| --- | --- | ---: | --- | --- | --- |")
+for w in windows:
+    rss = "{:.0f} / {:.0f}".format(*w["rss_mb"]) if w["rss_mb"] else "–"
+    thr = "{} / {}".format(*w["threads"]) if w["threads"] else "–"
+    print(f"| {w['from_s']:.0f}-{w['to_s']:.0f} | {' '.join(w['faults']) or '–'} | {w['acks']:,} | {fmt(w['ack_p50_ms'])} / "
+          f"{fmt(w['ack_p99_ms'])} / {fmt(w['ack_max_ms'], '{:.0f}')} | {rss} | {thr} |")
+print()
 print(f"Per interval ({interval:g} s): intervals.md. Tolerances: flat means the Theil-Sen line over the second half of "
       f"the load changes by at most {RSS_TOLERANCE:.0%} of the mean RSS, {THREADS_TOLERANCE} threads, and "
       f"{P99_TOLERANCE:.0%} of the median ack p99 (at least {P99_FLOOR_MS:g} ms).")
