@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.broker.EmbeddedBroker;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.processing.FailureReport;
@@ -64,7 +63,7 @@ class RoomsSessionLossTest {
         CountDownLatch closed = new CountDownLatch(1);
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry(), q -> 0);
-            context.addComponent("rooms", new RoomsComponent(BrokerLogin.embedded(), new Retries(3, 10, 1, 10, 0),
+            context.addComponent("rooms", new RoomsComponent(broker.login(), new Retries(3, 10, 1, 10, 0),
                     new FailureRules(() -> true), new FailureReport(metrics)));
             context.addRoutes(new RouteBuilder() {
                 @Override
