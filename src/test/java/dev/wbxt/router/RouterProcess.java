@@ -97,6 +97,20 @@ final class RouterProcess implements AutoCloseable {
         return start(name, BASEDIR, env);
     }
 
+    /**
+     * Starts the README's run command from the project root: the launcher the package step writes beside the jar
+     * ({@code target/webex-event-router}: its JVM options and class-data archive), on the JVM running the tests.
+     */
+    static RouterProcess startLauncherInProject(String name, Map<String, String> env) throws IOException {
+        Path launcher = JAR.resolveSibling("webex-event-router");
+        if (!Files.isExecutable(launcher)) {
+            throw new IllegalStateException(launcher + " is missing: the ITs run after `mvn package` (use `mvn verify`)");
+        }
+        Map<String, String> withJava = new HashMap<>(env);
+        withJava.put("JAVA_HOME", JAVA.getParent().getParent().toString());
+        return start(name, BASEDIR, withJava, List.of(launcher.toString()));
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 import dev.wbxt.router.broker.BrokerLogin;
@@ -21,6 +22,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.MessageHandler;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.api.core.client.SessionFailureListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * event whose batch was not committed is delivered again at the next start (its reply is not sent again: the
  * replied-events record). Those are among the events in flight at the crash. The session is never rolled back: a
  * rollback would hand back every event delivered to the lanes, running ones included, to be delivered again at once.
+ * <p>
+ * A session whose connection failed for good (an embedded broker's is not reconnected; an external one's is, in
+ * place) is told to the consumer ({@code lost}), which takes the queue again on a new session: the broker delivers
+ * again what this one held.
  */
 final class QueueSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueSession.class);
@@ -77,9 +83,10 @@ final class QueueSession implements AutoCloseable {
      *
      * @param batchSizes told the number of events settled by each commit (a metric)
      * @param ackIntervalMs a commit starts at most once per this many ms (0: when the previous one returned)
+     * @param lost told why, once, when the session's connection failed and was not reconnected
      */
-    QueueSession(BrokerLogin broker, String queue, MessageHandler handler, IntConsumer batchSizes, long ackIntervalMs)
-            throws Exception {
+    QueueSession(BrokerLogin broker, String queue, MessageHandler handler, IntConsumer batchSizes, long ackIntervalMs,
+                 Consumer<String> lost) throws Exception {
         this.batchSizes = batchSizes;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(ackIntervalMs);
         this.locator = broker.locator();
@@ -100,6 +107,23 @@ final class QueueSession implements AutoCloseable {
             consumer = s.createConsumer(queue);
             producer = s.createProducer();
             consumer.setMessageHandler(handler);
+            s.addFailureListener(new SessionFailureListener() {
+                @Override
+                public void beforeReconnect(ActiveMQException cause) {
+                }
+
+                @Override
+                public void connectionFailed(ActiveMQException cause, boolean failedOver) {
+                    if (!failedOver && running) {
+                        lost.accept(cause.getMessage());
+                    }
+                }
+
+                @Override
+                public void connectionFailed(ActiveMQException cause, boolean failedOver, String scaleDownTargetNodeID) {
+                    connectionFailed(cause, failedOver);
+                }
+            });
             s.start();
         } catch (Exception e) {
             if (f != null) {

@@ -69,7 +69,50 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
             metrics.reorderWindow(held::heldByWindow);
         }
         session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(), this::take,
-                endpoint.getComponent().getMetrics()::acknowledged, endpoint.getAckIntervalMs());
+                endpoint.getComponent().getMetrics()::acknowledged, endpoint.getAckIntervalMs(), this::sessionLost);
+    }
+
+    /**
+     * The session's connection to the broker failed and was not reconnected (the embedded broker's never is): found
+     * by the soak (issue 21), where the JVM paused for 37 s, an acknowledgement commit exceeded the core client's
+     * 30-s call timeout (AMQ219014) and the client failed the in-VM connection; no event was taken again until the
+     * end of the run. The consumer now starts afresh on a thread of its own, as after a resume: the events running
+     * finish first (their acknowledgements cannot be sent any more, so they come again, and the replied-events record
+     * keeps their replies from going out twice), so that no event runs twice at once; what the lanes queued and the
+     * retries waiting are dropped; the broker delivers all of them again to the new session, each room in order.
+     */
+    private void sessionLost(String why) {
+        LOG.warn("The session on {} failed ({}): taking the queue again on a new session; the events it held are "
+                + "delivered again", endpoint.getQueue(), why);
+        Thread restart = new Thread(this::startAfresh, "wbxt-rooms-restart-" + endpoint.getQueue());
+        restart.setDaemon(true);
+        restart.start();
+    }
+
+    private void startAfresh() {
+        for (int attempt = 1; ; attempt++) {
+            lock.lock(); // the lock of Camel's start and stop of this consumer
+            try {
+                if (!isStarted() || getEndpoint().getCamelContext().isStopping()) {
+                    return; // stopped meanwhile: the next start opens a session
+                }
+                doStop();
+                doStart();
+                LOG.info("Taking events from {} again on a new session", endpoint.getQueue());
+                return;
+            } catch (Exception e) {
+                LOG.warn("Could not take {} again (attempt {}): {}; trying again in 1 s", endpoint.getQueue(), attempt,
+                        e.getMessage());
+            } finally {
+                lock.unlock();
+            }
+            try {
+                TimeUnit.SECONDS.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
