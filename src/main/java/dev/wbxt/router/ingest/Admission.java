@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether the receiver may take one more event: not when the queue already holds more than it should, not when the
@@ -17,8 +19,13 @@ import java.util.function.ToDoubleFunction;
  * The free disk is sampled at most once a second: {@code Files.getFileStore} resolves the real path, stats the parent
  * folders and reads {@code /proc/mounts} on every call (issue 11), and a second-old figure is as good a guard against
  * a filling disk. The file store is found once; only its free space is read again.
+ * <p>
+ * One line when the refusals start (WARN, with the figure and its bound) and one when webhooks are taken again
+ * (INFO), not one per webhook: under a burst thousands a second are refused. While refusing, a webhook costs one
+ * volatile read more.
  */
 public class Admission {
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
     private static final long DISK_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final String queue;
     private final long maxQueueDepth;
@@ -27,6 +34,8 @@ public class Admission {
     private final ToDoubleFunction<String> queueDepth;
     private volatile FileStore store;
     private volatile DiskSample disk = new DiskSample(0, System.nanoTime() - DISK_SAMPLE_NANOS);
+    /** The reason webhooks are refused now ({@code backlog}, {@code disk_full}), or null. */
+    private volatile String refusing;
 
     public Admission(String queue, long maxQueueDepth, Path dataDir, long minFreeDiskBytes,
                      ToDoubleFunction<String> queueDepth) {
@@ -41,10 +50,37 @@ public class Admission {
     public void check() {
         double depth = queueDepth.applyAsDouble(queue);
         if (depth > maxQueueDepth) {
+            if (!"backlog".equals(refusing)) {
+                refusing("backlog", String.format("%.0f events wait in %s, more than ingest.max-queue-depth (%d); "
+                        + "taken again once processing has caught up", depth, queue, maxQueueDepth));
+            }
             throw new RejectedWebhook(503, "backlog", "too many events are waiting to be processed; deliver it again later");
         }
-        if (freeDisk() < minFreeDiskBytes) {
+        long free = freeDisk();
+        if (free < minFreeDiskBytes) {
+            if (!"disk_full".equals(refusing)) {
+                refusing("disk_full", String.format("%d MB free under %s, less than ingest.min-free-disk-mb (%d MB); "
+                        + "taken again once there is room", free >> 20, dataDir.toAbsolutePath(), minFreeDiskBytes >> 20));
+            }
             throw new RejectedWebhook(503, "disk_full", "the disk is nearly full; deliver it again later");
+        }
+        if (refusing != null) {
+            accepting(depth, free);
+        }
+    }
+
+    private synchronized void refusing(String reason, String why) {
+        if (!reason.equals(refusing)) {
+            refusing = reason;
+            LOG.warn("Webhooks refused (503 {}): {}", reason, why);
+        }
+    }
+
+    private synchronized void accepting(double depth, long free) {
+        if (refusing != null) {
+            refusing = null;
+            LOG.info("Accepting webhooks again: {} events wait in {}, {} MB free under {}", String.format("%.0f", depth),
+                    queue, free >> 20, dataDir.toAbsolutePath());
         }
     }
 
