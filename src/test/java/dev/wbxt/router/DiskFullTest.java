@@ -124,7 +124,6 @@ class DiskFullTest {
                 TreeMap::new, Collectors.counting()));
         System.out.printf("[DiskFullTest] answers %s; accepted again %d ms after the space came back%n", perStatus,
                 recoveredMillis);
-        System.out.println("[DiskFullTest] the service's lines: " + admission.lines);
         System.out.println("[DiskFullTest] the broker's warnings: " + artemis.lines.stream().map(DiskFullTest::head)
                 .distinct().toList());
         List<Answer> refused = answers.stream().filter(a -> a.status() != 200).toList();
@@ -135,8 +134,6 @@ class DiskFullTest {
         }
         assertTrue(admission.lines.stream().anyMatch(l -> l.startsWith("WARN") && l.contains("disk_full")
                 && Pattern.compile("\\d+ MB free").matcher(l).find()), "a line names the free space: " + admission.lines);
-        assertTrue(admission.lines.stream().anyMatch(l -> l.startsWith("INFO") && l.contains("Accepting webhooks again")),
-                "a line says webhooks are accepted again: " + admission.lines);
 
         // Webex delivers the refused ones again, each until it is acknowledged.
         for (Answer a : refused) {
@@ -144,7 +141,12 @@ class DiskFullTest {
                     .until(() -> router.deliver(router.messageCreated(a.message())).statusCode() == 200);
             ackedPerRoom.get(rooms.get(a.sender())).add((String) a.message().get("text"));
         }
-        int total = answers.size();
+        // The line of the end comes with a webhook taken a second or more after the last refusal.
+        List<String> more = router.deliverUntil(email(0), rooms.get(0), "full-s0-m" + 1_000_000, () -> admission.lines
+                .stream().anyMatch(l -> l.startsWith("INFO") && l.contains("Accepting webhooks again") && l.contains("disk_full")));
+        ackedPerRoom.get(rooms.get(0)).addAll(more);
+        System.out.println("[DiskFullTest] the service's lines: " + admission.lines);
+        int total = answers.size() + more.size();
         await("every event answered").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> replies(router, rooms).answered() >= total);
 

@@ -9,6 +9,7 @@ import java.util.function.ToDoubleFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Whether the receiver may take one more event: not when the queue already holds more than it should, not when the
@@ -21,8 +22,7 @@ import org.slf4j.LoggerFactory;
  * a filling disk. The file store is found once; only its free space is read again.
  * <p>
  * One line when the refusals start (WARN, with the figure and its bound) and one when webhooks are taken again
- * (INFO), not one per webhook: under a burst thousands a second are refused. While refusing, a webhook costs one
- * volatile read more.
+ * (INFO), not one per webhook ({@link RefusalLog}).
  */
 public class Admission {
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
@@ -34,8 +34,8 @@ public class Admission {
     private final ToDoubleFunction<String> queueDepth;
     private volatile FileStore store;
     private volatile DiskSample disk = new DiskSample(0, System.nanoTime() - DISK_SAMPLE_NANOS);
-    /** The reason webhooks are refused now ({@code backlog}, {@code disk_full}), or null. */
-    private volatile String refusing;
+    private final RefusalLog backlog = new RefusalLog(LOG, Level.WARN, "backlog", this::state);
+    private final RefusalLog diskFull = new RefusalLog(LOG, Level.WARN, "disk_full", this::state);
 
     public Admission(String queue, long maxQueueDepth, Path dataDir, long minFreeDiskBytes,
                      ToDoubleFunction<String> queueDepth) {
@@ -50,38 +50,24 @@ public class Admission {
     public void check() {
         double depth = queueDepth.applyAsDouble(queue);
         if (depth > maxQueueDepth) {
-            if (!"backlog".equals(refusing)) {
-                refusing("backlog", String.format("%.0f events wait in %s, more than ingest.max-queue-depth (%d); "
-                        + "taken again once processing has caught up", depth, queue, maxQueueDepth));
-            }
+            backlog.refused(() -> String.format("%.0f events wait in %s, more than ingest.max-queue-depth (%d); taken "
+                    + "again once processing has caught up", depth, queue, maxQueueDepth));
             throw new RejectedWebhook(503, "backlog", "too many events are waiting to be processed; deliver it again later");
         }
         long free = freeDisk();
         if (free < minFreeDiskBytes) {
-            if (!"disk_full".equals(refusing)) {
-                refusing("disk_full", String.format("%d MB free under %s, less than ingest.min-free-disk-mb (%d MB); "
-                        + "taken again once there is room", free >> 20, dataDir.toAbsolutePath(), minFreeDiskBytes >> 20));
-            }
+            diskFull.refused(() -> String.format("%d MB free under %s, less than ingest.min-free-disk-mb (%d MB); taken "
+                    + "again once there is room", free >> 20, dataDir.toAbsolutePath(), minFreeDiskBytes >> 20));
             throw new RejectedWebhook(503, "disk_full", "the disk is nearly full; deliver it again later");
         }
-        if (refusing != null) {
-            accepting(depth, free);
-        }
+        backlog.taken();
+        diskFull.taken();
     }
 
-    private synchronized void refusing(String reason, String why) {
-        if (!reason.equals(refusing)) {
-            refusing = reason;
-            LOG.warn("Webhooks refused (503 {}): {}", reason, why);
-        }
-    }
-
-    private synchronized void accepting(double depth, long free) {
-        if (refusing != null) {
-            refusing = null;
-            LOG.info("Accepting webhooks again: {} events wait in {}, {} MB free under {}", String.format("%.0f", depth),
-                    queue, free >> 20, dataDir.toAbsolutePath());
-        }
+    /** For the line that says webhooks are taken again. */
+    private String state() {
+        return String.format("%.0f events wait in %s, %d MB free under %s", queueDepth.applyAsDouble(queue), queue,
+                freeDisk() >> 20, dataDir.toAbsolutePath());
     }
 
     private long freeDisk() {

@@ -6,6 +6,7 @@ import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.event.Level;
 
 /**
  * The front door: {@code POST {webhook.path}}. Verify, then store durably, then acknowledge; nothing else happens
@@ -24,11 +25,15 @@ public class WebhookReceiverRoute extends RouteBuilder {
     private final SignatureVerifier signatures;
     private final Admission admission;
     private final RouterMetrics metrics;
+    /** Webhooks answered 503 because the broker did not confirm them: a line when it starts, one when it ends. */
+    private final RefusalLog unstored;
 
     public WebhookReceiverRoute(SignatureVerifier signatures, Admission admission, RouterMetrics metrics) {
         this.signatures = signatures;
         this.admission = admission;
         this.metrics = metrics;
+        this.unstored = new RefusalLog(log, Level.ERROR,
+                "unavailable", null);
     }
 
     @Override
@@ -71,6 +76,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
     }
 
     private void accepted(Exchange exchange) {
+        unstored.taken();
         respond(exchange, 200, "{\"status\":\"accepted\"}");
     }
 
@@ -82,7 +88,9 @@ public class WebhookReceiverRoute extends RouteBuilder {
 
     private void unavailable(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        log.error("Webhook not stored, answered 503: {}", cause.toString());
+        unstored.refused(() -> "the broker did not confirm a webhook on disk (" + cause + "); every webhook it does "
+                + "not confirm is answered 503");
+        log.debug("Webhook not stored, answered 503: {}", cause.toString());
         metrics.rejected("unavailable");
         respond(exchange, 503, error("unavailable", "the event could not be stored; deliver it again later"));
     }
