@@ -6,6 +6,7 @@ import java.util.Set;
 
 import jakarta.jms.ConnectionFactory;
 
+import dev.wbxt.router.ops.FatalStop;
 import dev.wbxt.router.ops.StopHook;
 import dev.wbxt.router.Settings;
 import org.apache.camel.CamelContext;
@@ -47,7 +48,8 @@ public final class BrokerConnection {
         if (external.url().isEmpty()) {
             embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, queueMemoryMb, ExternalAccess.read(context),
                     Settings.of(context).text("broker.journal-buffer-timeout-us"),
-                    Settings.of(context).number("ingest.min-free-disk-mb") * 1024L * 1024L / 2);
+                    Settings.of(context).number("ingest.min-free-disk-mb") * 1024L * 1024L / 2,
+                    FatalStop.of(context)::stop);
             embedded.start(); // opens the journal in the background
             context.addService(embedded, true, false);
             context.addStartupListener(new BrokerStarted(embedded)); // ... and the routes start once it is open

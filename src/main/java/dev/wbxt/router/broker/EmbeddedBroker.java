@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
@@ -39,6 +40,7 @@ public class EmbeddedBroker extends ServiceSupport {
     private volatile CompletableFuture<Void> starting = CompletableFuture.completedFuture(null);
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
     private final long minDiskFreeBytes;
+    private final Consumer<String> failedForGood;
 
     /**
      * @param queueMemoryMb how much of each queue is held in memory; beyond it, messages are paged to disk
@@ -47,15 +49,18 @@ public class EmbeddedBroker extends ServiceSupport {
      *                               ({@link JournalBufferTimeout})
      * @param minDiskFreeBytes free disk under which the broker stops taking messages: below the receiver's own
      *                         threshold ({@code ingest.min-free-disk-mb}), so webhooks are refused first
+     * @param failedForGood    told why, when the broker has stopped itself after a critical I/O error (a write that
+     *                         failed, e.g. on a full disk: Artemis stops the broker then, for good)
      */
     public EmbeddedBroker(Path dataDir, int duplicateCacheSize, int queueMemoryMb, ExternalAccess external,
-                          String journalBufferTimeoutUs, long minDiskFreeBytes) {
+                          String journalBufferTimeoutUs, long minDiskFreeBytes, Consumer<String> failedForGood) {
         this.dataDir = dataDir.resolve("broker");
         this.duplicateCacheSize = duplicateCacheSize;
         this.queueMemoryBytes = queueMemoryMb * 1024L * 1024L;
         this.external = external;
         this.journalBufferTimeoutUs = journalBufferTimeoutUs;
         this.minDiskFreeBytes = minDiskFreeBytes;
+        this.failedForGood = failedForGood;
     }
 
     public boolean isActive() {
@@ -180,6 +185,12 @@ public class EmbeddedBroker extends ServiceSupport {
         }
         server.setConfiguration(cfg);
         server.start();
+        // Measured (DiskFullTest, a full tmpfs as DATA_DIR): a page file that cannot be written is a critical I/O error
+        // (AMQ222010), after which the broker has stopped for good, with the rest of the service up and unready.
+        server.getActiveMQServer().registerIOCriticalErrorListener((cause, message, file) -> failedForGood.accept(
+                "the embedded broker stopped on an I/O error under " + dataDir + " ("
+                        + (cause == null || cause.getMessage() == null ? message : cause.getMessage())
+                        + (file == null ? "" : ", " + file) + ")"));
         broker = server;
     }
 

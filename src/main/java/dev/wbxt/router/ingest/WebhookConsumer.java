@@ -23,6 +23,10 @@ import org.apache.camel.util.CollectionHelper;
  * POST 405, puts POSTs behind that router's body handler (it applies {@code camel.server.max-body-size}: 413), and
  * runs each request through the route's {@link org.apache.camel.AsyncProcessor} on the event loop that received it. The answer is written when the
  * route's callback fires, back on that event loop. See {@link WebhookComponent} for what is read and written.
+ * <p>
+ * A stop leaves the path registered: a stopped consumer answers 503 with Retry-After ({@link #handle}) until the
+ * HTTP server itself stops. Removed at the stop, the path answered 404 between the routes' stop and the server's (3
+ * webhooks in JournalDiskFullIT's stop), a status that does not say "deliver it again".
  */
 public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     private Route route;
@@ -39,6 +43,9 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        if (route != null) { // started again: this start's handlers replace the earlier ones
+            route.remove();
+        }
         VertxPlatformHttpRouter router = PublicPort.router(getEndpoint().getCamelContext());
         // Every method, so that another one is 405 here: the public port's last route (PublicPort) would otherwise
         // answer it 404, as Vert.x keeps its 405 only when no later route matches.
@@ -47,15 +54,6 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
         r.handler(router.bodyHandler());
         r.handler(this::handle);
         route = r;
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        if (route != null) {
-            route.remove();
-            route = null;
-        }
-        super.doStop();
     }
 
     private static void postOnly(RoutingContext ctx) {
