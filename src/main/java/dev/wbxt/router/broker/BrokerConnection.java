@@ -94,9 +94,12 @@ public final class BrokerConnection {
         return connectionFactory;
     }
 
-    /** Messages waiting in the queue (an external broker is asked at most once a second); NaN when unknown. */
+    /**
+     * Messages waiting in the queue, without waiting for a broker (an external broker's figure is asked at most once a
+     * second, in the background); NaN when unknown.
+     */
     public double queueDepth(String queue) {
-        return embedded != null ? embedded.messageCount(queue) : management.messageCount(queue);
+        return embedded != null ? embedded.messageCount(queue) : management.queueDepth(queue);
     }
 
     /** The queues that exist now. */

@@ -3,7 +3,11 @@ package dev.wbxt.router.broker;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
@@ -27,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * {@code wbxt_queue_depth}. Depths are asked at most once a second per queue (admission asks on every webhook: one round trip per
  * webhook would double the broker's work); a broker that does not answer gives NaN, which admits (the send itself
  * then fails with 503 if the broker is gone).
+ * <p>
+ * {@link #queueDepth} never waits for the broker: admission asks it on the HTTP server's event loop, and a query to a
+ * broker that is down waits for the connection attempt (2 s and more, the locator's retry of the broker's known
+ * topology). Asked there, a broker outage blocked the event loop every second: with the broker stopped under four
+ * senders the receiver answered one webhook every 4 s (BrokerRestartIT). The query runs on a thread of its own and
+ * the caller gets the last figure.
  */
 public final class BrokerManagement implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerManagement.class);
@@ -38,6 +48,12 @@ public final class BrokerManagement implements AutoCloseable {
     private final BrokerLogin broker;
     private final ServerLocator locator;
     private final Map<String, Sample> depths = new ConcurrentHashMap<>();
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "wbxt-broker-depth");
+        thread.setDaemon(true);
+        return thread;
+    });
     private ClientSessionFactory factory;
     private ClientSession session;
     private ClientRequestor requestor;
@@ -74,24 +90,39 @@ public final class BrokerManagement implements AutoCloseable {
     }
 
     /**
-     * Messages in the queue (waiting or delivered and not yet acknowledged), at most a second old; 0 when the queue
-     * does not exist (yet), NaN when the broker does not answer. A core queue query: no manage permission needed.
+     * Messages in the queue (waiting or delivered and not yet acknowledged) as last asked, without waiting: when the
+     * figure is a second old or more, it is asked again in the background. NaN before the first answer and when the
+     * broker did not answer; 0 when the queue does not exist (yet).
+     */
+    public double queueDepth(String queue) {
+        Sample sample = depths.get(queue);
+        if ((sample == null || System.nanoTime() - sample.at() >= CACHE_NANOS) && refreshing.add(queue)) {
+            try {
+                refresher.execute(() -> {
+                    try {
+                        depths.put(queue, new Sample(messageCount(queue), System.nanoTime()));
+                    } finally {
+                        refreshing.remove(queue);
+                    }
+                });
+            } catch (RejectedExecutionException closed) {
+                refreshing.remove(queue);
+            }
+        }
+        return sample == null ? Double.NaN : sample.count();
+    }
+
+    /**
+     * Messages in the queue now, asked of the broker (waits for its answer); 0 when the queue does not exist (yet), NaN
+     * when the broker does not answer. A core queue query: no manage permission needed.
      */
     public double messageCount(String queue) {
-        long now = System.nanoTime();
-        Sample sample = depths.get(queue);
-        if (sample != null && now - sample.at() < CACHE_NANOS) {
-            return sample.count();
-        }
-        double count;
         try {
-            count = query(queue);
+            return query(queue);
         } catch (Exception e) {
             LOG.debug("Queue depth of {} unknown: {}", queue, e.getMessage());
-            count = Double.NaN;
+            return Double.NaN;
         }
-        depths.put(queue, new Sample(count, now));
-        return count;
     }
 
     private synchronized long query(String queue) throws Exception {
@@ -154,6 +185,7 @@ public final class BrokerManagement implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        refresher.shutdownNow();
         disconnect();
         locator.close();
     }

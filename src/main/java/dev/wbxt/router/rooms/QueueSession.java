@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 import dev.wbxt.router.broker.BrokerLogin;
@@ -21,6 +22,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.MessageHandler;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.api.core.client.SessionFailureListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * event whose batch was not committed is delivered again at the next start (its reply is not sent again: the
  * replied-events record). Those are among the events in flight at the crash. The session is never rolled back: a
  * rollback would hand back every event delivered to the lanes, running ones included, to be delivered again at once.
+ * <p>
+ * A lost connection is not reconnected in place (no reconnect attempts, with either broker): the consumer starts
+ * afresh on a new session ({@link RoomsConsumer}), as after a restart. Artemis' own reconnection (reconnectAttempts
+ * -1, as this class had for an external broker) recreates the session on a restarted broker, which then delivers
+ * every unacknowledged event again to the lanes still holding their first copies: the first commit after it is
+ * rolled back ({@code AMQ219030}, handing back what the new consumer had delivered), and the acknowledgement of a
+ * first copy fails the whole batch ({@code AMQ229027: Could not find reference}), measured by BrokerRestartIT.
  */
 final class QueueSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueSession.class);
@@ -67,20 +76,16 @@ final class QueueSession implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
-     * Opens the session and the consumer of {@code queue} (created if it does not exist yet, as JMS would), and
-     * starts delivering to {@code handler}, on the session's delivery thread.
+     * Opens the session and the consumer of {@code queue} (created if it does not exist yet, as JMS would); deliveries
+     * to {@code handler}, on the session's delivery thread, begin with {@link #start()}.
      *
      * @param batchSizes told the number of events settled by each commit (a metric)
+     * @param lost       told, once, that the session's connection failed (on a client thread)
      */
-    QueueSession(BrokerLogin broker, String queue, MessageHandler handler, IntConsumer batchSizes) throws Exception {
+    QueueSession(BrokerLogin broker, String queue, MessageHandler handler, IntConsumer batchSizes,
+                 Consumer<Exception> lost) throws Exception {
         this.batchSizes = batchSizes;
-        this.locator = broker.locator();
-        if (broker.external()) {
-            // an external broker that restarts is reconnected to (the session's unacknowledged events are redelivered);
-            // the embedded one stops only with the service, and waiting for it to come back would hold the stop
-            locator.setReconnectAttempts(-1);
-            locator.setRetryInterval(1000);
-        }
+        this.locator = broker.locator().setReconnectAttempts(0); // a lost connection: a fresh consumer (see above)
         ClientSessionFactory f = null;
         ClientSession s = null;
         try {
@@ -92,7 +97,21 @@ final class QueueSession implements AutoCloseable {
             consumer = s.createConsumer(queue);
             producer = s.createProducer();
             consumer.setMessageHandler(handler);
-            s.start();
+            s.addFailureListener(new SessionFailureListener() {
+                @Override
+                public void connectionFailed(ActiveMQException exception, boolean failedOver) {
+                    lost.accept(exception);
+                }
+
+                @Override
+                public void connectionFailed(ActiveMQException exception, boolean failedOver, String scaleDownTargetNodeID) {
+                    connectionFailed(exception, failedOver);
+                }
+
+                @Override
+                public void beforeReconnect(ActiveMQException exception) {
+                }
+            });
         } catch (Exception e) {
             if (f != null) {
                 f.close();
@@ -105,6 +124,11 @@ final class QueueSession implements AutoCloseable {
         thread = new Thread(this::run, "wbxt-acks-" + queue);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Starts the deliveries. */
+    void start() throws ActiveMQException {
+        session.start();
     }
 
     /** Acknowledges this event with the next batch, on the session's thread. */
