@@ -121,6 +121,16 @@ final class ScratchDisk implements AutoCloseable {
         }
     }
 
+    /** Write requests to the loop device the throttle has let through so far (its cgroup's count). */
+    long throttledWrites() throws IOException {
+        if (cgroup == null) {
+            return 0;
+        }
+        String device = majorMinor() + " Write ";
+        return Files.readAllLines(cgroup.resolve("blkio.throttle.io_serviced")).stream().filter(l -> l.startsWith(device))
+                .mapToLong(l -> Long.parseLong(l.substring(device.length()).strip())).sum();
+    }
+
     private String majorMinor() throws IOException {
         return Files.readString(Path.of("/sys/block", Path.of(loopDevice).getFileName().toString(), "dev")).strip();
     }
