@@ -7,7 +7,7 @@
 # bench/results/<UTC time>/ (results.md is the table; results.json the figures; profile.md the CPU budget per
 # stage and the JFR profile; logs beside them).
 # Knobs (environment): DURATION WARMUP CONNS THREADS RATE LAT_SECONDS STARTS BODIES SOAK_RATE PORT_BASE
-#   SERVICE_JVM (default: java -jar on the JVM's defaults; c1: -XX:TieredStopAtLevel=1; small: the README's options
+#   SERVICE_JVM (default: the README's command, target/webex-event-router, with no options added; c1: -XX:TieredStopAtLevel=1; small: the old README's options
 #   for a small machine) or JAVA_OPTS / SERVICE_ENV themselves (the service's JVM options and environment)
 #   ANCHOR_JAVA_OPTS (the raw Vert.x receiver's and echo bot's) ROOMS (rooms of the webhooks, 256)
 #   ONE_ROOM_SECONDS (the service's one-room end-to-end phase, 0: none) FLASK_WORKERS FLASK_THREADS (gunicorn gthread)
@@ -43,7 +43,7 @@ fi
 : "${ROOMS:=256}"                          # the service processes a room's events in order, rooms in parallel
 : "${ONE_ROOM_SECONDS:=$(( DURATION / 3 > 5 ? DURATION / 3 : 5 ))}"  # every webhook in one room: one lane
 : "${FLASK_WORKERS:=2}" "${FLASK_THREADS:=8}"  # the Flask bot at its best: gunicorn's threaded worker
-# The service's JVM: by default what the README's command runs (java -jar, the JVM's defaults, C2 included).
+# The service's JVM: by default what the README's command runs (the launcher's choices; java -jar where it has none).
 : "${SERVICE_JVM:=default}"
 case "$SERVICE_JVM" in
   default) jvm_opts=""; jvm_env="" ;;
@@ -284,26 +284,38 @@ service_phases() { # checkout results-dir: every phase of the service, its files
   echo "$BG_MS" > "$R/service-fresh-start.txt"
   rss_sampler "$fresh_pid" 1 "$R/service-fresh-rss.txt"
   local fresh_rss=$SAMPLER_PID
-  sleep "$FRESH_DELAY"
   r0=$(replies)
+  # The generator starts now and warms its own JIT against a server of its own (FIXED_SELF_WARMUP), then sends
+  # from FRESH_DELAY s after healthy: a cold generator lagged up to 390 ms in its first second, counted against
+  # the service.
+  export FIXED_SELF_WARMUP=3 FIXED_START_AT=$(( $(date +%s%3N) + FRESH_DELAY * 1000 ))
   fixed_run service-fresh "$RATE" "$FRESH_SECONDS" 0x50 "$SVC_URL" 0
+  unset FIXED_SELF_WARMUP FIXED_START_AT
   wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/service-fresh.json"))) || true
   stop_pid "$fresh_rss"
   stop_pid "$fresh_pid"
 
   # The same with an application class-data archive written at exit by one start (AppCDS, JDK 17), mapped by the
   # next ones; the last one is measured below. (A launcher that maps an archive of its own already measured that.)
-  local cds=$R/service.jsa
-  start_service "$src" "-XX:ArchiveClassesAtExit=$cds"
-  stop_pid "$BG_PID"
   : > "$R/service-start-cds.txt"
-  for i in $(seq "$STARTS"); do
-    start_service "$src" "-XX:SharedArchiveFile=$cds"
+  if [ -f "$src/target/webex-event-router.jsa" ] && [ -x "$src/target/webex-event-router" ]; then
+    # the launcher maps the archive the package step wrote: the starts above had it already (a second archive
+    # cannot be written on top of it: "DynamicDumpSharedSpaces is unsupported when base CDS archive is not loaded")
+    start_service "$src"
     SVC_PID=$BG_PID
-    echo "$BG_MS" >> "$R/service-start-cds.txt"
-    log "service start $i with AppCDS: healthy after $BG_MS ms (pid $SVC_PID)"
-    if [ "$i" -lt "$STARTS" ]; then stop_pid "$SVC_PID"; fi
-  done
+    log "service start (the launcher's own class-data archive): healthy after $BG_MS ms (pid $SVC_PID)"
+  else
+    local cds=$R/service.jsa
+    start_service "$src" "-XX:ArchiveClassesAtExit=$cds"
+    stop_pid "$BG_PID"
+    for i in $(seq "$STARTS"); do
+      start_service "$src" "-XX:SharedArchiveFile=$cds"
+      SVC_PID=$BG_PID
+      echo "$BG_MS" >> "$R/service-start-cds.txt"
+      log "service start $i with AppCDS: healthy after $BG_MS ms (pid $SVC_PID)"
+      if [ "$i" -lt "$STARTS" ]; then stop_pid "$SVC_PID"; fi
+    done
+  fi
   rss_sampler "$SVC_PID" 1 "$R/service-rss.txt"
   local rss_pid=$SAMPLER_PID
 

@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import org.HdrHistogram.Histogram;
@@ -28,6 +29,8 @@ import org.HdrHistogram.Histogram;
  * The client is Vert.x's (from the service's jar): up to 256 keep-alive connections, requests beyond that wait in
  * its queue, which the latency includes. The first [warm-up] seconds run at the same rate but are not recorded.
  * Usage: java -cp webex-event-router.jar:classes FixedRate <url> <secret> <rate/s> <seconds> [namespace] [rooms] [warm-up s]
+ * (FIXED_SELF_WARMUP=<s> first sends to a server of its own for that long: this generator's JIT, not the target's;
+ * FIXED_START_AT=<epoch ms> starts the measured sends then.)
  */
 public class FixedRate {
     static final String BOT = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib3QtMDAwMS0wMDAwLTAwMDAtMDAwMDAwMDAwMDAx";
@@ -69,23 +72,13 @@ public class FixedRate {
         long ns = args.length > 4 ? Long.decode(args[4]) : 0x100;
         long rooms = args.length > 5 ? Long.parseLong(args[5]) : 256;
         double warmup = args.length > 6 ? Double.parseDouble(args[6]) : 0;
+        // FIXED_SELF_WARMUP s: first the same sends to a server inside this JVM, so that this generator's own code is
+        // compiled before it measures a fresh service (a cold generator lagged by up to 390 ms in its first second)
+        double selfWarmup = Double.parseDouble(System.getenv().getOrDefault("FIXED_SELF_WARMUP", "0"));
         long skip = (long) (rate * warmup);
         long total = (long) (rate * seconds) + skip;
-        long periodNanos = (long) (1e9 / rate);
 
         Vertx vertx = Vertx.vertx();
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000)
-                .setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
-        RequestOptions target = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
-                .setPort(uri.getPort()).setURI(uri.getPath()).setTimeout(60_000);
-        Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger non2xx = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicLong maxLag = new AtomicLong();
-        CountDownLatch done = new CountDownLatch((int) total);
-        AtomicLong recordedFrom = new AtomicLong();
-
         // Bodies and signatures are made before the clock starts, so the send loop only sends.
         Buffer[] bodies = new Buffer[(int) total];
         String[] sigs = new String[(int) total];
@@ -94,6 +87,45 @@ public class FixedRate {
             bodies[i] = Buffer.buffer(raw);
             sigs[i] = HexFormat.of().formatHex(mac.doFinal(raw));
         }
+        if (selfWarmup > 0) {
+            HttpServer sink = vertx.createHttpServer().requestHandler(rq -> rq.body().onComplete(b ->
+                    rq.response().putHeader("Content-Type", "application/json").end("{\"status\":\"accepted\"}")));
+            int port = sink.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get().actualPort();
+            long n = Math.min(total, (long) (rate * selfWarmup));
+            run(vertx, "127.0.0.1", port, uri.getPath(), bodies, sigs, rate, n, n, 0);
+            sink.close().toCompletionStage().toCompletableFuture().get();
+        }
+        // FIXED_START_AT=<epoch ms>: the measured run starts then (the fresh phase: 5 s after the service is healthy)
+        long startAt = Long.parseLong(System.getenv().getOrDefault("FIXED_START_AT", "0"));
+        long wait = startAt - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        run(vertx, uri.getHost(), uri.getPort(), uri.getPath(), bodies, sigs, rate, total, skip, seconds);
+        System.exit(0);
+    }
+
+    /** Sends bodies[0..total) at rate/s; the first skip are not recorded; prints the figures when seconds > 0. */
+    static void run(Vertx vertx, String host, int port, String path, Buffer[] bodies, String[] sigs, double rate,
+                    long total, long skip, double seconds) throws Exception {
+        long periodNanos = (long) (1e9 / rate);
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000)
+                .setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
+        RequestOptions target = new RequestOptions().setMethod(HttpMethod.POST).setHost(host)
+                .setPort(port).setURI(path).setTimeout(60_000);
+        Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+        // the same per second of scheduled send time: when a fresh instance caught up, where a stall was
+        Histogram[] perSecond = new Histogram[(int) Math.ceil(seconds) + 1];
+        for (int s = 0; s < perSecond.length; s++) {
+            perSecond[s] = new Histogram(TimeUnit.SECONDS.toNanos(120), 2);
+        }
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger non2xx = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicLong maxLag = new AtomicLong();
+        CountDownLatch done = new CountDownLatch((int) total);
+        AtomicLong recordedFrom = new AtomicLong();
+
         // All sends happen on one Vert.x event loop: a 1 ms timer sends every request whose time has come.
         long start = System.nanoTime() + 100_000_000L;
         long[] next = {0};
@@ -120,6 +152,8 @@ public class FixedRate {
                             long latency = System.nanoTime() - intended;
                             if (record) {
                                 histogram.recordValue(Math.min(latency, histogram.getHighestTrackableValue()));
+                                int second = (int) Math.min(perSecond.length - 1, (i - skip) * periodNanos / 1_000_000_000L);
+                                perSecond[second].recordValue(Math.min(latency, histogram.getHighestTrackableValue()));
                                 if (ar.failed()) {
                                     errors.incrementAndGet();
                                 } else if (ar.result() / 100 == 2) {
@@ -139,6 +173,10 @@ public class FixedRate {
         }));
         sent.await();
         boolean all = done.await(90, TimeUnit.SECONDS);
+        client.close();
+        if (seconds <= 0) {
+            return;
+        }
         double sentSeconds = (sendEnd[0] - recordedFrom.get()) / 1e9;
         synchronized (histogram) {
             System.out.printf(java.util.Locale.ROOT,
@@ -148,8 +186,13 @@ public class FixedRate {
                     rate, total - skip, (total - skip) / sentSeconds, ok.get(), non2xx.get(), errors.get(), all ? 0 : done.getCount(),
                     maxLag.get() / 1e6, ms(histogram, 50), ms(histogram, 90), ms(histogram, 99), ms(histogram, 99.9),
                     histogram.getMaxValue() / 1e6);
+            for (int s = 0; s < perSecond.length; s++) {
+                if (perSecond[s].getTotalCount() > 0) {
+                    System.out.printf(java.util.Locale.ROOT, "FIXEDSECOND %d p50 %.2f p99 %.2f max %.2f ms%n", s,
+                            ms(perSecond[s], 50), ms(perSecond[s], 99), perSecond[s].getMaxValue() / 1e6);
+                }
+            }
         }
-        System.exit(0);
     }
 
     static double ms(Histogram h, double percentile) {

@@ -52,6 +52,9 @@ def service(where):
     fresh_rss = [int(l[1]) for l in lines("service-fresh-rss.txt", where) if len(l) > 1]
     s["rss_max_mb"] = max(rss) / 1024 if rss else None
     s["fresh_rss_max_mb"] = max(fresh_rss) / 1024 if fresh_rss else None
+    # the fresh instance's p99 per second of the load (FixedRate's FIXEDSECOND lines): when it caught up
+    s["fresh_p99_per_second"] = [float(l[5]) for l in lines("service-fresh.fixed.txt", where)
+                                 if l and l[0] == "FIXEDSECOND"]
     s["acks_ratio"] = ratio(s["ingest"] and s["ingest"]["rps"], raw and raw["rps"])
     e2e = s["e2e"] and s["e2e"]["replies_per_s"]
     s["replies_ratio_flask"] = ratio(e2e, flask_e2e and flask_e2e["replies_per_s"])
@@ -152,10 +155,11 @@ row("RSS under load, max MB", lambda s: s["rss_max_mb"], f"raw Vert.x {f(raw_rss
 row("RSS of the fresh instance, max MB", lambda s: s["fresh_rss_max_mb"], "", "≤ 400 MB", lambda v: v <= 400)
 row("end to end, every webhook in one room (one lane): replies/s during the load",
     lambda s: s["1room-e2e"] and s["1room-e2e"]["replies_per_s"], "", "", lambda v: None)
-row("start to healthy, ms (median)", lambda s: s["starts"] and statistics.median(s["starts"]), "", "< 3000 ms",
+row("start to healthy, ms (median; the launcher's own class-data archive when it has one)",
+    lambda s: statistics.median(s["starts"]) if s["starts"] else None, "", "< 3000 ms",
     lambda v: v < 3000)
 row("… with an AppCDS archive written by the bench, ms (median)",
-    lambda s: s["starts_cds"] and statistics.median(s["starts_cds"]), "", "", lambda v: None)
+    lambda s: statistics.median(s["starts_cds"]) if s["starts_cds"] else None, "", "", lambda v: None)
 if after.get("soak"):
     row("soak: RSS first / last / max MB, slope of the 2nd half MB/min",
         lambda s: s.get("soak") and (s["soak"]["first_mb"], s["soak"]["last_mb"], s["soak"]["max_mb"],
@@ -189,6 +193,9 @@ for label, w in fixed:
               f"{w['p999_ms']:.2f} | {w['max_ms']:.1f} | {w['non2xx']} | {w['errors']} | | |")
 for tag, s in (("before", before), ("service", after)):
     if s and s["cpu"]:
+        if s["fresh_p99_per_second"]:
+            print(f"\n{tag}: the fresh instance's ack p99 in each second of its load, ms: "
+                  + " / ".join(f"{v:.1f}" for v in s["fresh_p99_per_second"]))
         print(f"\n{tag}: CPU per request covers ingest and the processing that ran during the load and the drain after "
               f"it (backlog at the end of the load: {s['cpu']['backlog_at_end']} events, drained in "
               f"{s['cpu']['drain_s']} s). Clean stop (SIGTERM) took {s['stop'] and s['stop']['stop_s']} s.")

@@ -16,9 +16,11 @@ import dev.wbxt.router.broker.BrokerLockClusterService;
 import dev.wbxt.router.deadletter.DeadLetterAdminRoutes;
 import dev.wbxt.router.deadletter.DeadLetters;
 import dev.wbxt.router.admin.AdminAuth;
+import dev.wbxt.router.admin.AdminPages;
 import dev.wbxt.router.forward.EnrichedEvent;
 import dev.wbxt.router.ingest.Admission;
 import dev.wbxt.router.ingest.PublicPort;
+import dev.wbxt.router.ingest.ReceiverWarmUp;
 import dev.wbxt.router.ingest.SignatureVerifier;
 import dev.wbxt.router.ingest.StoreComponent;
 import dev.wbxt.router.ingest.WebhookComponent;
@@ -77,6 +79,7 @@ public class RouterConfiguration implements CamelConfiguration {
         // started early, right after camel-main's HTTP server: the webhook path is 503 until the receiver runs
         context.addService(new PublicPort(settings.webhookPath()), true, true);
         Files.createDirectories(settings.dataDir());
+        requireWritableFolder(Settings.of(context), "webex.client.file-directory"); // the webex: component's downloads
 
         // camel.metrics.* (application.properties) created the registry Camel's route timers record into: ours too, and
         // the one the management server's /observe/metrics scrapes (MicrometerPrometheus looks up "metricsRegistry").
@@ -112,6 +115,7 @@ public class RouterConfiguration implements CamelConfiguration {
                 devicesUrl = simulator.devicesUrl();
             }
             StopHook.register(context, simulator::close);
+            context.getRegistry().bind(WebexSimulator.REGISTRY_NAME, simulator); // the package step's training run
             context.addStartupListener(new SimulatorWelcome(simulator, secret, settings.ingest().webhooks()));
         } else if (secret.isEmpty() && settings.ingest().webhooks()) {
             throw new IllegalStateException("WEBEX_WEBHOOK_SECRET is required when WEBEX_BOT_TOKEN is set and "
@@ -136,7 +140,7 @@ public class RouterConfiguration implements CamelConfiguration {
         RouterMetrics metrics = new RouterMetrics(meters, broker::queueDepth);
         metrics.watchQueue(events);
         metrics.watchQueue(events + ".dlq");
-        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker::deadLetterQueues, metrics);
+        DeadLetters deadLetters = new DeadLetters(broker.connectionFactory(), broker.login(), broker::deadLetterQueues, metrics);
 
         // Created from its @Component service file; its options are bound from camel.component.webex.* later.
         WebexComponent webexComponent = context.getComponent("webex", WebexComponent.class);
@@ -171,7 +175,13 @@ public class RouterConfiguration implements CamelConfiguration {
         context.addComponent("webhook", new WebhookComponent());
         context.addComponent("artemis-store", new StoreComponent(broker.login(), settings.maxInFlight(), metrics::storeBatch));
         if (settings.ingest().webhooks()) {
-            context.addRoutes(new WebhookReceiverRoute(new SignatureVerifier(secret), admission, metrics));
+            SignatureVerifier signatures = new SignatureVerifier(secret);
+            context.addRoutes(new WebhookReceiverRoute(signatures, admission, metrics));
+            // the receiver's path run hot before readiness (ingest.warm-up-webhooks), on a route and queue of its own
+            ReceiverWarmUp warmUp = new ReceiverWarmUp(signatures, admission, metrics, broker, settings.webhookPath(),
+                    Settings.of(context).number("ingest.warm-up-webhooks"));
+            HealthCheckRegistry.get(context).register(warmUp);
+            context.addStartupListener(warmUp);
         }
         if (settings.ingest().socket()) {
             // the token and the connect timeout are the webex: component's options, bound by camel-main after this
@@ -200,6 +210,7 @@ public class RouterConfiguration implements CamelConfiguration {
         rooms.setMetrics(metrics.lanes(events));
         context.addComponent("rooms", rooms);
         context.addRoutesConfigurations(new DeadLetterPolicy(settings.retries(), failureRules, failureReport));
+        context.addRoutes(new AdminPages()); // with the token unset too: the page says that admin is off
         if (!settings.adminToken().isEmpty()) {
             context.addRoutes(new DeadLetterAdminRoutes(new AdminAuth(settings.adminToken()), deadLetters));
         }
@@ -267,6 +278,22 @@ public class RouterConfiguration implements CamelConfiguration {
                 LOG.warn("The bot's identity (GET /people/me) is not known yet: {}. The first event will ask again.",
                         e.getMessage());
             }
+        }
+    }
+
+    /**
+     * A folder the service writes must be writable at the start, so that a wrong setting stops it in one line rather
+     * than failing every event that needs it.
+     */
+    private static void requireWritableFolder(Settings p, String key) {
+        Path folder = Path.of(p.text(key));
+        try {
+            Files.createDirectories(folder);
+        } catch (java.io.IOException | SecurityException e) {
+            throw Settings.wrong(key, "'" + folder + "' cannot be created: " + e);
+        }
+        if (!Files.isWritable(folder)) {
+            throw Settings.wrong(key, "'" + folder + "' is not writable");
         }
     }
 }

@@ -26,9 +26,23 @@ public final class WebexEventRouter {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && "webhooks".equals(args[0])) { // operators' command: no service started
-            System.exit(dev.wbxt.router.webhooks.WebhooksCommand.run(args, System.out, System.err));
+        if (args.length > 0) { // a sub-command runs instead of the service
+            switch (args[0]) {
+                case "webhooks" -> // operators' command: list, sync or delete the webhooks
+                        System.exit(dev.wbxt.router.webhooks.WebhooksCommand.run(args, System.out, System.err));
+                case "replay" -> { // a recording against the routes, on the simulator
+                    // the service's own lines (its start, one per event) would bury the report; its warnings stay
+                    org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+                    System.exit(dev.wbxt.router.recording.ReplayCommand.run(args, System.out, System.err));
+                }
+                case "training-run" -> // the package step's: the class-data archive
+                        System.exit(dev.wbxt.router.ops.TrainingRun.run(System.err));
+                default -> {
+                    // camel-main's own arguments (-pl file:..., ...)
+                }
+            }
         }
+        logJvm();
         int exitCode;
         try {
             Main main = newMain();
@@ -50,6 +64,16 @@ public final class WebexEventRouter {
         System.exit(exitCode);
     }
 
+    /** One line: which JVM, with which options (the launcher's, target/webex-event-router), its class-data archive. */
+    private static void logJvm() {
+        var flags = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        String archive = flags.getVMOption("SharedArchiveFile").getValue();
+        LOG.info("JVM {} {} ({}): {}{}", System.getProperty("java.vm.name"), Runtime.version(),
+                System.getProperty("java.vm.info"),
+                String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                archive.isEmpty() ? "" : "; class-data archive " + archive);
+    }
+
     /** The service, not started: Java wiring from {@link RouterConfiguration}, routes from {@code routes/*.yaml}. */
     public static Main newMain() {
         Main main = new Main();
@@ -57,6 +81,7 @@ public final class WebexEventRouter {
         main.configure().addConfiguration(dev.wbxt.router.webhooks.WebhooksConfiguration.class);
         main.configure().addConfiguration(dev.wbxt.router.toolkit.BotToolkitConfiguration.class);
         main.configure().addConfiguration(dev.wbxt.router.forward.ForwardConfiguration.class);
+        main.configure().addConfiguration(dev.wbxt.router.recording.RecordingConfiguration.class); // last: needs the others
         // The defaults travel inside the jar; ./application.properties, when present, overrides them.
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
@@ -65,6 +90,7 @@ public final class WebexEventRouter {
             public void beforeConfigure(BaseMainSupport m) {
                 // Fail fast with a clear message, before Camel scans routes.dir and loads the YAML routes.
                 RouterSettings.read(m.getCamelContext());
+                dev.wbxt.router.recording.RecordingSettings.read(m.getCamelContext());
                 ListeningPorts.check(m.getCamelContext());
                 try {
                     // before camel-main's auto-configuration, which creates Camel's tracer from camel.opentelemetry2.*
@@ -78,7 +104,7 @@ public final class WebexEventRouter {
     }
 
     /** One line for a human: the outermost message and the root cause, without class names when there is a message. */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         List<String> parts = new ArrayList<>();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();

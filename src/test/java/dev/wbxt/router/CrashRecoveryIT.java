@@ -306,6 +306,52 @@ class CrashRecoveryIT {
         assertEquals(written, answered, "each once, in the order written");
     }
 
+    /**
+     * (e) Files (issue 20): the service is killed while it downloads a message's file, its temporary file in
+     * DATA_DIR/tmp created and the GET waiting for Webex. After the restart the half-written file is gone (deleted at
+     * start), the event is delivered again, downloaded again and answered once, and no temporary file is left.
+     */
+    @Test
+    void killMinus9DuringADownloadLeavesNoTemporaryFileAndTheEventIsAnswered() throws Exception {
+        dataDir = RouterProcess.freshDir("crash-e");
+        RouterProcess first = startRouter("CrashRecoveryIT-e-1");
+        RouterHarness.registerWebhooks(webex, webhookUrl());
+        String room = webex.directRoom(user(0));
+        byte[] content = new byte[200_000];
+        new java.util.Random(7).nextBytes(content);
+        webex.delay("GET", "/contents/", Duration.ofMinutes(2)); // HEAD answers, the GET hangs: the file exists
+        webex.sayWithFiles(user(0), room, "checksum", List.of(new WebexSimulator.Upload("data.bin",
+                "application/octet-stream", content)));
+        Path tmp = dataDir.resolve("tmp");
+        Path partial = await("the download has its temporary file").atMost(Duration.ofSeconds(30))
+                .until(() -> downloads(tmp).stream().findFirst(), java.util.Optional::isPresent).orElseThrow();
+        first.kill();
+        first.awaitExit(Duration.ofSeconds(10));
+        assertTrue(Files.exists(partial), "the kill left it behind: " + partial);
+        assertTrue(webex.messagesBy(botId()).isEmpty(), "nothing was answered before the kill");
+
+        webex.clearFaults();
+        startRouter("CrashRecoveryIT-e-2");
+        assertTrue(!Files.exists(partial), "deleted at the start");
+        await("answered after the restart").atMost(Duration.ofSeconds(60)).until(() -> webex.messagesBy(botId()).size() >= 1);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        List<Map<String, Object>> replies = webex.messagesBy(botId());
+        System.out.println("[CrashRecoveryIT] e (kill -9 during a download): left " + partial.getFileName()
+                + ", deleted at the restart; answered " + replies.size() + " time(s)");
+        assertEquals(1, replies.size(), "answered once: " + replies);
+        assertTrue(String.valueOf(replies.get(0).get("markdown")).contains(sha), replies.get(0).toString());
+        await("no temporary file left").atMost(Duration.ofSeconds(10)).until(() -> downloads(tmp).isEmpty());
+    }
+
+    private static List<Path> downloads(Path tmp) throws java.io.IOException {
+        if (!Files.isDirectory(tmp)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".download")).toList();
+        }
+    }
+
     /** A messages/created webhook for a message the simulator holds, written at {@code created}. */
     private String messageCreated(Map<String, Object> message, Instant created) throws Exception {
         Map<String, Object> data = new LinkedHashMap<>();

@@ -26,7 +26,8 @@ class PublicPortTest {
     void theOperationsEndpointsAreNotOnThePublicPort() throws Exception {
         assertNotEquals(router.baseUrl(), router.managementUrl());
         for (String path : List.of("/observe/health", "/observe/health/ready", "/observe/health/live", "/observe/metrics",
-                "/observe/info", "/admin/dead-letters", "/admin/webhooks", "/q/dev", "/", "/api/v1/wbxt", "/nothing")) {
+                "/observe/info", "/admin/dead-letters", "/admin/webhooks", "/admin/ui/dead-letters.html", "/admin/ui/dead-letters.js",
+                "/q/dev", "/", "/api/v1/wbxt", "/nothing")) {
             HttpResponse<String> rsp = router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
                     .header("Authorization", "Bearer " + ADMIN).GET());
             assertEquals(404, rsp.statusCode(), path + ": " + rsp.body());
@@ -41,6 +42,7 @@ class PublicPortTest {
         assertEquals(200, router.manage("/observe/health").statusCode());
         assertEquals(200, router.manage("/observe/metrics").statusCode());
         assertEquals(200, router.admin(ADMIN, "GET", "/admin/dead-letters", null).statusCode());
+        assertEquals(200, router.manage("/admin/ui/dead-letters.html").statusCode());
     }
 
     @Test

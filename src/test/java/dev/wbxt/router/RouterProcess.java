@@ -42,7 +42,7 @@ final class RouterProcess implements AutoCloseable {
     static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     /** Inherited variables that Camel would map onto the service's properties: none may leak into a test. */
     private static final List<String> CONFIG_PREFIXES = List.of("WEBEX_", "SERVER_", "MANAGEMENT_", "WEBHOOK_",
-            "FORWARD_", "DATA_", "ADMIN_", "BROKER_", "SIMULATOR_", "ROUTES_", "QUEUE_", "PROCESSING_", "CAMEL_");
+            "FORWARD_", "DATA_", "ADMIN_", "BROKER_", "SIMULATOR_", "ROUTES_", "QUEUE_", "PROCESSING_", "CAMEL_", "RECORDING_");
     private static final String MANAGEMENT_PORT = "MANAGEMENT_PORT";
 
     private static final HttpClient HEALTH = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -112,9 +112,21 @@ class StartupErrorsIT {
     }
 
     @Test
+    void fileDirectoryThatCannotBeCreated() throws Exception {
+        assertFailsWith("file-directory", RouterProcess.env("WEBEX_CLIENT_FILE_DIRECTORY", "/proc/wbxt-files"),
+                "webex.client.file-directory (WEBEX_CLIENT_FILE_DIRECTORY) '/proc/wbxt-files' cannot be created");
+    }
+
+    @Test
     void settingNotOneOfItsValues() throws Exception {
         assertFailsWith("routes-reload-typo", RouterProcess.env("ROUTES_RELOAD", "ture"),
                 "routes.reload (ROUTES_RELOAD) must be auto, true or false, not 'ture'");
+    }
+
+    @Test
+    void recordingRedactsWhatItCannot() throws Exception {
+        assertFailsWith("recording-redact-typo", RouterProcess.env("RECORDING_REDACT", "text,names"),
+                "recording.redact (RECORDING_REDACT) may list text and emails (comma-separated), not 'text,names'");
     }
 
     /** The shipped routes plus one destination {@code forward-typo}. */

@@ -23,6 +23,8 @@ public class RoomsEndpointConfigurer extends PropertyConfigurerSupport implement
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         RoomsEndpoint target = (RoomsEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "ackintervalms":
+        case "ackIntervalMs": target.setAckIntervalMs(property(camelContext, long.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "exceptionhandler":
@@ -44,6 +46,8 @@ public class RoomsEndpointConfigurer extends PropertyConfigurerSupport implement
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "ackintervalms":
+        case "ackIntervalMs": return long.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "exceptionhandler":
@@ -66,6 +70,8 @@ public class RoomsEndpointConfigurer extends PropertyConfigurerSupport implement
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         RoomsEndpoint target = (RoomsEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "ackintervalms":
+        case "ackIntervalMs": return target.getAckIntervalMs();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "exceptionhandler":

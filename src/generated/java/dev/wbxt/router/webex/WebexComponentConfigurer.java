@@ -30,6 +30,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         WebexComponent target = (WebexComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowunscannable":
+        case "allowUnscannable": getOrCreateConfiguration(target).setAllowUnscannable(property(camelContext, boolean.class, value)); return true;
         case "apiurl":
         case "apiUrl": getOrCreateConfiguration(target).setApiUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
@@ -57,6 +59,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeoutMillis": getOrCreateConfiguration(target).setConnectTimeoutMillis(property(camelContext, int.class, value)); return true;
         case "executorservice":
         case "executorService": target.setExecutorService(property(camelContext, java.util.concurrent.ExecutorService.class, value)); return true;
+        case "filedirectory":
+        case "fileDirectory": getOrCreateConfiguration(target).setFileDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "initialbackoffmillis":
         case "initialBackoffMillis": getOrCreateConfiguration(target).setInitialBackoffMillis(property(camelContext, long.class, value)); return true;
         case "lazystartproducer":
@@ -67,6 +71,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxBackoffMillis": getOrCreateConfiguration(target).setMaxBackoffMillis(property(camelContext, long.class, value)); return true;
         case "maxconnections":
         case "maxConnections": getOrCreateConfiguration(target).setMaxConnections(property(camelContext, int.class, value)); return true;
+        case "maxfilebytes":
+        case "maxFileBytes": getOrCreateConfiguration(target).setMaxFileBytes(property(camelContext, long.class, value)); return true;
         case "maxretryaftermillis":
         case "maxRetryAfterMillis": getOrCreateConfiguration(target).setMaxRetryAfterMillis(property(camelContext, long.class, value)); return true;
         case "notfoundretries":
@@ -82,6 +88,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowunscannable":
+        case "allowUnscannable": return boolean.class;
         case "apiurl":
         case "apiUrl": return java.lang.String.class;
         case "autowiredenabled":
@@ -109,6 +117,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeoutMillis": return int.class;
         case "executorservice":
         case "executorService": return java.util.concurrent.ExecutorService.class;
+        case "filedirectory":
+        case "fileDirectory": return java.lang.String.class;
         case "initialbackoffmillis":
         case "initialBackoffMillis": return long.class;
         case "lazystartproducer":
@@ -119,6 +129,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxBackoffMillis": return long.class;
         case "maxconnections":
         case "maxConnections": return int.class;
+        case "maxfilebytes":
+        case "maxFileBytes": return long.class;
         case "maxretryaftermillis":
         case "maxRetryAfterMillis": return long.class;
         case "notfoundretries":
@@ -135,6 +147,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         WebexComponent target = (WebexComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowunscannable":
+        case "allowUnscannable": return getOrCreateConfiguration(target).isAllowUnscannable();
         case "apiurl":
         case "apiUrl": return getOrCreateConfiguration(target).getApiUrl();
         case "autowiredenabled":
@@ -162,6 +176,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connectTimeoutMillis": return getOrCreateConfiguration(target).getConnectTimeoutMillis();
         case "executorservice":
         case "executorService": return target.getExecutorService();
+        case "filedirectory":
+        case "fileDirectory": return getOrCreateConfiguration(target).getFileDirectory();
         case "initialbackoffmillis":
         case "initialBackoffMillis": return getOrCreateConfiguration(target).getInitialBackoffMillis();
         case "lazystartproducer":
@@ -172,6 +188,8 @@ public class WebexComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxBackoffMillis": return getOrCreateConfiguration(target).getMaxBackoffMillis();
         case "maxconnections":
         case "maxConnections": return getOrCreateConfiguration(target).getMaxConnections();
+        case "maxfilebytes":
+        case "maxFileBytes": return getOrCreateConfiguration(target).getMaxFileBytes();
         case "maxretryaftermillis":
         case "maxRetryAfterMillis": return getOrCreateConfiguration(target).getMaxRetryAfterMillis();
         case "notfoundretries":

@@ -23,6 +23,7 @@ public class WebexEndpointConfigurer extends PropertyConfigurerSupport implement
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         WebexEndpoint target = (WebexEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accept": target.setAccept(property(camelContext, java.lang.String.class, value)); return true;
         case "before": target.setBefore(property(camelContext, java.lang.String.class, value)); return true;
         case "id": target.setId(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -37,6 +38,7 @@ public class WebexEndpointConfigurer extends PropertyConfigurerSupport implement
         case "sortby":
         case "sortBy": target.setSortBy(property(camelContext, java.lang.String.class, value)); return true;
         case "type": target.setType(property(camelContext, java.lang.String.class, value)); return true;
+        case "url": target.setUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -44,6 +46,7 @@ public class WebexEndpointConfigurer extends PropertyConfigurerSupport implement
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accept": return java.lang.String.class;
         case "before": return java.lang.String.class;
         case "id": return java.lang.String.class;
         case "lazystartproducer":
@@ -58,6 +61,7 @@ public class WebexEndpointConfigurer extends PropertyConfigurerSupport implement
         case "sortby":
         case "sortBy": return java.lang.String.class;
         case "type": return java.lang.String.class;
+        case "url": return java.lang.String.class;
         default: return null;
         }
     }
@@ -66,6 +70,7 @@ public class WebexEndpointConfigurer extends PropertyConfigurerSupport implement
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         WebexEndpoint target = (WebexEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accept": return target.getAccept();
         case "before": return target.getBefore();
         case "id": return target.getId();
         case "lazystartproducer":
@@ -80,6 +85,7 @@ public class WebexEndpointConfigurer extends PropertyConfigurerSupport implement
         case "sortby":
         case "sortBy": return target.getSortBy();
         case "type": return target.getType();
+        case "url": return target.getUrl();
         default: return null;
         }
     }

@@ -23,7 +23,8 @@ public class WebexEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(10);
+        Set<String> props = new HashSet<>(12);
+        props.add("accept");
         props.add("before");
         props.add("id");
         props.add("lazyStartProducer");
@@ -34,6 +35,7 @@ public class WebexEndpointUriFactory extends org.apache.camel.support.component.
         props.add("roomId");
         props.add("sortBy");
         props.add("type");
+        props.add("url");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();
         MULTI_VALUE_PREFIXES = Collections.emptyMap();

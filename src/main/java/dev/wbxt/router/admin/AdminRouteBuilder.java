@@ -1,7 +1,11 @@
 package dev.wbxt.router.admin;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +31,8 @@ public abstract class AdminRouteBuilder extends RouteBuilder {
     public final void configure() throws Exception {
         errorHandler(defaultErrorHandler()); // the service's default is none: see RouterConfiguration
         onException(AdminAuth.Unauthorized.class).handled(true)
-                .process(e -> reply(e, 401, Map.of("error", "unauthorized")));
+                .process(e -> reply(e, 401, Map.of("error", "unauthorized",
+                        "message", "send the admin token as Authorization: Bearer <ADMIN_TOKEN>")));
         onException(NoSuchElementException.class).handled(true)
                 .process(e -> reply(e, 404, Map.of("error", "not_found", "message", failure(e))));
         onException(IllegalArgumentException.class).handled(true)
@@ -66,6 +71,37 @@ public abstract class AdminRouteBuilder extends RouteBuilder {
             return body == null || body.isBlank() ? Map.of() : JSON.readValue(body, Map.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the body is not a JSON object");
+        }
+    }
+
+    /**
+     * The request's query parameters, decoded; a parameter not in {@code known}, or one given twice, is a 400: a
+     * misspelt filter must not be read as no filter.
+     */
+    protected static Map<String, String> query(Exchange exchange, Set<String> known) {
+        String raw = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String pair : raw == null || raw.isEmpty() ? new String[0] : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue; // a=1&&b=2
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown parameter " + name + "; known: " + known.stream().sorted().toList());
+            }
+            if (parameters.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1))) != null) {
+                throw new IllegalArgumentException(name + " is given twice");
+            }
+        }
+        return parameters;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            throw new IllegalArgumentException("the query is not URL-encoded");
         }
     }
 

@@ -102,6 +102,15 @@ public final class BrokerConnection {
         return embedded != null ? embedded.messageCount(queue) : management.queueDepth(queue);
     }
 
+    /** Deletes the address and its queues, their messages with them: for a queue of the service's own, used once. */
+    public void deleteAddress(String address) throws Exception {
+        if (embedded != null) {
+            embedded.deleteAddress(address);
+        } else {
+            management.deleteAddress(address);
+        }
+    }
+
     /** The queues that exist now. */
     public List<String> queueNames() {
         return embedded != null ? embedded.queueNames() : management.queueNames();

@@ -1,7 +1,5 @@
 package dev.wbxt.router.broker;
 
-import jakarta.jms.ConnectionFactory;
-
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -44,7 +42,7 @@ public record BrokerLogin(String url, String username, String password) {
     }
 
     /** Artemis' JMS connection factory, logging in with the credentials. */
-    public ConnectionFactory jmsFactory() {
+    public ActiveMQConnectionFactory jmsFactory() {
         return username.isEmpty() ? new ActiveMQConnectionFactory(url) : new ActiveMQConnectionFactory(url, username, password);
     }
 

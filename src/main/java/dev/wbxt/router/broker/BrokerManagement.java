@@ -147,6 +147,11 @@ public final class BrokerManagement implements AutoCloseable {
         return AddressSettings.fromJSON((String) invoke(ResourceNames.BROKER, "getAddressSettingsAsJSON", address));
     }
 
+    /** Deletes the address and its queues, their messages with them ({@code ActiveMQServerControl.deleteAddress}). */
+    public void deleteAddress(String address) throws Exception {
+        invoke(ResourceNames.BROKER, "deleteAddress", address, true);
+    }
+
     private Object attribute(String resource, String attribute) throws Exception {
         ClientMessage request = newRequest();
         ManagementHelper.putAttribute(request, resource, attribute);

@@ -2,131 +2,238 @@ package dev.wbxt.router.deadletter;
 
 import dev.wbxt.router.EventHeaders;
 
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
-import jakarta.jms.Queue;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
+import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.processing.DeadLetterPolicy;
 import org.springframework.jms.core.JmsTemplate;
 
 /**
- * The dead-letter queues ({@code <queue>.dlq}) as an operator works with them: list, show, replay, delete.
+ * The dead-letter queues ({@code <queue>.dlq}, and the broker's own) as an operator works with them: list (filtered,
+ * a page at a time), show, replay, delete. The letters are read by {@link DeadLetterBrowser} and taken by id with a
+ * JMS consumer whose selector names them (a consumer that waits for its messages, unlike a JMS browser).
  * A replay moves the event back to the queue it failed on, in one JMS transaction (never lost, never in both), with
  * a fresh duplicate id so the broker's dedupe does not swallow it; the fan-out's replied-events record still
  * prevents a second reply for an event whose reply had gone out before it failed.
  */
 public class DeadLetters {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    /** Artemis' JMS message ids: {@code ID:} and a UUID. */
-    private static final String JMS_ID_PREFIX = "ID:";
-    /** Set by Artemis on a message it moves to a dead-letter or expiry address: the queue it was in. */
-    private static final String ORIGINAL_QUEUE = "_AMQ_ORIG_QUEUE";
+    /** Letters moved or deleted per transaction (and named in one selector). */
+    private static final int BATCH = 100;
+    /** How many reasons and rooms a listing summarises, the most frequent first. */
+    private static final int SUMMARY = 100;
+    private static final long RECEIVE_WAIT_MILLIS = 1000;
     private final JmsTemplate jms;
+    private final DeadLetterBrowser browser;
     private final Supplier<List<String>> queues;
     private final RouterMetrics metrics;
 
-    /** @param queues the dead-letter queues that exist now ({@code *.dlq}, and the broker's own DLQ and expiry queue) */
-    public DeadLetters(ConnectionFactory connectionFactory, Supplier<List<String>> queues, RouterMetrics metrics) {
+    /**
+     * @param login the broker, for reading the queues ({@link DeadLetterBrowser})
+     * @param queues the dead-letter queues that exist now ({@code *.dlq}, and the broker's own DLQ and expiry queue)
+     */
+    public DeadLetters(ConnectionFactory connectionFactory, BrokerLogin login, Supplier<List<String>> queues,
+                       RouterMetrics metrics) {
         this.jms = new JmsTemplate(connectionFactory);
         this.jms.setSessionTransacted(true);
-        this.jms.setReceiveTimeout(1000);
+        this.browser = new DeadLetterBrowser(login);
         this.queues = queues;
         this.metrics = metrics;
+    }
+
+    /**
+     * One page of the letters a filter selects (without bodies, each queue's oldest first), how many it selects in
+     * all, and the most frequent reason kinds and rooms: the reasons among the letters of the filter's queue and
+     * room, the rooms among those of its queue and reason.
+     */
+    public record Listing(List<String> queues, int total, List<DeadLetter> items, List<Map<String, Object>> reasons,
+                          List<Map<String, Object>> rooms) {
+    }
+
+    /** What a replay or a delete did: how many letters, and the ids asked for that it found nowhere. */
+    public record Outcome(int done, List<String> missing) {
     }
 
     public List<String> queues() {
         return queues.get().stream().sorted().toList();
     }
 
-    /** Every dead letter of one queue (or of all of them when {@code queue} is null), oldest first, without bodies. */
-    public List<DeadLetter> list(String queue) {
+    /** Every dead letter the filter selects, each queue's oldest first, without bodies. */
+    public List<DeadLetter> list(DeadLetterFilter filter) {
+        return all(filter).stream().filter(filter::matches).toList();
+    }
+
+    /** The letters from {@code offset} on, at most {@code limit} of them. */
+    public Listing list(DeadLetterFilter filter, int offset, int limit) {
+        List<DeadLetter> letters = all(filter);
+        DeadLetterFilter byRoom = new DeadLetterFilter(filter.queue(), null, filter.roomId());
+        DeadLetterFilter byReason = new DeadLetterFilter(filter.queue(), filter.reason(), null);
+        List<DeadLetter> selected = letters.stream().filter(filter::matches).toList();
+        return new Listing(queues(), selected.size(),
+                selected.subList(Math.min(offset, selected.size()), (int) Math.min((long) offset + limit, selected.size())),
+                summary(letters, byRoom, letter -> DeadLetterFilter.kind(letter.reason()), "reason"),
+                summary(letters, byReason, DeadLetter::roomId, "roomId"));
+    }
+
+    public DeadLetter show(String id) {
+        requireId(id);
+        for (String q : queues()) {
+            for (DeadLetter letter : browse(q, id)) {
+                if (id.equals(letter.id())) {
+                    return letter;
+                }
+            }
+        }
+        throw new NoSuchElementException("no dead letter " + id);
+    }
+
+    /** Moves these dead letters back to the queues they failed on, each queue's oldest first. */
+    public Outcome replay(Collection<String> ids) {
+        return replayed(take(ids, true));
+    }
+
+    /** Moves every dead letter the filter selects back. */
+    public Outcome replay(DeadLetterFilter filter) {
+        return replayed(take(list(filter), true));
+    }
+
+    /** Removes these dead letters for good. */
+    public Outcome delete(Collection<String> ids) {
+        return take(ids, false);
+    }
+
+    private Outcome replayed(Outcome outcome) {
+        metrics.replayed(outcome.done());
+        return outcome;
+    }
+
+    /** The letters of the filter's queue (404 for a queue that is not a dead-letter queue), or of every queue. */
+    private List<DeadLetter> all(DeadLetterFilter filter) {
         List<DeadLetter> all = new ArrayList<>();
-        for (String q : queue == null ? queues() : List.of(known(queue))) {
-            all.addAll(browse(q, null, false));
+        for (String q : filter.queue() == null ? queues() : List.of(known(filter.queue()))) {
+            all.addAll(browse(q, null));
         }
         return all;
     }
 
-    public DeadLetter show(String id) {
-        return locate(id).orElseThrow(() -> new java.util.NoSuchElementException("no dead letter " + id));
+    private List<DeadLetter> browse(String queue, String withBodyOf) {
+        try {
+            return browser.browse(queue, withBodyOf);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the dead-letter queue " + queue, e);
+        }
     }
 
-    /** Moves these dead letters back to the queues they failed on; returns how many were moved. */
-    public int replay(List<String> ids) {
-        int replayed = 0;
-        for (String id : ids) {
-            DeadLetter letter = show(id);
-            if (move(letter.queue(), selector(id), letter.fromQueue())) {
-                replayed++;
+    private static List<Map<String, Object>> summary(List<DeadLetter> letters, DeadLetterFilter filter,
+                                                     Function<DeadLetter, String> key, String name) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (DeadLetter letter : letters) {
+            String value = key.apply(letter);
+            if (value != null && filter.matches(letter)) {
+                counts.merge(value, 1, Integer::sum);
             }
         }
-        metrics.replayed(replayed);
-        return replayed;
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
+                .limit(SUMMARY).<Map<String, Object>>map(e -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put(name, e.getKey());
+                    row.put("count", e.getValue());
+                    return row;
+                }).toList();
     }
 
-    /** Moves every dead letter of that queue back. */
-    public int replayAll(String queue) {
-        return replay(list(queue).stream().map(DeadLetter::id).toList());
+    /** The letters with these ids, found in one listing: every id is checked before any letter is touched. */
+    private Outcome take(Collection<String> ids, boolean replay) {
+        List<String> wanted = ids.stream().map(DeadLetters::requireId).distinct().toList();
+        Set<String> asked = new HashSet<>(wanted);
+        List<DeadLetter> found = all(DeadLetterFilter.ALL).stream().filter(letter -> asked.contains(letter.id())).toList();
+        Outcome outcome = take(found, replay);
+        Set<String> there = found.stream().map(DeadLetter::id).collect(Collectors.toSet());
+        Set<String> notTaken = new HashSet<>(outcome.missing());
+        return new Outcome(outcome.done(), wanted.stream().filter(id -> !there.contains(id) || notTaken.contains(id)).toList());
     }
 
-    public boolean delete(String id) {
-        DeadLetter letter = show(id);
-        Message removed = jms.receiveSelected(letter.queue(), selector(id));
-        return removed != null;
-    }
-
-    private Optional<DeadLetter> locate(String id) {
-        String selector = selector(id);
-        for (String q : queues()) {
-            List<DeadLetter> found = browse(q, selector, true);
-            if (!found.isEmpty()) {
-                return Optional.of(found.get(0));
+    /**
+     * Replays or deletes these letters, {@link #BATCH} of one queue at a time, each batch taken from its queue in one
+     * transaction (a replay sends each to its queue in the same transaction). A letter another operator took in
+     * between is reported missing; so is a broker-moved letter without the queue it came from (it stays).
+     */
+    private Outcome take(List<DeadLetter> letters, boolean replay) {
+        Map<String, List<String>> byQueue = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (DeadLetter letter : letters) {
+            if (replay && letter.fromQueue() == null) {
+                missing.add(letter.id());
+            } else {
+                byQueue.computeIfAbsent(letter.queue(), q -> new ArrayList<>()).add(letter.id());
             }
         }
-        return Optional.empty();
-    }
-
-    private List<DeadLetter> browse(String queue, String selector, boolean withBody) {
-        return jms.browseSelected(queue, selector, (session, browser) -> {
-            List<DeadLetter> out = new ArrayList<>();
-            for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
-                out.add(read(queue, (Message) e.nextElement(), withBody));
+        int done = 0;
+        for (Map.Entry<String, List<String>> queue : byQueue.entrySet()) {
+            List<String> ids = queue.getValue();
+            for (int from = 0; from < ids.size(); from += BATCH) {
+                List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+                Set<String> taken = new HashSet<>(takeFrom(queue.getKey(), batch, replay));
+                done += taken.size();
+                batch.stream().filter(id -> !taken.contains(id)).forEach(missing::add);
             }
-            return out;
-        });
+        }
+        return new Outcome(done, missing);
     }
 
-    /** Receive from the dead letters and send to the original queue in the same local transaction. */
-    private boolean move(String dlq, String selector, String target) {
-        Boolean moved = jms.execute(session -> {
-            try (MessageConsumer consumer = session.createConsumer(session.createQueue(dlq), selector)) {
-                Message dead = consumer.receive(1000);
-                if (dead == null) {
-                    session.rollback();
-                    return false;
+    /** Receives these letters from the queue and, for a replay, sends each to its queue, in one local transaction. */
+    private List<String> takeFrom(String queue, List<String> ids, boolean replay) {
+        return jms.execute(session -> {
+            List<String> done = new ArrayList<>();
+            Map<String, MessageProducer> producers = new HashMap<>();
+            try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue), selector(ids))) {
+                for (Message dead; done.size() < ids.size() && (dead = consumer.receive(RECEIVE_WAIT_MILLIS)) != null; ) {
+                    if (replay) {
+                        String target = fromQueue(dead);
+                        MessageProducer producer = producers.get(target);
+                        if (producer == null) {
+                            producer = session.createProducer(session.createQueue(target));
+                            producers.put(target, producer);
+                        }
+                        producer.send(again(session, dead));
+                    }
+                    done.add(idOf(dead));
                 }
-                Queue original = session.createQueue(target);
-                session.createProducer(original).send(again(session, dead));
                 session.commit();
-                return true;
+            } finally {
+                for (MessageProducer producer : producers.values()) {
+                    producer.close();
+                }
             }
+            return done;
         }, true);
-        return Boolean.TRUE.equals(moved);
     }
 
     private static Message again(Session session, Message dead) throws JMSException {
@@ -146,43 +253,39 @@ public class DeadLetters {
         return copy;
     }
 
-    /**
-     * A letter the service dead-lettered carries its id, queue and reason; one the broker moved itself (to its DLQ
-     * after max-delivery-attempts, or to its expiry queue) carries none of them: its JMS message id stands for the
-     * id, and Artemis' {@code _AMQ_ORIG_QUEUE} for the queue it came from.
-     */
-    private static DeadLetter read(String queue, Message m, boolean withBody) throws JMSException {
+    private static String idOf(Message m) throws JMSException {
         String id = m.getStringProperty(DeadLetterPolicy.LETTER_ID);
-        boolean byBroker = id == null;
-        if (byBroker && m.getJMSMessageID() != null) {
-            id = m.getJMSMessageID().substring(JMS_ID_PREFIX.length());
-        }
-        return new DeadLetter(id, queue,
-                byBroker ? m.getStringProperty(ORIGINAL_QUEUE) : m.getStringProperty(DeadLetterPolicy.FROM_QUEUE),
-                m.getStringProperty(EventHeaders.EVENT_KEY), m.getStringProperty(EventHeaders.RESOURCE),
-                m.getStringProperty(EventHeaders.EVENT), m.getStringProperty(EventHeaders.GROUP_ID), byBroker ? "moved by the broker to " + queue
-                        : m.getStringProperty(DeadLetterPolicy.REASON),
-                m.propertyExists(DeadLetterPolicy.ATTEMPTS) ? m.getIntProperty(DeadLetterPolicy.ATTEMPTS) : 0,
-                instant(m, DeadLetterPolicy.FIRST_FAILED_AT), instant(m, DeadLetterPolicy.FAILED_AT),
-                withBody && m instanceof TextMessage text ? text.getText() : null);
+        return id != null || m.getJMSMessageID() == null ? id
+                : m.getJMSMessageID().substring(DeadLetterBrowser.JMS_ID_PREFIX.length());
     }
 
-    private static String instant(Message m, String property) throws JMSException {
-        return m.propertyExists(property) ? Instant.ofEpochMilli(m.getLongProperty(property)).toString() : null;
+    private static String fromQueue(Message m) throws JMSException {
+        String from = m.getStringProperty(DeadLetterPolicy.FROM_QUEUE);
+        return from != null ? from : m.getStringProperty(DeadLetterBrowser.ORIGINAL_QUEUE);
     }
 
     private String known(String queue) {
         if (!queues().contains(queue)) {
-            throw new java.util.NoSuchElementException("no dead-letter queue " + queue + "; there are " + queues());
+            throw new NoSuchElementException("no dead-letter queue " + queue + "; there are " + queues());
         }
         return queue;
     }
 
-    /** The id goes into a JMS selector: only the UUIDs the dead-letter policy generates are accepted. */
-    private static String selector(String id) {
-        if (id == null || !ID.matcher(id).matches()) {
+    /** Whether this is a dead-letter id: the ids go into a JMS selector, so only the UUIDs the dead-letter policy (or Artemis) generates are. */
+    public static boolean isId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    private static String requireId(String id) {
+        if (!isId(id)) {
             throw new IllegalArgumentException("a dead-letter id is a UUID");
         }
-        return DeadLetterPolicy.LETTER_ID + " = '" + id + "' OR JMSMessageID = '" + JMS_ID_PREFIX + id + "'";
+        return id;
+    }
+
+    private static String selector(List<String> ids) {
+        String letterIds = String.join("','", ids);
+        return DeadLetterPolicy.LETTER_ID + " IN ('" + letterIds + "') OR JMSMessageID IN ('"
+                + DeadLetterBrowser.JMS_ID_PREFIX + String.join("','" + DeadLetterBrowser.JMS_ID_PREFIX, ids) + "')";
     }
 }

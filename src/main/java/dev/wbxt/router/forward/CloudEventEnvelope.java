@@ -77,7 +77,8 @@ public class CloudEventEnvelope {
         }
     }
 
-    CloudEvent of(Exchange exchange) throws JsonProcessingException {
+    /** The envelope of the exchange's event, as {@link #wrap} sends it (the recording keeps it too). */
+    public CloudEvent of(Exchange exchange) throws JsonProcessingException {
         Map<?, ?> webhook = exchange.getVariable("event", Map.class);
         Map<?, ?> data = webhook.get("data") instanceof Map<?, ?> d ? d : Map.of();
         String resource = text(webhook.get("resource"));

@@ -28,10 +28,10 @@ class DestinationCheck extends ModelLifecycleStrategySupport {
 
     @Override
     public void onAddRouteDefinition(RouteDefinition route) {
-        Map<String, Object> parameters = route.getTemplateParameters();
-        if (!route.isCreatedFromTemplate() || parameters == null || !parameters.containsKey("uri")) {
+        if (!ForwardDestinations.isDestinationRoute(route)) {
             return;
         }
+        Map<String, Object> parameters = route.getTemplateParameters();
         String name = "forward destination " + route.getRouteId();
         String mode = value(parameters, "mode");
         if (!mode.isEmpty()) {

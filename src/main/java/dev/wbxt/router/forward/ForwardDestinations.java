@@ -2,6 +2,7 @@ package dev.wbxt.router.forward;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.wbxt.router.broker.BrokerConnection;
 import dev.wbxt.router.ops.RouteDerived;
@@ -9,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.component.jms.JmsEndpoint;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.CamelContextHelper;
 
 /**
@@ -57,6 +59,15 @@ public class ForwardDestinations {
             to.addAll(destinations);
         }
         exchange.setVariable(VARIABLE, to);
+    }
+
+    /**
+     * Whether a route definition is a forward destination's: a route made from a template with a {@code uri}
+     * parameter (the forward-destination template of routes/91-forward.yaml), before it is created.
+     */
+    public static boolean isDestinationRoute(RouteDefinition route) {
+        Map<String, Object> parameters = route.getTemplateParameters();
+        return route.isCreatedFromTemplate() && parameters != null && parameters.containsKey("uri");
     }
 
     private BrokerConnection broker() {

@@ -26,7 +26,8 @@ import org.apache.camel.util.CollectionHelper;
  * <p>
  * A stop leaves the path registered: a stopped consumer answers 503 with Retry-After ({@link #handle}) until the
  * HTTP server itself stops. Removed at the stop, the path answered 404 between the routes' stop and the server's (3
- * webhooks in JournalDiskFullIT's stop), a status that does not say "deliver it again".
+ * webhooks in JournalDiskFullIT's stop), a status that does not say "deliver it again". A route removed while the
+ * service runs takes its path with it ({@link #doShutdown}).
  */
 public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     private Route route;
@@ -54,6 +55,19 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
         r.handler(router.bodyHandler());
         r.handler(this::handle);
         route = r;
+    }
+
+    /**
+     * The route is removed (the warm-up's twin, {@link ReceiverWarmUp}): its path goes with it. Not while the context
+     * stops: Camel shuts the routes down before the HTTP server, and the path answers 503 until then (see above).
+     */
+    @Override
+    protected void doShutdown() throws Exception {
+        if (route != null && !getEndpoint().getCamelContext().isStopping()) {
+            route.remove();
+            route = null;
+        }
+        super.doShutdown();
     }
 
     private static void postOnly(RoutingContext ctx) {

@@ -22,18 +22,35 @@ import org.slf4j.event.Level;
 public class WebhookReceiverRoute extends RouteBuilder {
     /** Headers the processing routes read; everything else from the HTTP request is dropped before the queue. */
 
+    public static final String ROUTE_ID = "webhook-receiver";
+
     private final SignatureVerifier signatures;
     private final Admission admission;
     private final RouterMetrics metrics;
     /** Webhooks answered 503 because the broker did not confirm them: a line when it starts, one when it ends. */
     private final RefusalLog unstored;
+    private final String routeId;
+    private final String path;
+    private final String queue;
+    /** Whether its webhooks count in wbxt_events_received_total and _rejected_total (the warm-up's do not). */
+    private final boolean counted;
 
+    /** The receiver: {@code {{webhook.path}}} stored on {@code {{queue.events}}}. */
     public WebhookReceiverRoute(SignatureVerifier signatures, Admission admission, RouterMetrics metrics) {
+        this(signatures, admission, metrics, ROUTE_ID, "{{webhook.path}}", "{{queue.events}}");
+    }
+
+    /** The same steps on another path and queue: the warm-up's twin ({@link ReceiverWarmUp}). */
+    WebhookReceiverRoute(SignatureVerifier signatures, Admission admission, RouterMetrics metrics, String routeId,
+                         String path, String queue) {
         this.signatures = signatures;
         this.admission = admission;
         this.metrics = metrics;
-        this.unstored = new RefusalLog(log, Level.ERROR,
-                "unavailable", null);
+        this.unstored = new RefusalLog(log, Level.ERROR, "unavailable", null);
+        this.routeId = routeId;
+        this.path = path;
+        this.queue = queue;
+        this.counted = ROUTE_ID.equals(routeId);
     }
 
     @Override
@@ -43,16 +60,18 @@ public class WebhookReceiverRoute extends RouteBuilder {
         // The broker could not take the event (stopped, disk full...): say so, Webex will deliver again.
         onException(Exception.class).handled(true).process(this::unavailable);
 
-        from("webhook:{{webhook.path}}")
-                .routeId("webhook-receiver")
+        from("webhook:" + path)
+                .routeId(routeId)
                 .process(this::verify)
-                .to("artemis-store:{{queue.events}}") // continues once the broker has the event on disk
+                .to("artemis-store:" + queue) // continues once the broker has the event on disk
                 .process(this::accepted);
     }
 
     private void verify(Exchange exchange) {
         Message in = exchange.getMessage();
-        metrics.received();
+        if (counted) {
+            metrics.received();
+        }
         if (!isJson(in.getHeader(Exchange.CONTENT_TYPE, String.class))) {
             throw new RejectedWebhook(415, "content_type", "Content-Type must be application/json");
         }
@@ -82,7 +101,9 @@ public class WebhookReceiverRoute extends RouteBuilder {
 
     private void reject(Exchange exchange) {
         RejectedWebhook rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RejectedWebhook.class);
-        metrics.rejected(rejected.reason());
+        if (counted) {
+            metrics.rejected(rejected.reason());
+        }
         respond(exchange, rejected.status(), error(rejected.reason(), rejected.getMessage()));
     }
 
@@ -91,7 +112,9 @@ public class WebhookReceiverRoute extends RouteBuilder {
         unstored.refused(() -> "the broker did not confirm a webhook on disk (" + cause + "); every webhook it does "
                 + "not confirm is answered 503");
         log.debug("Webhook not stored, answered 503: {}", cause.toString());
-        metrics.rejected("unavailable");
+        if (counted) {
+            metrics.rejected("unavailable");
+        }
         respond(exchange, 503, error("unavailable", "the event could not be stored; deliver it again later"));
     }
 

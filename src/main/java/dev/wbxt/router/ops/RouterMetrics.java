@@ -152,6 +152,18 @@ public class RouterMetrics {
                 .description("1 while the Webex websocket is open, 0 while it is being reconnected").register(registry);
     }
 
+    /** The recording's counters (README "Recording and replay"), registered at 0 when the recording starts. */
+    public record RecordingCounters(Counter written, Counter queueFull, Counter writeFailed) {
+    }
+
+    public RecordingCounters recording() {
+        String dropped = "Processed events the recording could not keep, by reason (the events themselves were processed)";
+        return new RecordingCounters(
+                counter("wbxt_recording_events", "Processed events written to the recording file"),
+                counter("wbxt_recording_dropped", dropped, "reason", "queue_full"),
+                counter("wbxt_recording_dropped", dropped, "reason", "write_error"));
+    }
+
     /** The counter {@code name} with these tag key/value pairs, registered on first use. */
     private Counter counter(String name, String description, String... tags) {
         List<String> key = new java.util.ArrayList<>(tags.length + 1);

@@ -100,7 +100,8 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         }
         Generation gen = new Generation(reorder);
         gen.session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(),
-                message -> take(gen, message), metrics::acknowledged, e -> connectionLost(gen, e));
+                message -> take(gen, message), metrics::acknowledged, endpoint.getAckIntervalMs(),
+                e -> connectionLost(gen, e));
         try {
             gen.session.start();
         } catch (Exception e) {

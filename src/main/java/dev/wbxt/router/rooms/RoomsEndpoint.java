@@ -34,6 +34,11 @@ public class RoomsEndpoint extends DefaultEndpoint {
             + "backlog starts at once")
     private int reorderMaxHeld = 20;
 
+    @UriParam(defaultValue = "10", description = "Acknowledgements are committed at most once per this many ms: the "
+            + "events settled meanwhile, any room, share one broker transaction and journal sync. 0: as soon as the "
+            + "previous commit returned")
+    private long ackIntervalMs = 10;
+
     RoomsEndpoint(String uri, RoomsComponent component, String queue) {
         super(uri, component);
         this.queue = queue;
@@ -66,6 +71,14 @@ public class RoomsEndpoint extends DefaultEndpoint {
 
     public void setMaxInFlight(int maxInFlight) {
         this.maxInFlight = maxInFlight;
+    }
+
+    public long getAckIntervalMs() {
+        return ackIntervalMs;
+    }
+
+    public void setAckIntervalMs(long ackIntervalMs) {
+        this.ackIntervalMs = ackIntervalMs;
     }
 
     public long getReorderWindowMs() {

@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 /** The Webex REST API under /v1: auth, fault injection, routing to the store, Webex-shaped errors. */
 final class ApiHandler implements HttpHandler {
     static final int MAX_TEXT_BYTES = 7439;
+    /** An answer header that is not sent: the file goes without Content-Length (a fault: its HEAD lied about it). */
+    private static final String CHUNKED = "X-Sim-Chunked";
     private static final int DEFAULT_MAX = 100;
 
     private final SimulatorStore store;
@@ -41,8 +43,12 @@ final class ApiHandler implements HttpHandler {
         this.apiUrl = apiUrl;
     }
 
-    /** A handler's answer: status, JSON body (null = no content) and extra headers. */
-    private record Answer(int status, Object body, Map<String, String> headers) {
+    /** A handler's answer: status, JSON body (null = no content), extra headers, and the bytes of a file (or null). */
+    private record Answer(int status, Object body, Map<String, String> headers, byte[] file) {
+        Answer(int status, Object body, Map<String, String> headers) {
+            this(status, body, headers, null);
+        }
+
         static Answer ok(Object body) {
             return new Answer(200, body, Map.of());
         }
@@ -55,15 +61,20 @@ final class ApiHandler implements HttpHandler {
         String path = fullPath.length() > 3 ? fullPath.substring(3) : "/"; // strip "/v1"
         String query = ex.getRequestURI().getRawQuery();
         byte[] requestBody = HttpIo.readBody(ex);
+        String requestType = ex.getRequestHeaders().getFirst("Content-Type");
         String trackingId = SimIds.trackingId();
         ex.getResponseHeaders().set("TrackingId", trackingId);
 
         int status;
         byte[] out;
+        byte[] file = null;
+        boolean chunked = false;
         try {
             Answer answer = answer(ex, method, path, requestBody);
             answer.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
             status = answer.status();
+            file = answer.file();
+            chunked = file != null && answer.headers().containsKey(CHUNKED);
             out = answer.body() == null ? null : HttpIo.toBytes(answer.body(), false);
         } catch (HttpError e) {
             if (e instanceof FaultError f) {
@@ -77,8 +88,14 @@ final class ApiHandler implements HttpHandler {
         }
         // recorded before answering, so a client that got its answer always finds its call in calls()
         recorder.accept(new Call(method, fullPath + (query == null ? "" : "?" + query), status,
-                requestBody.length == 0 ? null : new String(requestBody, StandardCharsets.UTF_8)));
-        HttpIo.send(ex, status, out);
+                requestBody.length == 0 ? null : Multipart.isMultipart(requestType) ? summary(requestType, requestBody)
+                        : new String(requestBody, StandardCharsets.UTF_8), requestType));
+        if (file != null) {
+            ex.getResponseHeaders().remove(CHUNKED);
+            HttpIo.sendFile(ex, status, file, chunked);
+        } else {
+            HttpIo.send(ex, status, out);
+        }
     }
 
     private Answer answer(HttpExchange ex, String method, String path, byte[] body) {
@@ -97,7 +114,8 @@ final class ApiHandler implements HttpHandler {
         return switch (seg[0]) {
             case "people" -> people(method, seg);
             case "rooms" -> seg.length == 1 ? listRooms(method, q) : byId(method, seg, 2, store::room, "room");
-            case "messages" -> messages(method, seg, q, body);
+            case "messages" -> messages(method, seg, q, body, ex.getRequestHeaders().getFirst("Content-Type"));
+            case "contents" -> contents(method, seg);
             case "attachment" -> seg.length == 3 && "actions".equals(seg[1])
                     ? byId(method, new String[]{"attachment", seg[2]}, 2, store::attachmentAction, "attachment action")
                     : notFound();
@@ -165,7 +183,7 @@ final class ApiHandler implements HttpHandler {
 
     // ---- messages ----------------------------------------------------------------------------------------
 
-    private Answer messages(String method, String[] seg, Map<String, String> q, byte[] body) {
+    private Answer messages(String method, String[] seg, Map<String, String> q, byte[] body, String contentType) {
         if (seg.length == 2) {
             return byId(method, seg, 2, store::message, "message");
         }
@@ -173,7 +191,7 @@ final class ApiHandler implements HttpHandler {
             return notFound();
         }
         if ("POST".equals(method)) {
-            return createMessage(HttpIo.parseObject(body));
+            return createMessage(Multipart.isMultipart(contentType) ? multipartMessage(contentType, body) : HttpIo.parseObject(body));
         }
         requireMethod(method, "GET");
         return listMessages(q);
@@ -206,14 +224,19 @@ final class ApiHandler implements HttpHandler {
         if (attachments != null && attachments.size() > 1) {
             throw new HttpError(400, "Only one card per message is supported.");
         }
-        if (text == null && markdown == null && (attachments == null || attachments.isEmpty())) {
-            throw new HttpError(400, "A message needs text, markdown or an attachment.");
+        List<?> files = req.get("files") instanceof List<?> l ? l : req.get("files") == null ? null : List.of(req.get("files"));
+        if (files != null && files.size() > 1) {
+            throw new HttpError(400, "Only one file is allowed per message.");
+        }
+        if (text == null && markdown == null && (attachments == null || attachments.isEmpty()) && (files == null || files.isEmpty())) {
+            throw new HttpError(400, "A message needs text, markdown, a file or an attachment.");
         }
         String parentId = str(req, "parentId");
         if (parentId != null && store.message(parentId) == null) {
             throw new HttpError(400, "parentId does not reference a message.");
         }
-        Map<String, Object> m = store.addMessage(store.botId(), roomId, text, markdown, parentId, attachments);
+        Map<String, Object> m = store.addMessage(store.botId(), roomId, text, markdown, parentId, attachments,
+                files == null ? null : files.stream().map(String::valueOf).toList());
         // Real Webex notifies the bot of its own messages too: that is why bots need a loop guard.
         background.execute(() -> dispatcher.dispatch("messages", "created", store.botId(), messageData(m), m));
         return Answer.ok(m);
@@ -257,6 +280,84 @@ final class ApiHandler implements HttpHandler {
             d.put(k, m.get(k));
         }
         return d;
+    }
+
+    // ---- files -------------------------------------------------------------------------------------------
+
+    /**
+     * A multipart POST /messages (WEBEX-API.md 4.3b): the fields are parts, the file is the part {@code files}; the
+     * file is stored and the message lists its content URL, as Webex does.
+     */
+    private Map<String, Object> multipartMessage(String contentType, byte[] body) {
+        Map<String, Object> req = new LinkedHashMap<>();
+        List<String> urls = new ArrayList<>();
+        for (Multipart.Part part : Multipart.parse(contentType, body)) {
+            if (part.filename() != null) {
+                if (!"files".equals(part.name())) {
+                    throw new HttpError(400, "The file must be the part named files, not " + part.name() + ".");
+                }
+                String type = part.contentType() == null ? "application/octet-stream" : part.contentType();
+                urls.add(contentUrl(store.addFile(part.filename(), type, part.content())));
+            } else if (part.name() != null) {
+                req.put(part.name(), part.text());
+            }
+        }
+        if (!urls.isEmpty()) {
+            req.put("files", urls);
+        }
+        return req;
+    }
+
+    String contentUrl(String contentId) {
+        return apiUrl.get() + "/contents/" + contentId;
+    }
+
+    /**
+     * GET and HEAD /contents/{id}: the bytes, with Content-Type, Content-Length and Content-Disposition (the name), as
+     * Webex serves a message's file (WEBEX-API.md 4.3b); the bearer token is checked like any other call.
+     */
+    private Answer contents(String method, String[] seg) {
+        if (seg.length != 2 || seg[1].isEmpty()) {
+            return notFound();
+        }
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            throw new HttpError(405, "Method " + method + " not allowed.");
+        }
+        SimulatorStore.StoredFile file = store.file(seg[1]);
+        if (file == null) {
+            throw new HttpError(404, "Could not find content with id " + seg[1] + ".");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        boolean head = "HEAD".equals(method);
+        headers.put("Content-Type", !head && file.servedType() != null ? file.servedType() : file.contentType());
+        // RFC 6266: a quoted ASCII-safe name, and the exact name in UTF-8 as filename* (which readers prefer)
+        headers.put("Content-Disposition", "attachment; filename=\"" + file.name().replaceAll("[^\\x20-\\x7e]", "_")
+                .replace("\\", "\\\\").replace("\"", "\\\"") + "\"; filename*=UTF-8''"
+                + URLEncoder.encode(file.name(), StandardCharsets.UTF_8).replace("+", "%20"));
+        if (head) {
+            headers.put("Content-Length", String.valueOf(file.announcedLength() != null ? file.announcedLength()
+                    : file.content().length));
+            return new Answer(200, null, headers, new byte[0]);
+        }
+        if (file.announcedLength() != null) {
+            headers.put(CHUNKED, "true");
+        }
+        return new Answer(200, null, headers, file.content());
+    }
+
+    /** What the calls log shows of a multipart body: its fields, and of the file its name, type and size. */
+    private static String summary(String contentType, byte[] body) {
+        try {
+            Map<String, Object> shown = new LinkedHashMap<>();
+            for (Multipart.Part part : Multipart.parse(contentType, body)) {
+                shown.put(part.name(), part.filename() == null ? part.text()
+                        : Map.of("filename", part.filename(), "contentType", String.valueOf(part.contentType()),
+                                "size", part.content().length));
+            }
+            return HttpIo.JSON.writeValueAsString(shown);
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            return "(multipart body that could not be read: " + e.getMessage() + ")";
+        }
     }
 
     // ---- webhooks ----------------------------------------------------------------------------------------

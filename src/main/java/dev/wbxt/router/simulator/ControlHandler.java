@@ -37,7 +37,9 @@ final class ControlHandler implements HttpHandler {
         try {
             byte[] raw = HttpIo.readBody(ex);
             body = switch (method + " " + path) {
-                case "POST /messages" -> postMessage(HttpIo.parseObject(raw));
+                case "POST /messages" -> Multipart.isMultipart(ex.getRequestHeaders().getFirst("Content-Type"))
+                        ? postMessage(Multipart.parse(ex.getRequestHeaders().getFirst("Content-Type"), raw))
+                        : postMessage(HttpIo.parseObject(raw));
                 case "GET /messages" -> listMessages(HttpIo.query(ex));
                 case "POST /cards" -> postCard(HttpIo.parseObject(raw));
                 case "GET /calls" -> listCalls(HttpIo.query(ex));
@@ -67,11 +69,51 @@ final class ControlHandler implements HttpHandler {
         HttpIo.send(ex, status, HttpIo.toBytes(body, true));
     }
 
+    /**
+     * {@code {"text": ..., "from": ..., "room": ..., "files": [{"name", "contentType", "content" or "base64"}]}}: that
+     * person says it (with those files) in the room, default alice@example.com in her direct room with the bot.
+     */
     private Object postMessage(Map<String, Object> req) throws InterruptedException {
-        String from = req.get("from") == null ? DEFAULT_FROM : String.valueOf(req.get("from"));
-        String text = required(req.get("text"), "text");
-        String room = req.get("room") == null ? sim.directRoom(from) : String.valueOf(req.get("room"));
-        Map<String, Object> message = sim.post(from, room, text);
+        List<WebexSimulator.Upload> files = new ArrayList<>();
+        if (req.get("files") instanceof List<?> list) {
+            for (Object f : list) {
+                if (!(f instanceof Map<?, ?> file)) {
+                    throw new HttpError(400, "each of files is {\"name\", \"contentType\", \"content\" or \"base64\"}");
+                }
+                byte[] content = file.get("base64") != null
+                        ? java.util.Base64.getDecoder().decode(String.valueOf(file.get("base64")))
+                        : required(file.get("content"), "files[].content or files[].base64").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                files.add(new WebexSimulator.Upload(required(file.get("name"), "files[].name"),
+                        file.get("contentType") == null ? "application/octet-stream" : String.valueOf(file.get("contentType")),
+                        content));
+            }
+        }
+        return post(req.get("from"), req.get("room"), files.isEmpty() ? required(req.get("text"), "text")
+                : req.get("text") == null ? null : String.valueOf(req.get("text")), files);
+    }
+
+    /** The same from a multipart form, as {@code curl -F text=hello -F file=@report.pdf} sends it. */
+    private Object postMessage(List<Multipart.Part> parts) throws InterruptedException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        List<WebexSimulator.Upload> files = new ArrayList<>();
+        for (Multipart.Part part : parts) {
+            if (part.filename() != null) {
+                files.add(new WebexSimulator.Upload(part.filename(),
+                        part.contentType() == null ? "application/octet-stream" : part.contentType(), part.content()));
+            } else if (part.name() != null) {
+                fields.put(part.name(), part.text());
+            }
+        }
+        Object text = fields.get("text");
+        return post(fields.get("from"), fields.get("room"), files.isEmpty() ? required(text, "text")
+                : text == null ? null : String.valueOf(text), files);
+    }
+
+    private Object post(Object fromField, Object roomField, String text, List<WebexSimulator.Upload> files)
+            throws InterruptedException {
+        String from = fromField == null ? DEFAULT_FROM : String.valueOf(fromField);
+        String room = roomField == null ? sim.directRoom(from) : String.valueOf(roomField);
+        Map<String, Object> message = sim.post(from, room, text, files);
         List<Delivery> deliveries = sim.fireMessageCreated(message);
         return answer(message, deliveries, room, (String) message.get("id"));
     }

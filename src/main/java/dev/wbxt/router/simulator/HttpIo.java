@@ -84,6 +84,23 @@ final class HttpIo {
         }
     }
 
+    /**
+     * Sends a file's bytes (its headers already set, Content-Type among them); for a HEAD the headers only, with the
+     * Content-Length set by the caller (the JDK server does not write one for a HEAD). {@code chunked}: no
+     * Content-Length on a GET, so that only the bytes tell the size.
+     */
+    static void sendFile(HttpExchange ex, int status, byte[] content, boolean chunked) throws IOException {
+        if ("HEAD".equals(ex.getRequestMethod())) {
+            ex.sendResponseHeaders(status, -1);
+        } else {
+            ex.sendResponseHeaders(status, chunked ? 0 : content.length == 0 ? -1 : content.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(content);
+            }
+        }
+        ex.close();
+    }
+
     /** Sends a JSON answer; a null body means no content (204). */
     static void send(HttpExchange ex, int status, byte[] body) throws IOException {
         if (body == null) {

@@ -3,12 +3,11 @@ package dev.wbxt.router.simulator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
+import dev.wbxt.router.ops.StaticFiles;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Serves the playground, a chat page for humans, from the classpath folder {@code playground/}: plain HTML, CSS
@@ -17,11 +16,7 @@ import java.util.regex.Pattern;
  */
 final class PlaygroundHandler implements HttpHandler {
     static final String PATH = "/playground/";
-    private static final Pattern FILE = Pattern.compile("[a-z0-9-]+\\.(html|css|js)");
-    private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html;charset=UTF-8",
-            "css", "text/css;charset=UTF-8",
-            "js", "text/javascript;charset=UTF-8");
+    private static final StaticFiles FILES = new StaticFiles("playground");
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
@@ -36,11 +31,11 @@ final class PlaygroundHandler implements HttpHandler {
                 ex.sendResponseHeaders(302, -1);
             } else if (path.startsWith(PATH)) {
                 String name = path.equals(PATH) ? "index.html" : path.substring(PATH.length());
-                byte[] body = FILE.matcher(name).matches() ? resource(name) : null;
+                byte[] body = FILES.read(name);
                 if (body == null) {
                     text(ex, 404, "Not found: " + path);
                 } else {
-                    send(ex, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), body);
+                    send(ex, name, body);
                 }
             } else {
                 text(ex, 404, "Not found: " + path + " (the playground is at " + PATH + ")");
@@ -48,19 +43,8 @@ final class PlaygroundHandler implements HttpHandler {
         }
     }
 
-    private static byte[] resource(String name) throws IOException {
-        try (InputStream in = PlaygroundHandler.class.getResourceAsStream("/playground/" + name)) {
-            return in == null ? null : in.readAllBytes();
-        }
-    }
-
-    private static void send(HttpExchange ex, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        // the page shows untrusted text: no inline script, nothing from any other host
-        ex.getResponseHeaders().set("Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+    private static void send(HttpExchange ex, String name, byte[] body) throws IOException {
+        StaticFiles.headers(name).forEach(ex.getResponseHeaders()::set);
         boolean head = "HEAD".equals(ex.getRequestMethod());
         ex.sendResponseHeaders(200, head ? -1 : body.length);
         if (!head) {

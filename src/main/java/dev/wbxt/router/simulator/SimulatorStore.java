@@ -26,6 +26,8 @@ final class SimulatorStore {
     private final Map<String, Map<String, Object>> messages = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> actions = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> webhooks = new LinkedHashMap<>();
+    /** Files of messages by content id, served at /v1/contents/{id} (WEBEX-API.md 4.3b). */
+    private final Map<String, StoredFile> files = new LinkedHashMap<>();
     /** Rooms the bot was removed from: GET /rooms no longer lists them. */
     private final java.util.Set<String> roomsLeft = new java.util.HashSet<>();
     private final String botId;
@@ -34,6 +36,12 @@ final class SimulatorStore {
         Map<String, Object> bot = newPerson(BOT_EMAIL, "Echo Bot", "bot");
         bot.put("nickName", "Echo");
         botId = (String) bot.get("id");
+    }
+
+    /** A store whose bot is {@code bot}, a person as {@code GET /people/me} answers it (a recording's, for a replay). */
+    SimulatorStore(Map<String, Object> bot) {
+        botId = put(people, bot, "the bot");
+        indexEmails(bot);
     }
 
     String orgId() {
@@ -81,6 +89,46 @@ final class SimulatorStore {
 
     synchronized Map<String, Object> personById(String id) {
         return copy(people.get(id));
+    }
+
+    // ---- loaded as Webex answered them (a recording's answers, for a replay) --------------------------------
+
+    /** A person as {@code GET /people/{id}} answered it, under its own id; its emails find it too. */
+    synchronized void loadPerson(Map<String, Object> person) {
+        put(people, person, "a person");
+        indexEmails(person);
+    }
+
+    synchronized void loadRoom(Map<String, Object> room) {
+        put(rooms, room, "a room");
+    }
+
+    synchronized void loadMessage(Map<String, Object> message) {
+        put(messages, message, "a message");
+        notifyAll();
+    }
+
+    synchronized void loadAttachmentAction(Map<String, Object> action) {
+        put(actions, action, "an attachment action");
+    }
+
+    /** Keeps a copy of {@code resource} under its {@code id}, replacing what had that id; returns the id. */
+    private static String put(Map<String, Map<String, Object>> into, Map<String, Object> resource, String what) {
+        if (resource == null || !(resource.get("id") instanceof String id) || id.isEmpty()) {
+            throw new IllegalArgumentException(what + " needs an \"id\" (text): " + resource);
+        }
+        into.put(id, new LinkedHashMap<>(resource));
+        return id;
+    }
+
+    private void indexEmails(Map<String, Object> person) {
+        if (person.get("emails") instanceof List<?> emails) {
+            for (Object email : emails) {
+                if (email instanceof String e) {
+                    personIdByEmail.put(e.toLowerCase(Locale.ROOT), (String) person.get("id"));
+                }
+            }
+        }
     }
 
     // ---- rooms -------------------------------------------------------------------------------------------
@@ -146,6 +194,12 @@ final class SimulatorStore {
      */
     synchronized Map<String, Object> addMessage(String personId, String roomId, String text, String markdown,
                                                 String parentId, List<?> attachments) {
+        return addMessage(personId, roomId, text, markdown, parentId, attachments, null);
+    }
+
+    /** As above, with the URLs of the message's files ({@code files}, as Webex lists them). */
+    synchronized Map<String, Object> addMessage(String personId, String roomId, String text, String markdown,
+                                                String parentId, List<?> attachments, List<String> fileUrls) {
         Map<String, Object> room = rooms.get(roomId);
         Map<String, Object> author = people.get(personId);
         if (room == null || author == null) {
@@ -166,6 +220,9 @@ final class SimulatorStore {
         }
         if (attachments != null && !attachments.isEmpty()) {
             m.put("attachments", attachments);
+        }
+        if (fileUrls != null && !fileUrls.isEmpty()) {
+            m.put("files", List.copyOf(fileUrls));
         }
         m.put("personId", personId);
         m.put("personEmail", ((List<?>) author.get("emails")).get(0));
@@ -222,6 +279,38 @@ final class SimulatorStore {
             wait(Math.max(1, left / 1_000_000));
         }
         return value;
+    }
+
+    // ---- files ---------------------------------------------------------------------------------------------
+
+    /**
+     * A file as the simulator serves it. {@code servedType} and {@code announcedLength} are faults for tests: the
+     * Content-Type of the GET when it differs from the file's, the Content-Length a HEAD announces when it lies.
+     */
+    record StoredFile(String id, String name, String contentType, byte[] content, String servedType, Long announcedLength) {
+    }
+
+    /** Stores a file and returns its content id. */
+    synchronized String addFile(String name, String contentType, byte[] content) {
+        String id = SimIds.newId("CONTENT");
+        files.put(id, new StoredFile(id, name, contentType, content.clone(), null, null));
+        return id;
+    }
+
+    synchronized StoredFile file(String id) {
+        return files.get(id);
+    }
+
+    /** Makes the file misbehave: null leaves that part as it is. */
+    synchronized boolean fileFault(String id, String servedType, Long announcedLength) {
+        StoredFile f = files.get(id);
+        if (f == null) {
+            return false;
+        }
+        files.put(id, new StoredFile(id, f.name(), f.contentType(), f.content(),
+                servedType != null ? servedType : f.servedType(),
+                announcedLength != null ? announcedLength : f.announcedLength()));
+        return true;
     }
 
     // ---- attachment actions -----------------------------------------------------------------------------

@@ -25,20 +25,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Part of the product: tests, benchmarks and the app's simulator mode all use it.
  */
 public final class WebexSimulator implements AutoCloseable {
+    /** Its name in the Camel registry in simulator mode. */
+    public static final String REGISTRY_NAME = "webexSimulator";
 
     /** What one webhook target answered to one delivery; status 0 means nothing answered. */
     public record Delivery(String webhookId, String targetUrl, int status, String body, String payload) {
     }
 
-    /** One REST API request as received; {@code path} includes /v1 and the query string. */
-    public record Call(String method, String path, int status, String requestBody) {
+    /**
+     * One REST API request as received; {@code path} includes /v1 and the query string; {@code requestBody} the JSON
+     * as sent, or for a multipart body its fields with the file's name, type and size; {@code contentType} of the body.
+     */
+    public record Call(String method, String path, int status, String requestBody, String contentType) {
+    }
+
+    /** A file of a message: its name, type and bytes. */
+    public record Upload(String name, String contentType, byte[] content) {
     }
 
     private final String botToken;
-    private final SimulatorStore store = new SimulatorStore();
+    private final SimulatorStore store;
     private final FaultInjector faults = new FaultInjector();
     private final DeliveryLog deliveries = new DeliveryLog();
-    private final WebhookDispatcher dispatcher = new WebhookDispatcher(store, deliveries::add);
+    private final WebhookDispatcher dispatcher;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     /** Runs the webhooks Webex fires for the bot's own messages, so POST /messages answers first. */
     private final ExecutorService background = Executors.newCachedThreadPool(daemon("webex-sim-webhooks"));
@@ -47,14 +56,27 @@ public final class WebexSimulator implements AutoCloseable {
     private HttpServer server;
     private ExecutorService serverThreads;
 
-    private WebexSimulator(int port, String botToken) {
+    private WebexSimulator(int port, String botToken, SimulatorStore store) {
         this.port = port;
         this.botToken = Objects.requireNonNull(botToken, "botToken");
+        this.store = store;
+        this.dispatcher = new WebhookDispatcher(store, deliveries::add);
     }
 
     /** Starts listening on 127.0.0.1; port 0 picks a free port. */
     public static WebexSimulator start(int port, String botToken) {
-        WebexSimulator sim = new WebexSimulator(port, botToken);
+        return listening(new WebexSimulator(port, botToken, new SimulatorStore()));
+    }
+
+    /**
+     * The same with {@code bot} as the bot (its id, emails and names, as {@code GET /people/me} answered them): the
+     * world of a recording, for a replay, filled in with {@link #loadPerson} and the others.
+     */
+    public static WebexSimulator start(int port, String botToken, Map<String, Object> bot) {
+        return listening(new WebexSimulator(port, botToken, new SimulatorStore(bot)));
+    }
+
+    private static WebexSimulator listening(WebexSimulator sim) {
         sim.listen();
         return sim;
     }
@@ -194,6 +216,34 @@ public final class WebexSimulator implements AutoCloseable {
         return store.webhooks();
     }
 
+    // ---- a recorded world: resources loaded as Webex answered them, under their own ids (replacing any other) ----
+
+    public void loadPerson(Map<String, Object> person) {
+        store.loadPerson(person);
+    }
+
+    public void loadRoom(Map<String, Object> room) {
+        store.loadRoom(room);
+    }
+
+    /** A message GET /messages/{id} answers as given; POST /messages may name it as {@code parentId}. */
+    public void loadMessage(Map<String, Object> message) {
+        store.loadMessage(message);
+    }
+
+    public void loadAttachmentAction(Map<String, Object> action) {
+        store.loadAttachmentAction(action);
+    }
+
+    /** Whether a room of that id exists (loaded, or made by the simulator). */
+    public boolean hasRoom(String id) {
+        return store.room(id) != null;
+    }
+
+    public boolean hasMessage(String id) {
+        return store.message(id) != null;
+    }
+
     // ---- events ------------------------------------------------------------------------------------------
 
     /** That person posts {@code text} in the room; every matching webhook gets messages/created, synchronously. */
@@ -215,12 +265,56 @@ public final class WebexSimulator implements AutoCloseable {
         return dispatcher.fireRaw(webhookPayload);
     }
 
-    Map<String, Object> post(String email, String roomId, String text) {
+    /**
+     * That person posts {@code text} (may be null) with files in the room, as a Webex client uploads them: each is
+     * stored and served at {@code /v1/contents/<id>} with its name, type and size, and the message lists their URLs
+     * in {@code files}. Every matching webhook gets messages/created, synchronously.
+     */
+    public List<Delivery> sayWithFiles(String email, String roomId, String text, List<Upload> files) {
+        return fireMessageCreated(post(email, roomId, text, files));
+    }
+
+    /** A message whose {@code files} are the given URLs, whatever they are (a hostile or broken client): for tests. */
+    public List<Delivery> sayWithFileUrls(String email, String roomId, String text, List<String> urls) {
         String personId = (String) store.person(email).get("id");
+        requireRoom(roomId);
+        return fireMessageCreated(store.addMessage(personId, roomId, text, null, null, null, urls));
+    }
+
+    /** The file served at that content URL (or content id): what a user posted, or what the bot uploaded. */
+    public Upload file(String urlOrId) {
+        SimulatorStore.StoredFile f = store.file(urlOrId.substring(urlOrId.lastIndexOf('/') + 1));
+        return f == null ? null : new Upload(f.name(), f.contentType(), f.content().clone());
+    }
+
+    /**
+     * Faults of one file for tests: {@code servedType} the Content-Type its GET answers (another than its HEAD's), and
+     * {@code announcedLength} the Content-Length its HEAD claims (its GET still sends every byte); null: as it is.
+     */
+    public void fileFault(String urlOrId, String servedType, Long announcedLength) {
+        if (!store.fileFault(urlOrId.substring(urlOrId.lastIndexOf('/') + 1), servedType, announcedLength)) {
+            throw new IllegalArgumentException("unknown file " + urlOrId);
+        }
+    }
+
+    Map<String, Object> post(String email, String roomId, String text) {
+        return post(email, roomId, text, List.of());
+    }
+
+    Map<String, Object> post(String email, String roomId, String text, List<Upload> files) {
+        String personId = (String) store.person(email).get("id");
+        requireRoom(roomId);
+        List<String> urls = new ArrayList<>();
+        for (Upload f : files) {
+            urls.add(apiUrl() + "/contents/" + store.addFile(f.name(), f.contentType(), f.content()));
+        }
+        return store.addMessage(personId, roomId, text, null, null, null, urls);
+    }
+
+    private void requireRoom(String roomId) {
         if (store.room(roomId) == null) {
             throw new IllegalArgumentException("unknown room " + roomId);
         }
-        return store.addMessage(personId, roomId, text, null, null, null);
     }
 
     List<Delivery> fireMessageCreated(Map<String, Object> message) {

@@ -40,6 +40,8 @@ public class BotToolkit {
     public static final String CARD_PREFIX = "card-";
     /** ... otherwise here: the inputs are echoed, as the Webex lab's bot does. */
     public static final String CARD_FALLBACK = "bot-card-echo";
+    /** A message with files and no command goes here: each file's name, type and size (README "Files"). */
+    public static final String FILES_ROUTE = "bot-files";
     private static final Pattern WORD = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
     /** String.split("\\s+") compiles its regex on every call (only one-character separators have a fast path). */
     private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -80,8 +82,8 @@ public class BotToolkit {
 
     /**
      * What the message asks: {@code word} (the command, lower case), {@code args} (the rest), {@code text} (the text
-     * without the bot's mention) and {@code route} (the direct: route to call: the command, {@code command-help}, the
-     * fallback command, or {@code bot-unknown}).
+     * without the bot's mention) and {@code route} (the direct: route to call: the command, {@code command-help},
+     * {@value #FILES_ROUTE} for a message with files, the fallback command, or {@code bot-unknown}).
      */
     public Map<String, Object> command(@Variable("message") Map<String, Object> message,
                                        @Variable("bot") Map<String, Object> bot) {
@@ -103,6 +105,8 @@ public class BotToolkit {
         out.put("args", parts.length > 1 ? parts[1].trim() : "");
         if (WORD.matcher(word).matches() && hasCommand(word)) {
             out.put("route", COMMAND_PREFIX + word);
+        } else if (message.get("files") instanceof List<?> files && !files.isEmpty()) {
+            out.put("route", FILES_ROUTE);
         } else if (!settings.fallback().isEmpty() && hasCommand(settings.fallback())) {
             out.put("route", COMMAND_PREFIX + settings.fallback());
         } else {
@@ -239,7 +243,7 @@ public class BotToolkit {
         return answer(message, markdown);
     }
 
-    private static Map<String, Object> answer(Map<String, Object> message, String markdown) {
+    static Map<String, Object> answer(Map<String, Object> message, String markdown) {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("roomId", message.get("roomId"));
         if (message.get("parentId") != null) {

@@ -20,7 +20,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 
-/** Binds the bot toolkit ({@code botKit}) used by {@code routes/30-bot.yaml} and the command routes; keys {@code bot.*}. */
+/** Binds the bot toolkit ({@code botKit}, {@code fileReplies}) used by {@code routes/30-bot.yaml} and the command routes; keys {@code bot.*}. */
 @Configuration
 public class BotToolkitConfiguration implements CamelConfiguration {
 
@@ -51,6 +51,7 @@ public class BotToolkitConfiguration implements CamelConfiguration {
         context.getRegistry().bind("cardTemplates", templates);
         context.getRegistry().bind("botKit", new BotToolkit(context, settings,
                 new JsonFileStore(router.dataDir().resolve("bot-rooms.json")), cards));
+        context.getRegistry().bind("fileReplies", new FileReplies()); // README "Files"
     }
 
     private static Set<String> lowerCase(List<String> items) {

@@ -21,14 +21,21 @@ import dev.wbxt.router.retry.RetryTiming;
  * sending it again could post the reply twice; Webex answering 429/5xx means it did not, so those are retried.</li>
  * <li>404 on an operation Webex serves with a lag behind its webhook (a message, a card action): a few spaced
  * retries; any other 4xx: permanent.</li>
+ * <li>423 on a file: Webex is still scanning it for malware and says when to ask again ({@code Retry-After};
+ * WEBEX-API.md 4.3b): waited for like a 429; longer than {@code maxRetryAfterMillis}, or the {@code maxAttempts}-th
+ * 423: later (the event is tried again later, as any failure, and dead-lettered after its attempts: a file that stays
+ * locked must not hold its room for the hour of Webex patience).</li>
  * </ul>
  */
 public final class WebexCallPolicy {
     /** Webex's Python SDK waits this long when a 429 has no readable Retry-After. */
     static final long DEFAULT_RETRY_AFTER_MILLIS = 15_000;
     private static final long MIN_RETRY_AFTER_MILLIS = 1_000;
+    /** A 423 without a readable Retry-After: ask again after this long (Webex documents the header, not a default). */
+    static final long DEFAULT_SCAN_WAIT_MILLIS = 5_000;
 
-    public enum Kind { DONE, RETRY, UNAVAILABLE, PERMANENT }
+    /** LATER: not served yet, through no fault of Webex (a file being scanned): a retryable failure of the event. */
+    public enum Kind { DONE, RETRY, UNAVAILABLE, PERMANENT, LATER }
 
     /** The attempts of one call so far, by cause. */
     public record Attempts(int failures, int rateLimited, int notFound) {
@@ -88,6 +95,15 @@ public final class WebexCallPolicy {
                 return new Decision(Kind.UNAVAILABLE, 0, null, WebexUnavailableException.Why.RATE_LIMITED, next);
             }
             return new Decision(Kind.RETRY, wait, "429", null, next);
+        }
+        if (status == 423 && op.isFile()) {
+            Attempts next = new Attempts(done.failures(), done.rateLimited() + 1, done.notFound());
+            long wait = Math.max(MIN_RETRY_AFTER_MILLIS,
+                    RetryTiming.retryAfterMillis(retryAfter, nowMillis).orElse(DEFAULT_SCAN_WAIT_MILLIS));
+            if (wait > cfg.getMaxRetryAfterMillis() || next.rateLimited() >= cfg.getMaxAttempts()) {
+                return new Decision(Kind.LATER, 0, null, null, next);
+            }
+            return new Decision(Kind.RETRY, wait, "423", null, next);
         }
         if (status == 404 && op.retriesNotFound && done.notFound() < cfg.getNotFoundRetries()) {
             return new Decision(Kind.RETRY, cfg.getNotFoundRetryDelayMillis(), "404", null,

@@ -2,8 +2,6 @@ package dev.wbxt.router.webex;
 
 import dev.wbxt.router.retry.PermanentFailureException;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -27,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The Webex REST client: the operations of {@link WebexOperation}, asynchronous at the core
@@ -35,13 +34,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link WebexCallPolicy} decides what an answer means (done, retry after N ms, Webex unavailable, permanent),
  * {@link WebexPager} follows the pages; this class runs the attempts (a retry is a timer, no thread sleeps), keeps
  * the circuit-breaker bookkeeping ({@link WebexAvailability}), the caches (the bot's identity, rooms and people),
- * the JSON, the token scrubbing and the retry counter.
+ * the token scrubbing and the retry counter; {@link WebexJson} reads and writes the bodies, {@link WebexFiles} does
+ * the files.
  */
 public class WebexClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebexClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
     private static final String RETRY_AFTER = "Retry-After";
 
     /** One answer: HTTP status, tracking id, parsed JSON (Map, List for list operations, or null). */
@@ -52,8 +49,8 @@ public class WebexClient implements AutoCloseable {
         }
     }
 
-    /** A successful HTTP answer, parsed: keeps the Link header for paging. */
-    record Answer(int status, String trackingId, Object body, String link) {
+    /** A successful HTTP answer, parsed: keeps the Link header for paging, and the headers (a file's type and name). */
+    record Answer(int status, String trackingId, Object body, String link, io.vertx.core.MultiMap headers, long streamed) {
     }
 
     private final WebexConfiguration cfg;
@@ -62,6 +59,7 @@ public class WebexClient implements AutoCloseable {
     private final WebexCallPolicy policy;
     private final WebexPager pager;
     private final WebexAvailability availability;
+    private final WebexFiles files;
     private final CamelContext context;
     private volatile WebexResponse me;
     private final Cache<String, WebexResponse> recent; // rooms and people by path; null when the cache is off
@@ -94,6 +92,7 @@ public class WebexClient implements AutoCloseable {
         this.http = new WebexHttp(SharedVertx.client(context), base, cfg.getBotToken(), cfg, context);
         this.policy = new WebexCallPolicy(cfg);
         this.pager = new WebexPager(baseUrl, basePath);
+        this.files = new WebexFiles(cfg, base, basePath, http, SharedVertx.client(context), this::call);
         this.recent = cfg.getCacheMillis() <= 0 ? null : Caffeine.newBuilder()
                 .expireAfterWrite(Duration.ofMillis(cfg.getCacheMillis()))
                 .maximumSize(cfg.getCacheSize())
@@ -175,6 +174,11 @@ public class WebexClient implements AutoCloseable {
         return await(executeAsync(op, id, body, pageSize, query));
     }
 
+    /** A message's files: their name, type and size, and their content as a temporary file (README "Files"). */
+    public WebexFiles files() {
+        return files;
+    }
+
     // ---- the one entry point ---------------------------------------------------------------------------------
 
     /**
@@ -185,15 +189,20 @@ public class WebexClient implements AutoCloseable {
      */
     public CompletableFuture<WebexResponse> executeAsync(WebexOperation op, String id, Object body, Integer pageSize,
                                                          Map<String, String> query) {
+        if (op.isFile()) {
+            throw new PermanentFailureException("webex:" + op + " takes a file's url: WebexClient.files()");
+        }
         String path = op.needsId ? op.path + WebexIds.require("id", id) : op.path;
-        Buffer json = op.hasBody() ? toJson(body) : null;
+        MultipartMessage upload = op == WebexOperation.createMessage ? MultipartMessage.of(body, cfg.getMaxFileBytes()) : null;
+        Buffer json = upload != null ? upload.body() : op.hasBody() ? WebexJson.request(body) : null;
+        CharSequence contentType = upload == null ? null : upload.contentType();
         io.opentelemetry.context.Context trace = http.traceContext();
         if (op == WebexOperation.me) {
             WebexResponse cached = me;
             if (cached != null) {
                 return CompletableFuture.completedFuture(cached);
             }
-            return call(op, basePath + path, null, trace).thenApply(a -> {
+            return call(op, basePath + path, null, null, trace).thenApply(a -> {
                 WebexResponse fetched = new WebexResponse(a.status(), a.trackingId(), a.body());
                 me = fetched;
                 return fetched;
@@ -213,7 +222,7 @@ public class WebexClient implements AutoCloseable {
                 return CompletableFuture.completedFuture(hit.copy());
             }
         }
-        return call(op, basePath + path, json, trace).thenApply(a -> {
+        return call(op, basePath + path, json, contentType, trace).thenApply(a -> {
             WebexResponse response = new WebexResponse(a.status(), a.trackingId(), a.status() == 204 ? Map.of() : a.body());
             if (cached) {
                 recent.put(path, response.copy());
@@ -226,7 +235,7 @@ public class WebexClient implements AutoCloseable {
                                                   io.opentelemetry.context.Context trace) {
         String encoded = WebexPager.encode(query);
         String first = basePath + op.path + (encoded.isEmpty() ? "" : "?" + encoded);
-        return pager.all(first, query, since, uri -> call(op, uri, null, trace));
+        return pager.all(first, query, since, uri -> call(op, uri, null, null, trace));
     }
 
     /**
@@ -252,15 +261,32 @@ public class WebexClient implements AutoCloseable {
 
     // ---- the attempts of one call ------------------------------------------------------------------------------
 
-    /** Sends {@code uri} until {@link WebexCallPolicy} says done or gives up; a retry waits on a timer. */
-    private CompletableFuture<Answer> call(WebexOperation op, String uri, Buffer json, io.opentelemetry.context.Context trace) {
+    /**
+     * Sends {@code uri} until {@link WebexCallPolicy} says done or gives up; a retry waits on a timer. {@code trace}:
+     * the context each attempt's span belongs to, null when tracing is off; {@code contentType} of the body, null: JSON.
+     */
+    private CompletableFuture<Answer> call(WebexOperation op, String uri, Buffer body, CharSequence contentType,
+                                           io.opentelemetry.context.Context trace) {
         CompletableFuture<Answer> result = new CompletableFuture<>();
-        attempt(new Call(op, uri, json, trace, result), WebexCallPolicy.Attempts.NONE, null);
+        attempt(new Call(op, uri, body, contentType, trace, null, result), WebexCallPolicy.Attempts.NONE, null);
         return result;
     }
 
-    /** {@code trace}: the context each attempt's span belongs to, null when tracing is off. */
-    private record Call(WebexOperation op, String uri, Buffer json, io.opentelemetry.context.Context trace, CompletableFuture<Answer> result) {
+    /** The same with each attempt's request made by {@code send} (a file's download: WebexFiles). */
+    CompletableFuture<Answer> call(WebexOperation op, String uri, Supplier<CompletableFuture<WebexHttp.Answer>> send) {
+        CompletableFuture<Answer> result = new CompletableFuture<>();
+        attempt(new Call(op, uri, null, null, null, send, result), WebexCallPolicy.Attempts.NONE, null);
+        return result;
+    }
+
+    /** {@code send}: null for a plain request (no object per call on the hot path), else what makes each attempt's. */
+    private record Call(WebexOperation op, String uri, Buffer body, CharSequence contentType,
+                        io.opentelemetry.context.Context trace, Supplier<CompletableFuture<WebexHttp.Answer>> send,
+                        CompletableFuture<Answer> result) {
+        CompletableFuture<WebexHttp.Answer> attempt(WebexHttp http) {
+            return send != null ? send.get() : http.send(op.httpMethod, uri, body, contentType, trace);
+        }
+
         String what() {
             int q = uri.indexOf('?');
             return op.method + " " + (q < 0 ? uri : uri.substring(0, q));
@@ -278,7 +304,7 @@ public class WebexClient implements AutoCloseable {
             return;
         }
         long started = System.nanoTime();
-        http.send(call.op().httpMethod, call.uri(), call.json(), call.trace()).whenComplete((answer, error) -> {
+        call.attempt(http).whenComplete((answer, error) -> {
             try {
                 answered(call, done, answer, error, System.nanoTime() - started);
             } catch (RuntimeException e) {
@@ -304,8 +330,8 @@ public class WebexClient implements AutoCloseable {
         WebexCallPolicy.Decision decision = policy.decide(call.op(), done, status, noAnswer != null && noAnswer.maybeSent,
                 answer == null ? null : answer.header(RETRY_AFTER), System.currentTimeMillis());
         if (decision.kind() == WebexCallPolicy.Kind.DONE) {
-            call.result().complete(new Answer(status, trackingId(answer, null), parseJson(answer.body()),
-                    answer.header("Link")));
+            call.result().complete(new Answer(status, trackingId(answer, null), WebexJson.answer(answer.body()),
+                    answer.header("Link"), answer.headers(), answer.streamed()));
             return;
         }
         String failure;
@@ -318,7 +344,7 @@ public class WebexClient implements AutoCloseable {
             LOG.warn("Webex {} got no answer ({}), attempt {}/{}", what, scrub(noAnswer.getMessage()),
                     decision.next().failures(), cfg.getMaxAttempts());
         } else {
-            Map<String, Object> errorBody = parseMap(answer.body());
+            Map<String, Object> errorBody = WebexJson.errorBody(answer.body());
             trackingId = trackingId(answer, errorBody);
             webexMessage = errorBody == null ? null : scrub(String.valueOf(errorBody.get("message")));
             lastFailure = "answered " + status;
@@ -333,6 +359,8 @@ public class WebexClient implements AutoCloseable {
             }
             case UNAVAILABLE -> call.result().completeExceptionally(
                     new WebexUnavailableException(failure, status, trackingId, webexMessage, decision.why()));
+            case LATER -> call.result().completeExceptionally(
+                    new WebexApiException(failure, status, trackingId, webexMessage, true, null));
             default -> call.result().completeExceptionally(noAnswer != null
                     ? new WebexApiException("Webex " + what + " got no answer after the request was sent ("
                             + noAnswer.kind() + "): not sent again, Webex may have acted on it (a reply posted twice"
@@ -377,48 +405,6 @@ public class WebexClient implements AutoCloseable {
                 throw r;
             }
             throw new WebexApiException("Webex call failed: " + cause, 0, null, null, false, cause);
-        }
-    }
-
-    private static Buffer toJson(Object body) {
-        if (body == null) {
-            throw new PermanentFailureException("Webex request body is missing");
-        }
-        try {
-            if (body instanceof String s) {
-                if (!(JSON.readTree(s).isObject())) {
-                    throw new PermanentFailureException("Webex request body must be a JSON object");
-                }
-                return Buffer.buffer(s.getBytes(StandardCharsets.UTF_8));
-            }
-            if (body instanceof Map<?, ?>) {
-                return Buffer.buffer(JSON.writeValueAsBytes(body));
-            }
-        } catch (IOException e) {
-            throw new PermanentFailureException("Webex request body is not valid JSON", e);
-        }
-        throw new PermanentFailureException("Webex request body must be a Map or a JSON string, not " + body.getClass().getName());
-    }
-
-    private static Object parseJson(Buffer body) {
-        if (body == null || body.length() == 0) {
-            return null;
-        }
-        try {
-            return JSON.readValue(body.getBytes(), Object.class);
-        } catch (IOException e) {
-            throw new WebexApiException("Webex answered with invalid JSON", 0, null, null, false, e);
-        }
-    }
-
-    private static Map<String, Object> parseMap(Buffer body) {
-        if (body == null || body.length() == 0) {
-            return null;
-        }
-        try {
-            return JSON.readValue(body.getBytes(), MAP);
-        } catch (IOException e) {
-            return null; // an error page that is not Webex JSON (a proxy, a load balancer)
         }
     }
 

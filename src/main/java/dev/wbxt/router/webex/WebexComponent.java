@@ -26,6 +26,9 @@ public class WebexComponent extends DefaultComponent {
             + "threads); none: a pool of the component's own")
     private ExecutorService executorService;
 
+    /** Not an option: set by the service's Java wiring only (the recording), before the routes start. */
+    private volatile WebexCallObserver callObserver;
+
     public WebexComponent() {
     }
 
@@ -59,6 +62,18 @@ public class WebexComponent extends DefaultComponent {
 
     public ExecutorService getExecutorService() {
         return executorService;
+    }
+
+    /**
+     * Shows every call of the producers created from now on to {@code observer} (the recording: README "Recording and
+     * replay"); set before the routes start, so that every {@code webex:} step has it. Null: none (the default).
+     */
+    public void setCallObserver(WebexCallObserver observer) {
+        this.callObserver = observer;
+    }
+
+    public WebexCallObserver getCallObserver() {
+        return callObserver;
     }
 
     public WebexConfiguration getConfiguration() {
@@ -109,6 +124,17 @@ public class WebexComponent extends DefaultComponent {
                             .maxQueueSize(Integer.MAX_VALUE).build());
         }
         return answers;
+    }
+
+    /**
+     * At start, before any route runs: the temporary files of downloads a stopped or killed run left (no exchange of
+     * this run can own them) are deleted, so a crash in the middle of a download leaves nothing behind for long. (The
+     * service checks that the folder can be written before it starts: RouterConfiguration.)
+     */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        WebexFiles.deleteLeftovers(WebexFiles.directory(configuration));
     }
 
     @Override

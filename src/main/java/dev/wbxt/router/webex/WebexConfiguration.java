@@ -48,6 +48,12 @@ public class WebexConfiguration {
     private long cacheMillis = 60000;
     @UriParam(label = "advanced", defaultValue = "10000", description = "Rooms and people kept at most in that cache.")
     private int cacheSize = 10000;
+    @UriParam(label = "advanced", defaultValue = "10485760", description = "The largest file getFile downloads and createMessage uploads, in bytes (10 MiB): a larger one is refused with the reason before any byte of it is fetched or sent. An upload is held in memory while it is sent.")
+    private long maxFileBytes = 10 * 1024 * 1024;
+    @UriParam(label = "advanced", description = "Where getFile writes its temporary files (webex-*.download, deleted when the exchange ends; any left by a stopped run are deleted at start); empty: webex-event-router-files under java.io.tmpdir. The service sets DATA_DIR/tmp.")
+    private String fileDirectory;
+    @UriParam(label = "advanced", defaultValue = "false", description = "Also fetch files Webex could not scan for malware (it answers 428, e.g. for an encrypted file): asked with allow=unscannable. Off: such a file is refused with the reason.")
+    private boolean allowUnscannable;
     /** Not an option of the component: built from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (RouterSettings, {@link OutboundProxy}). */
     private OutboundProxy proxy = OutboundProxy.NONE;
 
@@ -206,6 +212,30 @@ public class WebexConfiguration {
 
     public void setMaxConnections(int maxConnections) {
         this.maxConnections = maxConnections;
+    }
+
+    public long getMaxFileBytes() {
+        return maxFileBytes;
+    }
+
+    public void setMaxFileBytes(long maxFileBytes) {
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    public String getFileDirectory() {
+        return fileDirectory;
+    }
+
+    public void setFileDirectory(String fileDirectory) {
+        this.fileDirectory = fileDirectory;
+    }
+
+    public boolean isAllowUnscannable() {
+        return allowUnscannable;
+    }
+
+    public void setAllowUnscannable(boolean allowUnscannable) {
+        this.allowUnscannable = allowUnscannable;
     }
 
     public OutboundProxy getProxy() {

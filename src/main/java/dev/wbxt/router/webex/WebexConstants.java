@@ -13,6 +13,10 @@ public final class WebexConstants {
             javaType = "String")
     public static final String TRACKING_ID = "WebexTrackingId";
 
+    @Metadata(label = "producer", description = "getFileInfo, getFile: the file's URL (an entry of a message's files),"
+            + " when the endpoint has no url option.", javaType = "String")
+    public static final String FILE_URL = "WebexFileUrl";
+
     private WebexConstants() {
     }
 }

@@ -14,7 +14,7 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * Calls the Webex REST API as the bot: messages, rooms, people, attachment actions and webhooks. Producer only: Webex
+ * Calls the Webex REST API as the bot: messages (with files), rooms, people, attachment actions and webhooks. Producer only: Webex
  * events arrive as webhooks. This text is the component's description in its generated metadata.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "webex", title = "Webex", syntax = "webex:operation", producerOnly = true,
@@ -40,15 +40,24 @@ public class WebexEndpoint extends DefaultEndpoint {
     private String type;
     @UriParam(description = "listRooms: sort by id, lastactivity or created.")
     private String sortBy;
+    @UriParam(description = "getFileInfo, getFile: the file's URL, an entry of a message's files (only the API's own"
+            + " <api-url>/contents/<id> URLs are called); the WebexFileUrl header, else the body, when not set.")
+    private String url;
+    @UriParam(description = "getFile: the media types taken, comma-separated (image/*, application/pdf); another type"
+            + " is refused before it is fetched. Empty: any.")
+    private String accept;
 
     public WebexEndpoint(String uri, WebexComponent component, WebexOperation operation) {
         super(uri, component);
         this.operation = operation;
     }
 
+    /** The plain producer, or one that also shows each call to the component's observer when one is set. */
     @Override
     public Producer createProducer() {
-        return new WebexProducer(this);
+        WebexProducer producer = new WebexProducer(this);
+        WebexCallObserver observer = getComponent().getCallObserver();
+        return observer == null ? producer : new ObservedWebexProducer(producer, observer);
     }
 
     @Override
@@ -127,6 +136,28 @@ public class WebexEndpoint extends DefaultEndpoint {
 
     public void setSortBy(String sortBy) {
         this.sortBy = sortBy;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public String getAccept() {
+        return accept;
+    }
+
+    public void setAccept(String accept) {
+        this.accept = accept;
+    }
+
+    /** The accept option as a list of media ranges; empty when unset. */
+    java.util.List<String> acceptList() {
+        return accept == null || accept.isBlank() ? java.util.List.of()
+                : java.util.Arrays.stream(accept.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
     }
 
     /** The list query of this endpoint, unset options left out. */

@@ -1,7 +1,9 @@
 package dev.wbxt.router.webex;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.opentelemetry.api.trace.Span;
@@ -9,8 +11,12 @@ import io.opentelemetry.context.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -25,10 +31,33 @@ final class WebexHttp implements AutoCloseable {
     private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized("application/json");
     private static final CharSequence JSON_UTF8 = HttpHeaders.createOptimized("application/json; charset=UTF-8");
 
-    /** An answer: status, headers (Retry-After, Link, TrackingId), the body bytes (empty when none). */
-    record Answer(int status, MultiMap headers, Buffer body) {
+    /**
+     * An answer: status, headers (Retry-After, Link, TrackingId, a file's Content-Type...), the body bytes (empty when
+     * none, and for a download, whose body went to its file), and the bytes a download wrote.
+     */
+    record Answer(int status, MultiMap headers, Buffer body, long streamed) {
+        Answer(int status, MultiMap headers, Buffer body) {
+            this(status, headers, body, body.length());
+        }
+
         String header(CharSequence name) {
             return headers.get(name);
+        }
+    }
+
+    /**
+     * A download stopped because its body is larger than allowed: {@code bytes} is the declared length, or the limit
+     * that the bytes that arrived passed (the connection is reset then: nothing more is read).
+     */
+    static final class TooLarge extends Exception {
+        final long bytes;
+        final boolean declared;
+
+        TooLarge(long bytes, boolean declared) {
+            super((declared ? "its Content-Length is " + bytes + " bytes" : "more than " + bytes + " bytes arrived")
+                    + ", over the limit", null, false, false);
+            this.bytes = bytes;
+            this.declared = declared;
         }
     }
 
@@ -58,6 +87,7 @@ final class WebexHttp implements AutoCloseable {
     /** Built once, read-only: Vert.x copies them into each request. */
     private final MultiMap headers;
     private final MultiMap headersWithBody;
+    private final MultiMap fileHeaders;
     private final WebexSpans spans;
 
     /** @param base the API URL (http or https), e.g. https://webexapis.com/v1 */
@@ -74,6 +104,9 @@ final class WebexHttp implements AutoCloseable {
                 .add(HttpHeaderNames.ACCEPT, JSON_TYPE);
         this.headersWithBody = HttpHeaders.headers().addAll(headers)
                 .add(HttpHeaderNames.CONTENT_TYPE, JSON_UTF8);
+        // a file is whatever type it is: no Accept of JSON for /contents/
+        this.fileHeaders = HttpHeaders.headers().add(HttpHeaderNames.AUTHORIZATION, bearer)
+                .add(HttpHeaderNames.ACCEPT, HttpHeaders.createOptimized("*/*"));
         HttpClientOptions options = new HttpClientOptions();
         cfg.getProxy().forTarget(base).ifPresent(options::setProxyOptions);
         this.client = vertx.createHttpClient(options
@@ -100,24 +133,26 @@ final class WebexHttp implements AutoCloseable {
      * {@link #traceContext()}).
      */
     CompletableFuture<Answer> send(HttpMethod method, String uri, Buffer json, Context trace) {
+        return send(method, uri, json, null, trace);
+    }
+
+    /**
+     * As above with a body of another type than JSON ({@code contentType}, e.g. a multipart message with a file);
+     * null: JSON. A HEAD goes with the headers of a file call (WebexFiles).
+     */
+    CompletableFuture<Answer> send(HttpMethod method, String uri, Buffer body, CharSequence contentType, Context trace) {
         Span span = spans.start(trace, method, uri);
         CompletableFuture<Answer> result = new CompletableFuture<>();
-        RequestOptions options = new RequestOptions()
-                .setMethod(method)
-                .setHost(host)
-                .setPort(port)
-                .setSsl(ssl)
-                .setURI(uri)
-                .setHeaders(json == null ? headers : headersWithBody)
-                .setIdleTimeout(responseTimeoutMillis)
-                .setFollowRedirects(false); // the bearer token goes to the configured API only
-        client.request(options).onComplete(obtained -> {
+        MultiMap requestHeaders = method == HttpMethod.HEAD ? fileHeaders : body == null ? headers
+                : contentType == null ? headersWithBody
+                : HttpHeaders.headers().addAll(headers).add(HttpHeaderNames.CONTENT_TYPE, contentType);
+        client.request(options(method, uri, requestHeaders)).onComplete(obtained -> {
             if (obtained.failed()) {
                 failed(result, span, new NoAnswer(obtained.cause(), false)); // no connection: nothing sent
                 return;
             }
-            (json == null ? obtained.result().send() : obtained.result().send(json))
-                    .compose(response -> response.body().map(body -> new Answer(response.statusCode(), response.headers(), body)))
+            (body == null ? obtained.result().send() : obtained.result().send(body))
+                    .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), response.headers(), bytes)))
                     .onComplete(answered -> {
                         if (answered.succeeded()) {
                             WebexSpans.end(span, answered.result().status(), null); // before the caller goes on
@@ -128,6 +163,143 @@ final class WebexHttp implements AutoCloseable {
                     });
         });
         return result;
+    }
+
+    private RequestOptions options(HttpMethod method, String uri, MultiMap requestHeaders) {
+        return new RequestOptions()
+                .setMethod(method)
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(uri)
+                .setHeaders(requestHeaders)
+                .setIdleTimeout(responseTimeoutMillis) // for a download: the longest silence between two chunks
+                .setFollowRedirects(false); // the bearer token goes to the configured API only
+    }
+
+    /**
+     * GETs {@code uri} (a file on the API host) and streams a 2xx body into {@code target}, an existing file it
+     * truncates, at most {@code maxBytes}: a larger Content-Length is refused before any byte is read, and a body that
+     * grows past the limit anyway is cut off (the connection is reset), both with {@link TooLarge}. The file is written
+     * through Vert.x's AsyncFile with back-pressure (the response pauses while the disk catches up), so no thread
+     * waits and no more than a few chunks are held in memory. Any other answer comes back with its (error) body, the
+     * file untouched. The caller deletes the file after a failure.
+     */
+    CompletableFuture<Answer> download(String uri, Path target, long maxBytes, Context trace) {
+        Span span = spans.start(trace, HttpMethod.GET, uri);
+        CompletableFuture<Answer> result = new CompletableFuture<>();
+        AtomicBoolean ended = new AtomicBoolean();
+        client.request(options(HttpMethod.GET, uri, fileHeaders)).onComplete(obtained -> {
+            if (obtained.failed()) {
+                failed(result, span, new NoAnswer(obtained.cause(), false));
+                return;
+            }
+            HttpClientRequest request = obtained.result();
+            request.send().onComplete(sent -> {
+                if (sent.failed()) {
+                    failed(result, span, new NoAnswer(sent.cause(), true));
+                    return;
+                }
+                HttpClientResponse response = sent.result();
+                int status = response.statusCode();
+                if (status < 200 || status >= 300) {
+                    response.body().onComplete(body -> {
+                        if (body.succeeded()) {
+                            WebexSpans.end(span, status, null);
+                            result.complete(new Answer(status, response.headers(), body.result()));
+                        } else {
+                            failed(result, span, new NoAnswer(body.cause(), true));
+                        }
+                    });
+                    return;
+                }
+                long declared = contentLength(response.headers().get(HttpHeaderNames.CONTENT_LENGTH));
+                if (declared > maxBytes) {
+                    tooLarge(result, span, ended, new TooLarge(declared, true)); // first: the reset fails the response
+                    request.reset();
+                    return;
+                }
+                response.pause();
+                vertx.fileSystem().open(target.toString(), new OpenOptions().setWrite(true).setCreate(false)
+                        .setTruncateExisting(true)).onComplete(opened -> {
+                    if (opened.failed()) {
+                        request.reset();
+                        WebexSpans.end(span, status, null);
+                        result.completeExceptionally(opened.cause());
+                        return;
+                    }
+                    stream(request, response, opened.result(), maxBytes, status, span, ended, result);
+                });
+            });
+        });
+        return result;
+    }
+
+    private static void stream(HttpClientRequest request, HttpClientResponse response, AsyncFile file, long maxBytes,
+                               int status, Span span, AtomicBoolean ended, CompletableFuture<Answer> result) {
+        long[] written = {0};
+        file.exceptionHandler(e -> {
+            request.reset();
+            if (ended.compareAndSet(false, true)) {
+                file.close();
+                WebexSpans.end(span, status, null);
+                result.completeExceptionally(e);
+            }
+        });
+        response.handler(chunk -> {
+            written[0] += chunk.length();
+            if (written[0] > maxBytes) {
+                // ended first: the reset fails the response, which must not count as "no answer" (a GET would be
+                // tried again, and cut off again)
+                tooLarge(result, span, ended, new TooLarge(maxBytes, false));
+                response.handler(null);
+                request.reset();
+                file.close();
+                return;
+            }
+            file.write(chunk);
+            if (file.writeQueueFull()) {
+                response.pause();
+                file.drainHandler(v -> response.resume());
+            }
+        });
+        response.exceptionHandler(e -> {
+            if (ended.compareAndSet(false, true)) {
+                file.close();
+                failed(result, span, new NoAnswer(e, true));
+            }
+        });
+        response.endHandler(v -> file.close().onComplete(closed -> { // close() writes what is still queued
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            WebexSpans.end(span, status, null);
+            if (closed.succeeded()) {
+                result.complete(new Answer(status, response.headers(), Buffer.buffer(), written[0]));
+            } else {
+                result.completeExceptionally(closed.cause());
+            }
+        }));
+        response.resume();
+    }
+
+    private static void tooLarge(CompletableFuture<Answer> result, Span span, AtomicBoolean ended, TooLarge why) {
+        if (ended.compareAndSet(false, true)) {
+            WebexSpans.end(span, 0, why);
+            result.completeExceptionally(why);
+        }
+    }
+
+    /** The Content-Length header as a number; -1 when absent or not a number (a chunked body). */
+    static long contentLength(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static void failed(CompletableFuture<Answer> result, Span span, NoAnswer noAnswer) {

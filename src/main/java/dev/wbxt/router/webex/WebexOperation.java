@@ -13,7 +13,11 @@ public enum WebexOperation {
     listWebhooks("GET", "/webhooks", false, false),
     createWebhook("POST", "/webhooks", false, false),
     updateWebhook("PUT", "/webhooks/", true, false),
-    deleteWebhook("DELETE", "/webhooks/", true, false);
+    deleteWebhook("DELETE", "/webhooks/", true, false),
+    // A message's files (WEBEX-API.md 4.3b): HEAD for name, type and size; GET streams the content to a temporary file.
+    // They take a URL (a "files" entry of the message), checked to be the API's own /contents/ (WebexFiles).
+    getFileInfo("HEAD", "/contents/", false, false),
+    getFile("GET", "/contents/", false, false);
 
     final String method;
     final io.vertx.core.http.HttpMethod httpMethod;
@@ -37,6 +41,11 @@ public enum WebexOperation {
     /** List operations answer a List of items gathered over the pages ({@code Link: rel="next"}). */
     public boolean isList() {
         return this == listRooms || this == listMessages || this == listWebhooks;
+    }
+
+    /** The operations on a message's file: they take a {@code url} instead of an id (WebexFiles). */
+    public boolean isFile() {
+        return this == getFileInfo || this == getFile;
     }
 
     /** Rooms and people change rarely and are read for every message: reused for a while (WebexClient). */

@@ -18,6 +18,8 @@ import org.apache.camel.support.DefaultAsyncProducer;
 public class WebexProducer extends DefaultAsyncProducer {
     /** The id of a {@code toD webex:...?id=} call, handed over by {@link WebexSendDynamicAware}. */
     static final String DYNAMIC_ID = "WebexDynamicId";
+    /** The url of a {@code toD webex:getFile?url=} call, handed over the same way. */
+    static final String DYNAMIC_URL = "WebexDynamicUrl";
 
     public WebexProducer(WebexEndpoint endpoint) {
         super(endpoint);
@@ -37,14 +39,15 @@ public class WebexProducer extends DefaultAsyncProducer {
             Message in = exchange.getIn();
             String id = null;
             if (op.needsId()) {
-                String dynamic = exchange.getProperty(DYNAMIC_ID, String.class);
-                String given = endpoint.getId() != null ? endpoint.getId()
-                        : dynamic != null ? dynamic : in.getHeader(WebexConstants.ID, String.class);
-                id = WebexIds.require("id", given); // before any URL exists
+                id = WebexIds.require("id", givenId(endpoint, exchange)); // before any URL exists
             }
-            Object body = op.hasBody() ? bodyOf(in) : null;
-            call = endpoint.getComponent().client().executeAsync(op, id, body, endpoint.getMax(),
-                    op.isList() ? endpoint.query() : Map.of());
+            WebexClient client = endpoint.getComponent().client();
+            if (op.isFile()) {
+                call = file(exchange, op, client.files());
+            } else {
+                Object body = op.hasBody() ? bodyOf(in) : null;
+                call = client.executeAsync(op, id, body, endpoint.getMax(), op.isList() ? endpoint.query() : Map.of());
+            }
         } catch (Exception e) {
             exchange.setException(e);
             callback.done(true);
@@ -53,17 +56,47 @@ public class WebexProducer extends DefaultAsyncProducer {
         if (call.isDone() || threadBound(exchange)) {
             // Answered from a cache (the bot's identity, a room, a person): no thread hand-over at all. Or the route
             // holds a transaction bound to this thread: it must go on here (see threadBound), so this thread waits.
-            complete(exchange, call);
+            complete(exchange, call, getEndpoint().getOperation());
             callback.done(true);
             return true;
         }
         // The answer arrives on a Vert.x event loop: the rest of the route (which may block on the broker or a
         // throttle) goes on in the component's own threads, never on the event loop that serves every connection.
         call.whenComplete((rsp, error) -> getEndpoint().getComponent().answers().execute(() -> {
-            complete(exchange, call);
+            complete(exchange, call, getEndpoint().getOperation());
             callback.done(false);
         }));
         return false;
+    }
+
+    /** The id the call names: the endpoint's {@code id} option, else a {@code toD}'s, else the {@code WebexId} header. */
+    static String givenId(WebexEndpoint endpoint, Exchange exchange) {
+        if (endpoint.getId() != null) {
+            return endpoint.getId();
+        }
+        String dynamic = exchange.getProperty(DYNAMIC_ID, String.class);
+        return dynamic != null ? dynamic : exchange.getIn().getHeader(WebexConstants.ID, String.class);
+    }
+
+    /**
+     * getFileInfo or getFile of the URL given by the {@code url} option (or toD's), else the {@code WebexFileUrl}
+     * header, else the body (getFileInfo also takes a list: a message's {@code files}).
+     */
+    private CompletableFuture<WebexClient.WebexResponse> file(Exchange exchange, WebexOperation op, WebexFiles files) {
+        Message in = exchange.getIn();
+        String dynamic = exchange.getProperty(DYNAMIC_URL, String.class);
+        Object url = getEndpoint().getUrl() != null ? getEndpoint().getUrl()
+                : dynamic != null ? dynamic
+                : in.getHeader(WebexConstants.FILE_URL) != null ? in.getHeader(WebexConstants.FILE_URL, String.class)
+                : in.getBody();
+        if (op == WebexOperation.getFileInfo && url instanceof java.util.List<?> urls) {
+            return files.infos(urls);
+        }
+        if (!(url instanceof String u)) {
+            throw new WebexFileException(WebexFileException.Reason.NOT_A_WEBEX_FILE, "webex:" + op + " needs a file URL:"
+                    + " the url option, the " + WebexConstants.FILE_URL + " header or the body");
+        }
+        return op == WebexOperation.getFile ? files.download(u, getEndpoint().acceptList()) : files.info(u);
     }
 
     /**
@@ -77,13 +110,22 @@ public class WebexProducer extends DefaultAsyncProducer {
                 || exchange.getFromEndpoint() instanceof org.apache.camel.component.jms.JmsEndpoint jms && jms.isTransacted();
     }
 
-    private static void complete(Exchange exchange, CompletableFuture<WebexClient.WebexResponse> call) {
+    private static void complete(Exchange exchange, CompletableFuture<WebexClient.WebexResponse> call, WebexOperation op) {
         WebexClient.WebexResponse rsp;
         try {
             rsp = call.join();
         } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
             exchange.setException(e.getCause() != null ? e.getCause() : e);
             return;
+        }
+        if (op == WebexOperation.getFile && rsp.body() instanceof Map<?, ?> map && map.get("file") instanceof java.io.File downloaded) {
+            // the temporary file lives as long as the exchange (README "Files"); inside a split, its part's exchange
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    WebexFiles.delete(downloaded);
+                }
+            });
         }
         Message out = exchange.getMessage();
         out.setBody(rsp.body());

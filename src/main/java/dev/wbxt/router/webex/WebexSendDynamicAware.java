@@ -11,8 +11,9 @@ import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.URISupport;
 
 /**
- * Lets routes write {@code toD: webex:getMessage?id=${...}} without creating an endpoint per id: Camel sends to the
- * static {@code webex:getMessage} and this hands the id over in an exchange property (the producer validates it);
+ * Lets routes write {@code toD: webex:getMessage?id=${...}} (and {@code webex:getFile?url=${...}}) without creating an
+ * endpoint per id: Camel sends to the static {@code webex:getMessage} and this hands the id (or the url) over in an
+ * exchange property (the producer validates it);
  * the message and its headers are left alone.
  * Registered for the scheme by the generated service file ({@code @SendDynamic}).
  */
@@ -43,22 +44,30 @@ public class WebexSendDynamicAware extends SendDynamicAwareSupport {
     public String resolveStaticUri(Exchange exchange, DynamicAwareEntry entry) throws Exception {
         Map<String, Object> parameters = entry.getProperties();
         String base = StringHelper.before(entry.getUri(), "?", entry.getUri());
-        if (parameters.isEmpty() || parameters.size() == 1 && parameters.containsKey("id")) {
-            return base;
+        if (parameters.isEmpty() || parameters.size() == 1 && (parameters.containsKey("id") || parameters.containsKey("url"))) {
+            return base; // the usual toD: no map per call
         }
         Map<String, Object> rest = new LinkedHashMap<>(parameters);
         rest.remove("id");
-        return base + "?" + URISupport.createQueryString(rest);
+        rest.remove("url");
+        return rest.isEmpty() ? base : base + "?" + URISupport.createQueryString(rest);
     }
 
     @Override
     public Processor createPreProcessor(Exchange exchange, DynamicAwareEntry entry) {
         Object id = entry.getProperties().get("id");
+        Object url = entry.getProperties().get("url");
+        if (url != null) {
+            return e -> e.setProperty(WebexProducer.DYNAMIC_URL, url);
+        }
         return id == null ? null : e -> e.setProperty(WebexProducer.DYNAMIC_ID, id);
     }
 
     @Override
     public Processor createPostProcessor(Exchange exchange, DynamicAwareEntry entry) {
+        if (entry.getProperties().containsKey("url")) {
+            return e -> e.removeProperty(WebexProducer.DYNAMIC_URL);
+        }
         return entry.getProperties().containsKey("id") ? e -> e.removeProperty(WebexProducer.DYNAMIC_ID) : null;
     }
 }

@@ -101,6 +101,57 @@ class WebexSimulatorTest {
         return (String) map(rsp.body()).get("id");
     }
 
+    /**
+     * A recorded world (a replay's): a bot of the recording's, and people, rooms, messages and card actions loaded as
+     * Webex answered them, under their exact ids, answered over HTTP as they were; the bot posts as the recorded bot
+     * and may thread under a loaded message.
+     */
+    @Test
+    void answersWhatWasLoadedUnderItsOwnIds() throws Exception {
+        Map<String, Object> recordedBot = Map.of("id", "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9yZWNvcmRlZC1ib3Q",
+                "emails", List.of("recorded-bot@webex.bot"), "displayName", "Recorded Bot", "type", "bot");
+        try (WebexSimulator recorded = WebexSimulator.start(0, TOKEN, recordedBot)) {
+            Map<String, Object> person = Map.of("id", "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9hbGljZQ",
+                    "emails", List.of("alice@example.com"), "displayName", "Alice", "type", "person");
+            Map<String, Object> room = Map.of("id", "Y2lzY29zcGFyazovL3VzL1JPT00vcmVjb3JkZWQ", "title", "Recorded room",
+                    "type", "group");
+            Map<String, Object> message = Map.of("id", "Y2lzY29zcGFyazovL3VzL01FU1NBR0UvY2FyZA", "roomId", room.get("id"),
+                    "text", "the card", "personId", recordedBot.get("id"));
+            Map<String, Object> action = Map.of("id", "Y2lzY29zcGFyazovL3VzL0FUVEFDSE1FTlRfQUNUSU9OL3N1Ym1pdA",
+                    "type", "submit", "messageId", message.get("id"), "inputs", Map.of("input_text", "hi"));
+            recorded.loadPerson(person);
+            recorded.loadRoom(room);
+            recorded.loadMessage(message);
+            recorded.loadAttachmentAction(action);
+
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            java.util.function.Function<String, HttpResponse<String>> get = path -> {
+                try {
+                    return client.send(HttpRequest.newBuilder(URI.create(recorded.apiUrl() + path))
+                            .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertEquals(recordedBot, map(get.apply("/people/me").body()));
+            assertEquals(person, map(get.apply("/people/" + person.get("id")).body()));
+            assertEquals(room, map(get.apply("/rooms/" + room.get("id")).body()));
+            assertEquals(message, map(get.apply("/messages/" + message.get("id")).body()));
+            assertEquals(action, map(get.apply("/attachment/actions/" + action.get("id")).body()));
+            assertEquals(person.get("id"), recorded.person("alice@example.com").get("id"), "found by its email too");
+
+            HttpResponse<String> reply = client.send(HttpRequest.newBuilder(URI.create(recorded.apiUrl() + "/messages"))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("roomId", room.get("id"),
+                            "parentId", message.get("id"), "markdown", "thanks")))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, reply.statusCode(), reply.body());
+            assertEquals(recordedBot.get("id"), map(reply.body()).get("personId"));
+            assertEquals(message.get("id"), map(reply.body()).get("parentId"));
+
+            assertThrows(IllegalArgumentException.class, () -> recorded.loadRoom(Map.of("title", "no id")));
+        }
+    }
+
     @Test
     void restApiAnswersAndErrorsLikeWebex() throws Exception {
         HttpResponse<String> me = api("GET", "/people/me", null, true);

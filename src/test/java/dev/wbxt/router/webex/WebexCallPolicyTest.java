@@ -1,10 +1,13 @@
 package dev.wbxt.router.webex;
 
 import static dev.wbxt.router.webex.WebexCallPolicy.Kind.DONE;
+import static dev.wbxt.router.webex.WebexCallPolicy.Kind.LATER;
 import static dev.wbxt.router.webex.WebexCallPolicy.Kind.PERMANENT;
 import static dev.wbxt.router.webex.WebexCallPolicy.Kind.RETRY;
 import static dev.wbxt.router.webex.WebexCallPolicy.Kind.UNAVAILABLE;
 import static dev.wbxt.router.webex.WebexOperation.createMessage;
+import static dev.wbxt.router.webex.WebexOperation.getFile;
+import static dev.wbxt.router.webex.WebexOperation.getFileInfo;
 import static dev.wbxt.router.webex.WebexOperation.getMessage;
 import static dev.wbxt.router.webex.WebexOperation.getRoom;
 import static dev.wbxt.router.webex.WebexUnavailableException.Why.FAILED;
@@ -82,7 +85,19 @@ class WebexCallPolicyTest {
                 Arguments.of(getRoom, none, 404, false, null, PERMANENT, 0, null, none),
                 Arguments.of(createMessage, none, 400, false, null, PERMANENT, 0, null, none),
                 Arguments.of(getMessage, none, 401, false, null, PERMANENT, 0, null, none),
-                Arguments.of(getMessage, none, 403, false, "5", PERMANENT, 0, null, none));
+                Arguments.of(getMessage, none, 403, false, "5", PERMANENT, 0, null, none),
+                // files (WEBEX-API.md 4.3b): 423 = still being scanned, wait its Retry-After (5 s without one), then
+                // later (a retryable failure of the event); 410 (infected), 428 (unscannable), 404: permanent
+                Arguments.of(getFile, none, 423, false, "3", RETRY, 3000, "423", a(0, 1, 0)),
+                Arguments.of(getFileInfo, none, 423, false, null, RETRY, 5000, "423", a(0, 1, 0)),
+                Arguments.of(getFile, a(0, 3, 0), 423, false, "3", LATER, 0, null, a(0, 4, 0)),
+                Arguments.of(getFile, none, 423, false, "120", LATER, 0, null, a(0, 1, 0)),
+                Arguments.of(getMessage, none, 423, false, "3", PERMANENT, 0, null, none),
+                Arguments.of(getFile, none, 410, false, null, PERMANENT, 0, null, none),
+                Arguments.of(getFile, none, 428, false, null, PERMANENT, 0, null, none),
+                Arguments.of(getFileInfo, none, 404, false, null, PERMANENT, 0, null, none),
+                Arguments.of(getFile, none, 0, true, null, RETRY, 200, "timeout", a(1, 0, 0)),
+                Arguments.of(getFile, none, 503, false, null, RETRY, 200, "5xx", a(1, 0, 0)));
     }
 
     @ParameterizedTest(name = "{0} after {1}: {2} sent={3} Retry-After={4} -> {5} {6} ms {7}")
