@@ -124,8 +124,12 @@ class JournalDiskFullIT {
         await("every acknowledged event answered").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                 .until(() -> replies(room).answered() >= total);
         BotReplies outcome = replies(room);
-        List<String> journalComplaints = second.output().lines().filter(l -> l.contains("AMQ14") || l.contains("AMQ222010")
-                || l.contains("ournal") && (l.contains("WARN") || l.contains("ERROR"))).toList();
+        // every warning of the broker's at the start on the journal the full disk left (the folder's name holds
+        // "journal": matched on the level and an Artemis code instead)
+        List<String> journalComplaints = second.output().lines()
+                .filter(l -> l.matches(".*\\b(WARN|ERROR)\\b.*\\bAMQ\\d+.*")).toList();
+        System.out.println("[JournalDiskFullIT] at the restart: " + second.output().lines()
+                .filter(l -> l.contains("EmptyPageFolders")).toList());
         List<String> halfLines = Files.readAllLines(disk.dir.resolve("replied-events.log")).stream()
                 .filter(l -> !l.matches("-?messages:created:[A-Za-z0-9_-]+")).toList();
         System.out.printf("[JournalDiskFullIT] after the restart: acknowledged %d, answered %d, %d twice%n", total,

@@ -202,6 +202,7 @@ public class EmbeddedBroker extends ServiceSupport {
             server.setSecurityManager(external.securityManager());
         }
         server.setConfiguration(cfg);
+        EmptyPageFolders.removeIn(dataDir.resolve("paging")); // a full disk's leftovers, see there
         server.start();
         // Measured (DiskFullTest, a full tmpfs as DATA_DIR): a page file that cannot be written is a critical I/O error
         // (AMQ222010), after which the broker has stopped for good, with the rest of the service up and unready.
