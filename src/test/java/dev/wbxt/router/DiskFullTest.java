@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -101,7 +100,8 @@ class DiskFullTest {
         System.out.printf("[DiskFullTest] filler of %d MiB written: %d bytes free%n", filler >> 20, disk.freeBytes());
         // refused by the receiver, and long enough full for the broker's own disk check (every 5 s) to see it
         await("503 disk_full").atMost(Duration.ofSeconds(30))
-                .until(() -> answers.stream().anyMatch(a -> a.afterFill() && "disk_full".equals(reason(a.body()))));
+                .until(() -> answers.stream().anyMatch(a -> a.afterFill()
+                        && "disk_full".equals(RouterHarness.errorOf(a.body()))));
         await("the broker sees the full disk").atMost(Duration.ofSeconds(30))
                 .until(() -> artemis.lines.stream().anyMatch(l -> l.contains("AMQ224128")));
         int atBrokerFull = answers.size();
@@ -120,7 +120,7 @@ class DiskFullTest {
         }
 
         Map<String, Long> perStatus = answers.stream().collect(Collectors.groupingBy(a -> a.status() + " "
-                + (a.status() == 200 ? "" : reason(a.body())) + (a.afterFill() ? " (after the fill)" : ""),
+                + (a.status() == 200 ? "" : RouterHarness.errorOf(a.body())) + (a.afterFill() ? " (after the fill)" : ""),
                 TreeMap::new, Collectors.counting()));
         System.out.printf("[DiskFullTest] answers %s; accepted again %d ms after the space came back%n", perStatus,
                 recoveredMillis);
@@ -130,7 +130,7 @@ class DiskFullTest {
         for (Answer a : refused) {
             assertEquals(503, a.status(), "only 200 or 503: " + a);
             assertEquals("10", a.retryAfter(), "a 503 says when to deliver again: " + a);
-            assertEquals("disk_full", reason(a.body()), "refused for the disk: " + a);
+            assertEquals("disk_full", RouterHarness.errorOf(a.body()), "refused for the disk: " + a);
         }
         assertTrue(admission.lines.stream().anyMatch(l -> l.startsWith("WARN") && l.contains("disk_full")
                 && Pattern.compile("\\d+ MB free").matcher(l).find()), "a line names the free space: " + admission.lines);
@@ -176,10 +176,6 @@ class DiskFullTest {
         return "full-" + sender + "@example.com";
     }
 
-    private static String reason(String body) {
-        Matcher m = Pattern.compile("\"error\":\"([a-z_]+)\"").matcher(body);
-        return m.find() ? m.group(1) : "?";
-    }
 
     private static String head(String line) {
         return line.length() > 160 ? line.substring(0, 160) + "…" : line;

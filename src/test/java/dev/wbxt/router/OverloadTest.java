@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -111,11 +110,12 @@ class OverloadTest {
                             + "%s; readiness during the backlog %d%n",
                     answers.size(), SENDERS, burstMillis, BOUND, accepted.size(), fastAcks.size(), percentile(fastAcks, 50),
                     percentile(fastAcks, 99), percentile(fastAcks, 100), refused.size(),
-                    refused.stream().collect(Collectors.groupingBy(a -> a.status() + " " + reason(a.body()), TreeMap::new,
+                    refused.stream().collect(Collectors.groupingBy(a -> a.status() + " " + RouterHarness.errorOf(a.body()),
+                            TreeMap::new,
                             Collectors.counting())), readyDuringBacklog.statusCode());
             for (Answer a : refused) {
                 assertEquals(503, a.status(), "past the bound only 503: " + a);
-                assertEquals("backlog", reason(a.body()), "refused for the backlog: " + a);
+                assertEquals("backlog", RouterHarness.errorOf(a.body()), "refused for the backlog: " + a);
                 assertEquals("10", a.retryAfter(), "a 503 says when to deliver again: " + a);
             }
             assertTrue(refused.size() > 0, "a burst of " + answers.size() + " past a bound of " + BOUND + " is refused in part");
@@ -190,10 +190,6 @@ class OverloadTest {
         return "overload-" + sender + "@example.com";
     }
 
-    private static String reason(String body) {
-        Matcher m = Pattern.compile("\"error\":\"([a-z_]+)\"").matcher(body);
-        return m.find() ? m.group(1) : "?";
-    }
 
     private static long percentile(List<Long> sorted, int p) {
         return sorted.isEmpty() ? -1 : sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));

@@ -261,6 +261,12 @@ final class RouterHarness implements AutoCloseable, BeforeAllCallback, AfterAllC
         return botRepliesIn(roomId);
     }
 
+    /** The {@code error} of a refusal's JSON body ({@code backlog}, {@code disk_full}, {@code busy}…), or "?". */
+    static String errorOf(String body) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"error\":\"([a-z_]+)\"").matcher(body);
+        return m.find() ? m.group(1) : "?";
+    }
+
     /**
      * Delivers a new message in the room ({@code tagPrefix} and a number as its text) every 200 ms until {@code done}
      * holds: for what the service does only when a webhook arrives (a log line that ends a run of refusals, say).

@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -93,7 +92,7 @@ class SlowDiskTest {
         assertTrue(before.stream().allMatch(a -> a.status() == 200), "a fast disk takes them all: " + statuses(before));
         for (Answer a : refused) {
             assertEquals(503, a.status(), "only 200 or 503: " + a);
-            assertEquals("busy", reason(a.body()), "refused while the disk is slow: " + a);
+            assertEquals("busy", RouterHarness.errorOf(a.body()), "refused while the disk is slow: " + a);
             assertEquals("10", a.retryAfter(), "a 503 says when to deliver again: " + a);
         }
         assertTrue(!refused.isEmpty(), "more senders than ingest.max-in-flight on a slow disk: some are refused");
@@ -195,7 +194,7 @@ class SlowDiskTest {
 
     private static Map<String, Long> statuses(List<Answer> answers) {
         return answers.stream().collect(Collectors.groupingBy(a -> a.status() + (a.status() == 200 ? "" : " "
-                + reason(a.body())), TreeMap::new, Collectors.counting()));
+                + RouterHarness.errorOf(a.body())), TreeMap::new, Collectors.counting()));
     }
 
     /** The p-th percentile of the acknowledged answers' latency, in ms (-1: none). */
@@ -208,8 +207,4 @@ class SlowDiskTest {
         return "slow-" + sender + "@example.com";
     }
 
-    private static String reason(String body) {
-        Matcher m = Pattern.compile("\"error\":\"([a-z_]+)\"").matcher(body);
-        return m.find() ? m.group(1) : "?";
-    }
 }
