@@ -95,7 +95,7 @@ public final class BrokerConnection {
     }
 
     /**
-     * Messages waiting in the queue, without waiting for a broker (an external broker's figure is asked at most once a
+     * Messages waiting in the queue, without waiting for a broker (an external broker's figure is asked once a
      * second, in the background); NaN when unknown.
      */
     public double queueDepth(String queue) {
