@@ -39,7 +39,7 @@ public class BrokerCeiling {
         ExecutorService senders = Executors.newFixedThreadPool(threads);
         for (int t = 0; t < threads; t++) {
             senders.submit(() -> {
-                try (Connection connection = new ActiveMQConnectionFactory("vm://0").createConnection()) {
+                try (Connection connection = new ActiveMQConnectionFactory(broker.login().url()).createConnection()) {
                     Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     MessageProducer producer = session.createProducer(session.createQueue("wbxt.events"));
                     producer.setDeliveryMode(DeliveryMode.PERSISTENT);

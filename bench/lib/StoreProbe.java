@@ -47,7 +47,7 @@ public class StoreProbe {
         broker.start();
         broker.awaitStarted();
         SimpleString queue = SimpleString.of("wbxt.events");
-        ServerLocator locator = ActiveMQClient.createServerLocator("vm://0")
+        ServerLocator locator = ActiveMQClient.createServerLocator(broker.login().url())
                 .setConfirmationWindowSize(1024 * 1024).setBlockOnDurableSend(false).setProducerWindowSize(-1);
         ClientSessionFactory pf = locator.createSessionFactory();
         ClientSessionFactory cf = locator.createSessionFactory();

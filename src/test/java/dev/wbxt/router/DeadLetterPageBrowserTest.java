@@ -248,7 +248,10 @@ class DeadLetterPageBrowserTest {
     private void replayAllFromThePage(int letters) {
         browser.findElement(By.id("replay-all")).click();
         confirm(true);
-        new WebDriverWait(browser, Duration.ofMinutes(2)).until(d -> d.findElement(By.id("result")).getText()
+        new WebDriverWait(browser, Duration.ofMinutes(2))
+                .withMessage(() -> "the page says: " + browser.findElement(By.id("result")).getText() + " / "
+                        + browser.findElement(By.id("summary")).getText())
+                .until(d -> d.findElement(By.id("result")).getText()
                 .startsWith(String.format("Replayed %,d dead letters", letters)));
     }
 

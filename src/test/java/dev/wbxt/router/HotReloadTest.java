@@ -13,9 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import dev.wbxt.router.ops.GuardedRouteReload;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.Logger;
@@ -146,6 +150,72 @@ class HotReloadTest {
             return metrics().contains("wbxt_events_processed_total{outcome=\"replied-v2\",resource=\"messages\"}");
         });
         assertEchoed("after the fix");
+    }
+
+    /**
+     * A command that arrives while its file reloads is answered by that command. The reload is held while its route is
+     * away (removed, not yet added again: at the reload's next route event, on the reload's thread): "ping" is said
+     * then, and the reload goes on once the bot has chosen the route for it ({@code ${variable.command[route]}} of the
+     * event in flight) or has answered. Before, the command table was read from the running routes only: "ping" went
+     * to the fallback.
+     */
+    @Test
+    @Order(7)
+    void aCommandSentWhileItsFileReloadsIsAnsweredByThatCommand() throws Exception {
+        String text = "ping while 31-commands.yaml reloads " + UUID.randomUUID();
+        int before = router.botRepliesIn(room).size();
+        AtomicBoolean removed = new AtomicBoolean();
+        AtomicBoolean said = new AtomicBoolean();
+        AtomicReference<String> chosen = new AtomicReference<>();
+        EventNotifierSupport holdTheReload = new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                CamelEvent.RouteEvent change = (CamelEvent.RouteEvent) event;
+                if (change instanceof CamelEvent.RouteRemovedEvent && change.getRoute().getRouteId().equals("command-ping")) {
+                    removed.set(true); // still listed while its removal is notified
+                } else if (removed.get() && router.context().getRoute("command-ping") == null && !said.getAndSet(true)) {
+                    router.webex.say("ada@example.com", room, text); // returns once stored (200)
+                    await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
+                        chosen.compareAndSet(null, routeChosenFor(text));
+                        return chosen.get() != null || router.botRepliesIn(room).size() > before;
+                    });
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.RouteEvent;
+            }
+        };
+        holdTheReload.setIgnoreExchangeEvents(true);
+        router.context().getManagementStrategy().addEventNotifier(holdTheReload);
+        holdTheReload.start();
+        router.context().getInflightRepository().setInflightBrowseEnabled(true); // for routeChosenFor
+        try {
+            edit("31-commands.yaml", "description: \"pong: am I alive?\"", "description: \"pong: am I alive? (v2)\"");
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> reloadedAt("31-commands.yaml") > 0);
+            assertTrue(said.get(), "said while command-ping was away");
+            List<Map<String, Object>> replies = router.webex.awaitBotMessages(room, before + 1, WAIT);
+            assertEquals("command-ping", chosen.get(), "the route chosen while command-ping was away");
+            assertTrue(replies.size() > before, "no answer to " + text);
+            assertEquals("pong", replies.get(before).get("markdown"), "the answer to " + text);
+        } finally {
+            router.context().getManagementStrategy().removeEventNotifier(holdTheReload);
+            holdTheReload.stop();
+        }
+        assertEchoed("after 31-commands.yaml reloaded");
+        router.awaitIdle();
+        router.context().getInflightRepository().setInflightBrowseEnabled(false);
+    }
+
+    /** {@code ${variable.command[route]}} of the event in flight whose text is {@code text}, or null. */
+    private String routeChosenFor(String text) {
+        for (var inflight : router.context().getInflightRepository().browse()) {
+            if (inflight.getExchange().getVariable("command") instanceof Map<?, ?> command && text.equals(command.get("text"))) {
+                return (String) command.get("route");
+            }
+        }
+        return null;
     }
 
     private void brokenSaveIsReportedAndEchoStillWorks(String file, String anchor, String replacement, String problem)

@@ -1,5 +1,7 @@
 package dev.wbxt.router;
 
+import dev.wbxt.router.broker.BrokerConnection;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,7 +43,8 @@ class StoredMessageContractTest {
             long before = System.currentTimeMillis();
             assertEquals(200, router.deliver(body).statusCode());
 
-            try (Connection connection = new ActiveMQConnectionFactory("vm://0").createConnection()) {
+            try (Connection connection = new ActiveMQConnectionFactory(router.context().getRegistry()
+                    .lookupByNameAndType("brokerConnection", BrokerConnection.class).login().url()).createConnection()) {
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 connection.start();
                 QueueBrowser browser = session.createBrowser(session.createQueue("wbxt.events"));

@@ -53,7 +53,7 @@ public final class BrokerConnection {
             embedded.start(); // opens the journal in the background
             context.addService(embedded, true, false);
             context.addStartupListener(new BrokerStarted(embedded)); // ... and the routes start once it is open
-            login = BrokerLogin.embedded();
+            login = embedded.login();
         } else {
             management = BrokerManagement.connect(login); // a wrong login or URL stops the start here
             StopHook.register(context, management::close);
@@ -80,7 +80,7 @@ public final class BrokerConnection {
         }
     }
 
-    /** The broker for the Artemis core clients ({@code vm://0} for the embedded one) and the service's login there. */
+    /** The broker for the Artemis core clients (in-VM for the embedded one) and the service's login there. */
     public BrokerLogin login() {
         return login;
     }

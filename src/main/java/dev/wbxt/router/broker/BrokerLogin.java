@@ -16,9 +16,9 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  */
 public record BrokerLogin(String url, String username, String password) {
 
-    /** The embedded broker: in-VM, no login. */
-    public static BrokerLogin embedded() {
-        return new BrokerLogin("vm://0", "", "");
+    /** An embedded broker of this JVM ({@link EmbeddedBroker#login()}): in-VM, no login. */
+    static BrokerLogin inVm(int serverId) {
+        return new BrokerLogin("vm://" + serverId, "", "");
     }
 
     public boolean external() {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -13,6 +14,7 @@ import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.invm.InVMAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.invm.TransportConstants;
 import org.apache.activemq.artemis.core.postoffice.Bindings;
 import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.JournalType;
@@ -43,6 +45,13 @@ public class EmbeddedBroker extends ServiceSupport {
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
     private final long minDiskFreeBytes;
     private final Consumer<String> failedForGood;
+    /**
+     * In-VM server ids, one per broker of the JVM: with the same id (Artemis' default, 0) a second embedded broker in
+     * one JVM (tests, a replay beside a running service) fails to open its acceptor ("AMQ229062: Acceptor with id 0
+     * already registered") and the second service's clients silently use the first one's queues.
+     */
+    private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
+    private final int inVmId = IN_VM_IDS.getAndIncrement();
 
     /**
      * @param queueMemoryMb how much of each queue is held in memory; beyond it, messages are paged to disk
@@ -63,6 +72,11 @@ public class EmbeddedBroker extends ServiceSupport {
         this.journalBufferTimeoutUs = journalBufferTimeoutUs;
         this.minDiskFreeBytes = minDiskFreeBytes;
         this.failedForGood = failedForGood;
+    }
+
+    /** How the service's clients reach this broker: in-VM, no login. */
+    public BrokerLogin login() {
+        return BrokerLogin.inVm(inVmId);
     }
 
     public boolean isActive() {
@@ -169,7 +183,8 @@ public class EmbeddedBroker extends ServiceSupport {
                 // Cost: one small journal update (no sync) per delivery.
                 .setPersistDeliveryCountBeforeDelivery(true)
                 .setJMXManagementEnabled(false)
-                .addAcceptorConfiguration(new TransportConfiguration(InVMAcceptorFactory.class.getName()));
+                .addAcceptorConfiguration(new TransportConfiguration(InVMAcceptorFactory.class.getName(),
+                        Map.of(TransportConstants.SERVER_ID_PROP_NAME, inVmId)));
         // A rolled-back event goes straight back to the head of its queue: a broker-side redelivery delay would let
         // the room's next events overtake it. The consumer waits before rolling back instead (processing.Retries),
         // and takes the dead-letter decision itself, with the reason, so the broker never gives up on its own.

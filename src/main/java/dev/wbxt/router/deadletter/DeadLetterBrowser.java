@@ -76,10 +76,15 @@ final class DeadLetterBrowser {
         return new DeadLetter(id, queue, from != null ? from : m.getStringProperty(ORIGINAL_QUEUE),
                 m.getStringProperty(EventHeaders.EVENT_KEY), m.getStringProperty(EventHeaders.RESOURCE),
                 m.getStringProperty(EventHeaders.EVENT), m.getGroupID() == null ? null : m.getGroupID().toString(),
-                letterId == null ? "moved by the broker to " + queue : m.getStringProperty(DeadLetterPolicy.REASON),
+                letterId == null ? movedByTheBroker(queue) : m.getStringProperty(DeadLetterPolicy.REASON),
                 m.containsProperty(DeadLetterPolicy.ATTEMPTS) ? m.getIntProperty(DeadLetterPolicy.ATTEMPTS) : 0,
                 instant(m, DeadLetterPolicy.FIRST_FAILED_AT), instant(m, DeadLetterPolicy.FAILED_AT),
                 id != null && id.equals(withBodyOf) ? CoreMessages.readText(m) : null);
+    }
+
+    /** The reason shown for a letter the broker moved itself. */
+    static String movedByTheBroker(String queue) {
+        return "moved by the broker to " + queue;
     }
 
     private static String instant(ClientMessage m, String property) {

@@ -10,6 +10,7 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -48,6 +49,8 @@ public class DeadLetters {
     /** How many reasons and rooms a listing summarises, the most frequent first. */
     private static final int SUMMARY = 100;
     private static final long RECEIVE_WAIT_MILLIS = 1000;
+    /** Set on a letter {@link #sweep} put back: the pass that did (it stops when one comes round again). */
+    private static final String SWEPT_BY = "WbxtDeadLetterSweptBy";
     private final JmsTemplate jms;
     private final DeadLetterBrowser browser;
     private final Supplier<List<String>> queues;
@@ -198,14 +201,92 @@ public class DeadLetters {
         int done = 0;
         for (Map.Entry<String, List<String>> queue : byQueue.entrySet()) {
             List<String> ids = queue.getValue();
+            Set<String> notSelected = new LinkedHashSet<>();
             for (int from = 0; from < ids.size(); from += BATCH) {
                 List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
                 Set<String> taken = new HashSet<>(takeFrom(queue.getKey(), batch, replay));
                 done += taken.size();
-                batch.stream().filter(id -> !taken.contains(id)).forEach(missing::add);
+                batch.stream().filter(id -> !taken.contains(id)).forEach(notSelected::add);
+            }
+            if (!notSelected.isEmpty()) {
+                Set<String> swept = sweep(queue.getKey(), notSelected, replay);
+                done += swept.size();
+                notSelected.stream().filter(id -> !swept.contains(id)).forEach(missing::add);
             }
         }
         return new Outcome(done, missing);
+    }
+
+    /**
+     * Takes the listed letters that a selector did not find: a consumer with a selector sees only the part of a paged
+     * queue that is in memory, and the letters it does not select stay there and keep the rest on disk (Artemis 2.44.0
+     * reads a queue's pages only while its messages in memory are under max-read-page-bytes, 4 MB here: a replay of the
+     * 5,000 letters of one reason out of 10,000 moved 4,616 by selector). This pass reads the queue in its order
+     * without a selector, {@link #BATCH} letters per transaction: a wanted letter is replayed or deleted, any other is
+     * put back at the queue's end as it was (its id, reason and queue kept), so none is lost or doubled. It stops when
+     * every wanted letter is taken, the queue is empty, or a letter it put back comes round again.
+     */
+    private Set<String> sweep(String queue, Set<String> wanted, boolean replay) {
+        Set<String> taken = new HashSet<>();
+        String pass = UUID.randomUUID().toString();
+        boolean more = true;
+        while (more && taken.size() < wanted.size()) {
+            more = jms.execute(session -> {
+                MessageProducer back = session.createProducer(session.createQueue(queue));
+                Map<String, MessageProducer> producers = new HashMap<>();
+                try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+                    for (int read = 0; read < BATCH; read++) {
+                        Message m = consumer.receive(RECEIVE_WAIT_MILLIS);
+                        if (m == null || pass.equals(m.getStringProperty(SWEPT_BY))) {
+                            if (m != null) {
+                                back.send(putBack(session, m, queue, pass));
+                            }
+                            session.commit();
+                            return false;
+                        }
+                        String id = idOf(m);
+                        if (!wanted.contains(id)) {
+                            back.send(putBack(session, m, queue, pass));
+                        } else {
+                            if (replay) {
+                                replay(session, producers, m);
+                            }
+                            taken.add(id);
+                            if (taken.size() == wanted.size()) {
+                                break;
+                            }
+                        }
+                    }
+                    session.commit();
+                    return true;
+                } finally {
+                    back.close();
+                    close(producers.values());
+                }
+            }, true);
+        }
+        return taken;
+    }
+
+    /** A letter the sweep does not take, as it was, marked with the sweep's pass; a broker-moved one keeps its id. */
+    private static Message putBack(Session session, Message letter, String queue, String pass) throws JMSException {
+        TextMessage copy = session.createTextMessage(((TextMessage) letter).getText());
+        for (String name : Collections.list((Enumeration<String>) letter.getPropertyNames())) {
+            if (name.startsWith(EventHeaders.PREFIX)) {
+                copy.setObjectProperty(name, letter.getObjectProperty(name));
+            }
+        }
+        String group = letter.getStringProperty(EventHeaders.GROUP_ID);
+        if (group != null) {
+            copy.setStringProperty(EventHeaders.GROUP_ID, group);
+        }
+        if (letter.getStringProperty(DeadLetterPolicy.LETTER_ID) == null) {
+            copy.setStringProperty(DeadLetterPolicy.LETTER_ID, idOf(letter));
+            copy.setStringProperty(DeadLetterPolicy.FROM_QUEUE, fromQueue(letter));
+            copy.setStringProperty(DeadLetterPolicy.REASON, DeadLetterBrowser.movedByTheBroker(queue));
+        }
+        copy.setStringProperty(SWEPT_BY, pass);
+        return copy;
     }
 
     /** Receives these letters from the queue and, for a replay, sends each to its queue, in one local transaction. */
@@ -216,24 +297,33 @@ public class DeadLetters {
             try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue), selector(ids))) {
                 for (Message dead; done.size() < ids.size() && (dead = consumer.receive(RECEIVE_WAIT_MILLIS)) != null; ) {
                     if (replay) {
-                        String target = fromQueue(dead);
-                        MessageProducer producer = producers.get(target);
-                        if (producer == null) {
-                            producer = session.createProducer(session.createQueue(target));
-                            producers.put(target, producer);
-                        }
-                        producer.send(again(session, dead));
+                        replay(session, producers, dead);
                     }
                     done.add(idOf(dead));
                 }
                 session.commit();
             } finally {
-                for (MessageProducer producer : producers.values()) {
-                    producer.close();
-                }
+                close(producers.values());
             }
             return done;
         }, true);
+    }
+
+    /** Sends the letter's event back to the queue it failed on, with the session's producer for that queue. */
+    private static void replay(Session session, Map<String, MessageProducer> producers, Message dead) throws JMSException {
+        String target = fromQueue(dead);
+        MessageProducer producer = producers.get(target);
+        if (producer == null) {
+            producer = session.createProducer(session.createQueue(target));
+            producers.put(target, producer);
+        }
+        producer.send(again(session, dead));
+    }
+
+    private static void close(Collection<MessageProducer> producers) throws JMSException {
+        for (MessageProducer producer : producers) {
+            producer.close();
+        }
     }
 
     private static Message again(Session session, Message dead) throws JMSException {

@@ -1,6 +1,7 @@
 package dev.wbxt.router.ops;
 
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -12,7 +13,8 @@ import org.apache.camel.Route;
 /**
  * Routing by convention, bound as {@code directRoutes}: an event goes to {@code direct:<prefix><name>} when a route
  * consumes it, otherwise to a fallback, so adding a handler is adding one route file (a resource: a route
- * {@code from: direct:resource-<resource>}; a card action: {@code from: direct:card-<action>}). The names come from
+ * {@code from: direct:resource-<resource>}; a card action: {@code from: direct:card-<action>}; a command:
+ * {@code from: direct:command-<word>}, BotToolkit). The names come from
  * the webhook, so only a plain word ({@link #NAME}) is looked up; anything else takes the fallback. The set of
  * direct: names is read from the routes once and again after a route change ({@link RouteDerived}), never per event,
  * and a miss costs a set lookup, not an exception.
@@ -56,6 +58,17 @@ public final class DirectRoutes {
         }
         String route = prefix + name;
         return names.get().contains(route) ? route : fallback;
+    }
+
+    /** The names {@link #pick} finds after {@code prefix} (e.g. the words of {@code direct:command-<word>}). */
+    public Set<String> names(String prefix) {
+        Set<String> out = new TreeSet<>();
+        for (String route : names.get()) {
+            if (route.startsWith(prefix) && NAME.matcher(route.substring(prefix.length())).matches()) {
+                out.add(route.substring(prefix.length()));
+            }
+        }
+        return out;
     }
 
     /** The direct: names of the routes now, and of every route seen before (see the class comment). */

@@ -13,8 +13,7 @@ import java.util.Map;
  * }
  * </pre>
  * Each call starts the service on a simulator of its own, replays every recorded event and stops it (a few
- * seconds). Not while another instance of the service runs in the same JVM: both embedded brokers would be
- * {@code vm://0}, and the replay's events would go to the other one (they show as not processed). A recording that cannot be replayed throws {@link RecordingException} (naming the line); a service that
+ * seconds). A recording that cannot be replayed throws {@link RecordingException} (naming the line); a service that
  * does not start (a broken route), {@link IllegalStateException} with the reason.
  */
 public final class RecordingReplay {

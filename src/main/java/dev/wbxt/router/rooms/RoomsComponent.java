@@ -31,7 +31,7 @@ public class RoomsComponent extends DefaultComponent {
             + "age, the batches)")
     private LaneMetrics metrics = LaneMetrics.NONE;
 
-    /** @param broker the embedded broker ({@code vm://0}) or an external one ({@code tcp://host:port}), and the login */
+    /** @param broker the embedded broker (in-VM) or an external one ({@code tcp://host:port}), and the login */
     public RoomsComponent(BrokerLogin broker, Retries retries, FailureRules rules, FailureReport report) {
         this.broker = broker;
         this.retries = retries;

@@ -17,34 +17,36 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/** The Webex REST API under /v1: auth, fault injection, routing to the store, Webex-shaped errors. */
+/**
+ * The Webex REST API under /v1: auth, fault injection, routing to the store (messages and their files:
+ * {@link MessagesApi}), Webex-shaped errors, the calls log.
+ */
 final class ApiHandler implements HttpHandler {
-    static final int MAX_TEXT_BYTES = 7439;
     /** An answer header that is not sent: the file goes without Content-Length (a fault: its HEAD lied about it). */
-    private static final String CHUNKED = "X-Sim-Chunked";
+    static final String CHUNKED = "X-Sim-Chunked";
     private static final int DEFAULT_MAX = 100;
 
     private final SimulatorStore store;
-    private final WebhookDispatcher dispatcher;
+    private final SimulatorWebhooks webhooks;
     private final FaultInjector faults;
     private final String expectedAuth;
     private final Consumer<Call> recorder;
-    private final Executor background;
     private final Supplier<String> apiUrl;
+    private final MessagesApi messages;
 
-    ApiHandler(SimulatorStore store, WebhookDispatcher dispatcher, FaultInjector faults, String botToken,
-               Consumer<Call> recorder, Executor background, Supplier<String> apiUrl) {
+    ApiHandler(SimulatorStore store, SimulatorWebhooks webhooks, WebhookDispatcher dispatcher, FaultInjector faults,
+               String botToken, Consumer<Call> recorder, Executor background, Supplier<String> apiUrl) {
         this.store = store;
-        this.dispatcher = dispatcher;
+        this.webhooks = webhooks;
         this.faults = faults;
         this.expectedAuth = "Bearer " + botToken;
         this.recorder = recorder;
-        this.background = background;
         this.apiUrl = apiUrl;
+        this.messages = new MessagesApi(store, dispatcher, background, apiUrl);
     }
 
     /** A handler's answer: status, JSON body (null = no content), extra headers, and the bytes of a file (or null). */
-    private record Answer(int status, Object body, Map<String, String> headers, byte[] file) {
+    record Answer(int status, Object body, Map<String, String> headers, byte[] file) {
         Answer(int status, Object body, Map<String, String> headers) {
             this(status, body, headers, null);
         }
@@ -114,8 +116,8 @@ final class ApiHandler implements HttpHandler {
         return switch (seg[0]) {
             case "people" -> people(method, seg);
             case "rooms" -> seg.length == 1 ? listRooms(method, q) : byId(method, seg, 2, store::room, "room");
-            case "messages" -> messages(method, seg, q, body, ex.getRequestHeaders().getFirst("Content-Type"));
-            case "contents" -> contents(method, seg);
+            case "messages" -> messages.messages(method, seg, q, body, ex.getRequestHeaders().getFirst("Content-Type"));
+            case "contents" -> messages.contents(method, seg);
             case "attachment" -> seg.length == 3 && "actions".equals(seg[1])
                     ? byId(method, new String[]{"attachment", seg[2]}, 2, store::attachmentAction, "attachment action")
                     : notFound();
@@ -154,8 +156,8 @@ final class ApiHandler implements HttpHandler {
         return byId(method, seg, 2, store::personById, "person");
     }
 
-    private Answer byId(String method, String[] seg, int length, java.util.function.Function<String, Map<String, Object>> get,
-                        String what) {
+    static Answer byId(String method, String[] seg, int length, java.util.function.Function<String, Map<String, Object>> get,
+                       String what) {
         if (seg.length != length || seg[1].isEmpty()) {
             return notFound();
         }
@@ -179,170 +181,6 @@ final class ApiHandler implements HttpHandler {
         }
         int max = intParam(q, "max", DEFAULT_MAX);
         return Answer.ok(Map.of("items", rooms.subList(0, Math.min(max, rooms.size()))));
-    }
-
-    // ---- messages ----------------------------------------------------------------------------------------
-
-    private Answer messages(String method, String[] seg, Map<String, String> q, byte[] body, String contentType) {
-        if (seg.length == 2) {
-            return byId(method, seg, 2, store::message, "message");
-        }
-        if (seg.length != 1) {
-            return notFound();
-        }
-        if ("POST".equals(method)) {
-            return createMessage(Multipart.isMultipart(contentType) ? multipartMessage(contentType, body) : HttpIo.parseObject(body));
-        }
-        requireMethod(method, "GET");
-        return listMessages(q);
-    }
-
-    private Answer createMessage(Map<String, Object> req) {
-        String roomId = str(req, "roomId");
-        String toEmail = str(req, "toPersonEmail");
-        String toPersonId = str(req, "toPersonId");
-        if (roomId == null && toEmail == null && toPersonId == null) {
-            throw new HttpError(400, "roomId, toPersonId or toPersonEmail is required.");
-        }
-        if (roomId == null && toPersonId != null) {
-            Map<String, Object> p = store.personById(toPersonId);
-            if (p == null) {
-                throw new HttpError(404, "Could not find person with id " + toPersonId + ".");
-            }
-            toEmail = (String) ((List<?>) p.get("emails")).get(0);
-        }
-        if (roomId == null) {
-            roomId = store.directRoom(toEmail);
-        } else if (store.room(roomId) == null) {
-            throw new HttpError(404, "Could not find room with id " + roomId + ".");
-        }
-        String text = str(req, "text");
-        String markdown = str(req, "markdown");
-        checkLength("text", text);
-        checkLength("markdown", markdown);
-        List<?> attachments = req.get("attachments") instanceof List<?> l ? l : null;
-        if (attachments != null && attachments.size() > 1) {
-            throw new HttpError(400, "Only one card per message is supported.");
-        }
-        List<?> files = req.get("files") instanceof List<?> l ? l : req.get("files") == null ? null : List.of(req.get("files"));
-        if (files != null && files.size() > 1) {
-            throw new HttpError(400, "Only one file is allowed per message.");
-        }
-        if (text == null && markdown == null && (attachments == null || attachments.isEmpty()) && (files == null || files.isEmpty())) {
-            throw new HttpError(400, "A message needs text, markdown, a file or an attachment.");
-        }
-        String parentId = str(req, "parentId");
-        if (parentId != null && store.message(parentId) == null) {
-            throw new HttpError(400, "parentId does not reference a message.");
-        }
-        Map<String, Object> m = store.addMessage(store.botId(), roomId, text, markdown, parentId, attachments,
-                files == null ? null : files.stream().map(String::valueOf).toList());
-        // Real Webex notifies the bot of its own messages too: that is why bots need a loop guard.
-        background.execute(() -> dispatcher.dispatch("messages", "created", store.botId(), messageData(m), m));
-        return Answer.ok(m);
-    }
-
-    private static void checkLength(String field, String value) {
-        if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
-            throw new HttpError(400, "The " + field + " exceeds the maximum message length of " + MAX_TEXT_BYTES + " bytes.");
-        }
-    }
-
-    private Answer listMessages(Map<String, String> q) {
-        String roomId = q.get("roomId");
-        if (roomId == null) {
-            throw new HttpError(400, "roomId is required.");
-        }
-        Map<String, Object> room = store.room(roomId);
-        if (room == null) {
-            throw new HttpError(404, "Could not find room with id " + roomId + ".");
-        }
-        boolean onlyMentions = "me".equals(q.get("mentionedPeople"));
-        if ("group".equals(room.get("type")) && !onlyMentions) {
-            throw new HttpError(403, "Failed to get activity.");
-        }
-        int max = intParam(q, "max", 50);
-        List<Map<String, Object>> all = store.messagesIn(roomId);
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (int i = all.size() - 1; i >= 0 && items.size() < max; i--) { // newest first
-            Map<String, Object> m = all.get(i);
-            if (!onlyMentions || (m.get("mentionedPeople") instanceof List<?> l && l.contains(store.botId()))) {
-                items.add(m);
-            }
-        }
-        return Answer.ok(Map.of("items", items));
-    }
-
-    /** The metadata Webex puts in a messages webhook's data: never the text. */
-    static Map<String, Object> messageData(Map<String, Object> m) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        for (String k : List.of("id", "roomId", "roomType", "personId", "personEmail", "created")) {
-            d.put(k, m.get(k));
-        }
-        return d;
-    }
-
-    // ---- files -------------------------------------------------------------------------------------------
-
-    /**
-     * A multipart POST /messages (WEBEX-API.md 4.3b): the fields are parts, the file is the part {@code files}; the
-     * file is stored and the message lists its content URL, as Webex does.
-     */
-    private Map<String, Object> multipartMessage(String contentType, byte[] body) {
-        Map<String, Object> req = new LinkedHashMap<>();
-        List<String> urls = new ArrayList<>();
-        for (Multipart.Part part : Multipart.parse(contentType, body)) {
-            if (part.filename() != null) {
-                if (!"files".equals(part.name())) {
-                    throw new HttpError(400, "The file must be the part named files, not " + part.name() + ".");
-                }
-                String type = part.contentType() == null ? "application/octet-stream" : part.contentType();
-                urls.add(contentUrl(store.addFile(part.filename(), type, part.content())));
-            } else if (part.name() != null) {
-                req.put(part.name(), part.text());
-            }
-        }
-        if (!urls.isEmpty()) {
-            req.put("files", urls);
-        }
-        return req;
-    }
-
-    String contentUrl(String contentId) {
-        return apiUrl.get() + "/contents/" + contentId;
-    }
-
-    /**
-     * GET and HEAD /contents/{id}: the bytes, with Content-Type, Content-Length and Content-Disposition (the name), as
-     * Webex serves a message's file (WEBEX-API.md 4.3b); the bearer token is checked like any other call.
-     */
-    private Answer contents(String method, String[] seg) {
-        if (seg.length != 2 || seg[1].isEmpty()) {
-            return notFound();
-        }
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            throw new HttpError(405, "Method " + method + " not allowed.");
-        }
-        SimulatorStore.StoredFile file = store.file(seg[1]);
-        if (file == null) {
-            throw new HttpError(404, "Could not find content with id " + seg[1] + ".");
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        boolean head = "HEAD".equals(method);
-        headers.put("Content-Type", !head && file.servedType() != null ? file.servedType() : file.contentType());
-        // RFC 6266: a quoted ASCII-safe name, and the exact name in UTF-8 as filename* (which readers prefer)
-        headers.put("Content-Disposition", "attachment; filename=\"" + file.name().replaceAll("[^\\x20-\\x7e]", "_")
-                .replace("\\", "\\\\").replace("\"", "\\\"") + "\"; filename*=UTF-8''"
-                + URLEncoder.encode(file.name(), StandardCharsets.UTF_8).replace("+", "%20"));
-        if (head) {
-            headers.put("Content-Length", String.valueOf(file.announcedLength() != null ? file.announcedLength()
-                    : file.content().length));
-            return new Answer(200, null, headers, new byte[0]);
-        }
-        if (file.announcedLength() != null) {
-            headers.put(CHUNKED, "true");
-        }
-        return new Answer(200, null, headers, file.content());
     }
 
     /** What the calls log shows of a multipart body: its fields, and of the file its name, type and size. */
@@ -371,7 +209,7 @@ final class ApiHandler implements HttpHandler {
                         throw new HttpError(400, f + " is required.");
                     }
                 }
-                return Answer.ok(store.addWebhook(req));
+                return Answer.ok(webhooks.addWebhook(req));
             }
             requireMethod(method, "GET");
             return listWebhooks(q);
@@ -382,20 +220,20 @@ final class ApiHandler implements HttpHandler {
         String id = seg[1];
         switch (method) {
             case "GET":
-                return byId(method, seg, 2, store::webhook, "webhook");
+                return byId(method, seg, 2, webhooks::webhook, "webhook");
             case "PUT": {
                 Map<String, Object> req = HttpIo.parseObject(body);
                 if (str(req, "name") == null || str(req, "targetUrl") == null) {
                     throw new HttpError(400, "name and targetUrl are required.");
                 }
-                Map<String, Object> w = store.updateWebhook(id, req);
+                Map<String, Object> w = webhooks.updateWebhook(id, req);
                 if (w == null) {
                     throw new HttpError(404, "Could not find webhook with id " + id + ".");
                 }
                 return Answer.ok(w);
             }
             case "DELETE":
-                if (!store.deleteWebhook(id)) {
+                if (!webhooks.deleteWebhook(id)) {
                     throw new HttpError(404, "Could not find webhook with id " + id + ".");
                 }
                 return new Answer(204, null, Map.of());
@@ -407,7 +245,7 @@ final class ApiHandler implements HttpHandler {
     /** Pages with an opaque "after" cursor and an RFC 5988 Link header, as Webex does. */
     private Answer listWebhooks(Map<String, String> q) {
         int max = intParam(q, "max", DEFAULT_MAX);
-        List<Map<String, Object>> all = store.webhooks();
+        List<Map<String, Object>> all = webhooks.webhooks();
         int start = 0;
         String after = q.get("after");
         if (after != null) {
@@ -431,22 +269,22 @@ final class ApiHandler implements HttpHandler {
 
     // ---- helpers -----------------------------------------------------------------------------------------
 
-    private static Answer notFound() {
+    static Answer notFound() {
         throw new HttpError(404, "The requested resource could not be found.");
     }
 
-    private static void requireMethod(String method, String allowed) {
+    static void requireMethod(String method, String allowed) {
         if (!allowed.equals(method)) {
             throw new HttpError(405, "Method " + method + " not allowed.");
         }
     }
 
-    private static String str(Map<String, Object> m, String key) {
+    static String str(Map<String, Object> m, String key) {
         Object v = m.get(key);
         return v == null ? null : String.valueOf(v);
     }
 
-    private static int intParam(Map<String, String> q, String name, int dflt) {
+    static int intParam(Map<String, String> q, String name, int dflt) {
         String v = q.get(name);
         if (v == null || v.isEmpty()) {
             return dflt;

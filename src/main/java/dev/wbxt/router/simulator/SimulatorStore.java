@@ -2,6 +2,7 @@ package dev.wbxt.router.simulator;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,8 +10,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The simulator's in-memory Webex: people, rooms, messages, attachment actions and webhooks.
- * One monitor guards everything; the data set is tiny, and one lock makes "wait until the bot replied" trivial.
+ * The simulator's in-memory Webex: people, rooms, messages, files and attachment actions (the webhooks:
+ * SimulatorWebhooks). One monitor guards everything; the data set is tiny, and one lock makes "wait until the bot
+ * replied" trivial.
  * Every getter returns copies so callers can never mutate the store behind its lock.
  */
 final class SimulatorStore {
@@ -25,7 +27,6 @@ final class SimulatorStore {
     private final Map<String, String> groupRoomByTitle = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> messages = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> actions = new LinkedHashMap<>();
-    private final Map<String, Map<String, Object>> webhooks = new LinkedHashMap<>();
     /** Files of messages by content id, served at /v1/contents/{id} (WEBEX-API.md 4.3b). */
     private final Map<String, StoredFile> files = new LinkedHashMap<>();
     /** Rooms the bot was removed from: GET /rooms no longer lists them. */
@@ -336,86 +337,25 @@ final class SimulatorStore {
         return copy(actions.get(id));
     }
 
-    // ---- webhooks ----------------------------------------------------------------------------------------
-
-    synchronized Map<String, Object> addWebhook(Map<String, Object> req) {
-        Map<String, Object> w = new LinkedHashMap<>();
-        w.put("id", SimIds.newId("WEBHOOK"));
-        w.put("name", req.get("name"));
-        w.put("targetUrl", req.get("targetUrl"));
-        w.put("resource", req.get("resource"));
-        w.put("event", req.get("event"));
-        if (req.get("filter") != null) {
-            w.put("filter", req.get("filter"));
-        }
-        if (req.get("secret") != null) {
-            w.put("secret", req.get("secret"));
-        }
-        w.put("orgId", orgId);
-        w.put("createdBy", botId);
-        w.put("appId", appId);
-        w.put("ownedBy", "creator");
-        w.put("status", "active");
-        w.put("created", SimIds.now());
-        webhooks.put((String) w.get("id"), w);
-        return copy(w);
-    }
-
-    synchronized Map<String, Object> webhook(String id) {
-        return copy(webhooks.get(id));
-    }
-
-    synchronized List<Map<String, Object>> webhooks() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        webhooks.values().forEach(w -> out.add(copy(w)));
-        return out;
-    }
-
-    /** PUT semantics of Webex: name and targetUrl replaced; secret and status only when given. */
-    synchronized Map<String, Object> updateWebhook(String id, Map<String, Object> req) {
-        Map<String, Object> w = webhooks.get(id);
-        if (w == null) {
-            return null;
-        }
-        w.put("name", req.get("name"));
-        w.put("targetUrl", req.get("targetUrl"));
-        if (req.get("secret") != null) {
-            w.put("secret", req.get("secret"));
-        }
-        if (req.get("status") != null) {
-            w.put("status", req.get("status"));
-        }
-        return copy(w);
-    }
-
-    synchronized boolean deleteWebhook(String id) {
-        return webhooks.remove(id) != null;
-    }
-
-    synchronized boolean setWebhookStatus(String id, String status) {
-        Map<String, Object> w = webhooks.get(id);
-        if (w == null) {
-            return false;
-        }
-        w.put("status", status);
-        return true;
-    }
-
     // ---- listings for the playground ---------------------------------------------------------------------
 
     synchronized List<Map<String, Object>> allPeople() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        people.values().forEach(p -> out.add(copy(p)));
-        return out;
+        return copies(people.values());
     }
 
     synchronized List<Map<String, Object>> allRooms() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        rooms.values().forEach(r -> out.add(copy(r)));
+        return copies(rooms.values());
+    }
+
+    /** A copy of each, in their order. */
+    static List<Map<String, Object>> copies(Collection<Map<String, Object>> all) {
+        List<Map<String, Object>> out = new ArrayList<>(all.size());
+        all.forEach(m -> out.add(copy(m)));
         return out;
     }
 
-    private static Map<String, Object> copy(Map<String, Object> m) {
+    /** A copy a caller may change (every getter of the simulator's data returns one). */
+    static Map<String, Object> copy(Map<String, Object> m) {
         return m == null ? null : new LinkedHashMap<>(m);
     }
 }

@@ -15,14 +15,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Webex REST API double over real HTTP on 127.0.0.1: the REST API under /v1 (bearer token required),
  * signed webhook deliveries, fault injection, unauthenticated control endpoints under /simulator, and a chat
  * page for humans (the playground, {@link #playgroundUrl()}).
- * Part of the product: tests, benchmarks and the app's simulator mode all use it.
+ * Part of the product: tests, benchmarks and the app's simulator mode all use it. This class is the listener and the
+ * face of its parts: the data (SimulatorStore, SimulatorWebhooks), what people do (SimulatedUsers), the deliveries
+ * (WebhookDispatcher), the REST API (ApiHandler, MessagesApi), the control endpoints (ControlHandler).
  */
 public final class WebexSimulator implements AutoCloseable {
     /** Its name in the Camel registry in simulator mode. */
@@ -45,9 +46,11 @@ public final class WebexSimulator implements AutoCloseable {
 
     private final String botToken;
     private final SimulatorStore store;
+    private final SimulatorWebhooks webhooks;
     private final FaultInjector faults = new FaultInjector();
     private final DeliveryLog deliveries = new DeliveryLog();
     private final WebhookDispatcher dispatcher;
+    private final SimulatedUsers users;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     /** Runs the webhooks Webex fires for the bot's own messages, so POST /messages answers first. */
     private final ExecutorService background = Executors.newCachedThreadPool(daemon("webex-sim-webhooks"));
@@ -60,7 +63,9 @@ public final class WebexSimulator implements AutoCloseable {
         this.port = port;
         this.botToken = Objects.requireNonNull(botToken, "botToken");
         this.store = store;
-        this.dispatcher = new WebhookDispatcher(store, deliveries::add);
+        this.webhooks = new SimulatorWebhooks(store.orgId(), store.appId(), store.botId());
+        this.dispatcher = new WebhookDispatcher(store, webhooks, deliveries::add);
+        this.users = new SimulatedUsers(store, dispatcher, this::apiUrl);
     }
 
     /** Starts listening on 127.0.0.1; port 0 picks a free port. */
@@ -87,7 +92,8 @@ public final class WebexSimulator implements AutoCloseable {
         }
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-            s.createContext("/v1", new ApiHandler(store, dispatcher, faults, botToken, calls::add, background, this::apiUrl));
+            s.createContext("/v1", new ApiHandler(store, webhooks, dispatcher, faults, botToken, calls::add, background,
+                    this::apiUrl));
             s.createContext("/simulator", new ControlHandler(this));
             s.createContext("/", new PlaygroundHandler()); // the browser playground; every other path is a 404
             // cached pool: a webhook receiver may call back into the API while a control request is still open
@@ -177,34 +183,12 @@ public final class WebexSimulator implements AutoCloseable {
      * the adder as {@code actorId}, as Webex does. Returns the room id.
      */
     public String addBotToRoom(String title, String actorEmail) {
-        String actorId = (String) store.person(actorEmail).get("id");
-        String roomId = store.newGroupRoom(title, actorId);
-        Map<String, Object> m = membership(roomId);
-        dispatcher.dispatch("memberships", "created", actorId, m, m);
-        return roomId;
+        return users.addBotToRoom(title, actorEmail);
     }
 
     /** Someone removes the bot from the room: GET /rooms stops listing it, memberships/deleted is fired. */
     public void removeBotFromRoom(String roomId, String actorEmail) {
-        String actorId = (String) store.person(actorEmail).get("id");
-        store.botLeft(roomId, true);
-        Map<String, Object> m = membership(roomId);
-        dispatcher.dispatch("memberships", "deleted", actorId, m, m);
-    }
-
-    private Map<String, Object> membership(String roomId) {
-        Map<String, Object> bot = store.bot();
-        Map<String, Object> data = new java.util.LinkedHashMap<>();
-        data.put("id", SimIds.newId("MEMBERSHIP"));
-        data.put("roomId", roomId);
-        data.put("personId", bot.get("id"));
-        data.put("personEmail", ((List<?>) bot.get("emails")).get(0));
-        data.put("personDisplayName", bot.get("displayName"));
-        data.put("personOrgId", store.orgId());
-        data.put("isModerator", false);
-        data.put("isMonitor", false);
-        data.put("created", SimIds.now());
-        return data;
+        users.removeBotFromRoom(roomId, actorEmail);
     }
 
     /** A message in the room without any webhook (e.g. while the webhooks are inactive): found later by listing. */
@@ -213,7 +197,7 @@ public final class WebexSimulator implements AutoCloseable {
     }
 
     public List<Map<String, Object>> webhooks() {
-        return store.webhooks();
+        return webhooks.webhooks();
     }
 
     // ---- a recorded world: resources loaded as Webex answered them, under their own ids (replacing any other) ----
@@ -253,11 +237,7 @@ public final class WebexSimulator implements AutoCloseable {
 
     /** That person submits a card on the message; fires attachmentActions/created (without the inputs, as Webex). */
     public List<Delivery> submitCard(String email, String messageId, Map<String, Object> inputs) {
-        String personId = (String) store.person(email).get("id");
-        Map<String, Object> a = store.addAttachmentAction(personId, messageId, inputs);
-        Map<String, Object> data = new java.util.LinkedHashMap<>(a);
-        data.remove("inputs");
-        return dispatcher.dispatch("attachmentActions", "created", personId, data, a);
+        return users.submitCard(email, messageId, inputs);
     }
 
     /** POSTs an arbitrary payload to every registered webhook, signed with each webhook's secret. */
@@ -276,9 +256,7 @@ public final class WebexSimulator implements AutoCloseable {
 
     /** A message whose {@code files} are the given URLs, whatever they are (a hostile or broken client): for tests. */
     public List<Delivery> sayWithFileUrls(String email, String roomId, String text, List<String> urls) {
-        String personId = (String) store.person(email).get("id");
-        requireRoom(roomId);
-        return fireMessageCreated(store.addMessage(personId, roomId, text, null, null, null, urls));
+        return fireMessageCreated(users.postWithFileUrls(email, roomId, text, urls));
     }
 
     /** The file served at that content URL (or content id): what a user posted, or what the bot uploaded. */
@@ -302,24 +280,11 @@ public final class WebexSimulator implements AutoCloseable {
     }
 
     Map<String, Object> post(String email, String roomId, String text, List<Upload> files) {
-        String personId = (String) store.person(email).get("id");
-        requireRoom(roomId);
-        List<String> urls = new ArrayList<>();
-        for (Upload f : files) {
-            urls.add(apiUrl() + "/contents/" + store.addFile(f.name(), f.contentType(), f.content()));
-        }
-        return store.addMessage(personId, roomId, text, null, null, null, urls);
-    }
-
-    private void requireRoom(String roomId) {
-        if (store.room(roomId) == null) {
-            throw new IllegalArgumentException("unknown room " + roomId);
-        }
+        return users.post(email, roomId, text, files);
     }
 
     List<Delivery> fireMessageCreated(Map<String, Object> message) {
-        return dispatcher.dispatch("messages", "created", (String) message.get("personId"),
-                ApiHandler.messageData(message), message);
+        return dispatcher.messageCreated(message);
     }
 
     Map<String, Object> message(String id) {
@@ -411,7 +376,7 @@ public final class WebexSimulator implements AutoCloseable {
 
     /** E.g. "inactive" to model Webex disabling a webhook after failed deliveries. */
     public void setWebhookStatus(String id, String status) {
-        if (!store.setWebhookStatus(id, status)) {
+        if (!webhooks.setWebhookStatus(id, status)) {
             throw new IllegalArgumentException("unknown webhook " + id);
         }
     }

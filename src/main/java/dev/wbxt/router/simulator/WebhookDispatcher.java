@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 /** Builds webhook envelopes the way Webex does, signs them and POSTs them to the registered target URLs. */
 final class WebhookDispatcher {
     private final SimulatorStore store;
+    private final SimulatorWebhooks webhooks;
     private final Consumer<Delivery> recorder;
     // HTTP/1.1, as Webex delivers webhooks (the JDK client would otherwise try an h2c upgrade first)
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -29,8 +30,9 @@ final class WebhookDispatcher {
     /** The Mercury double, once started: it pushes the same events over its websockets. */
     private volatile MercuryDouble mercury;
 
-    WebhookDispatcher(SimulatorStore store, Consumer<Delivery> recorder) {
+    WebhookDispatcher(SimulatorStore store, SimulatorWebhooks webhooks, Consumer<Delivery> recorder) {
         this.store = store;
+        this.webhooks = webhooks;
         this.recorder = recorder;
     }
 
@@ -46,7 +48,7 @@ final class WebhookDispatcher {
             socket.publish(resource, actorId, data);
         }
         List<Delivery> out = new ArrayList<>();
-        for (Map<String, Object> w : store.webhooks()) {
+        for (Map<String, Object> w : webhooks.webhooks()) {
             if ("active".equals(w.get("status")) && matches(w, resource, event, fullResource)) {
                 out.add(post(w, envelope(w, resource, event, actorId, data)));
             }
@@ -54,10 +56,19 @@ final class WebhookDispatcher {
         return out;
     }
 
+    /** messages/created by the message's author, with the metadata Webex puts in its data: never the text. */
+    List<Delivery> messageCreated(Map<String, Object> message) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (String k : List.of("id", "roomId", "roomType", "personId", "personEmail", "created")) {
+            data.put(k, message.get(k));
+        }
+        return dispatch("messages", "created", (String) message.get("personId"), data, message);
+    }
+
     /** Sends a caller-supplied payload as is to every registered webhook (tests of odd or hostile payloads). */
     List<Delivery> fireRaw(Map<String, Object> payload) {
         List<Delivery> out = new ArrayList<>();
-        for (Map<String, Object> w : store.webhooks()) {
+        for (Map<String, Object> w : webhooks.webhooks()) {
             out.add(post(w, payload));
         }
         return out;

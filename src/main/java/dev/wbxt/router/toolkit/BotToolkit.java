@@ -42,7 +42,6 @@ public class BotToolkit {
     public static final String CARD_FALLBACK = "bot-card-echo";
     /** A message with files and no command goes here: each file's name, type and size (README "Files"). */
     public static final String FILES_ROUTE = "bot-files";
-    private static final Pattern WORD = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
     /** String.split("\\s+") compiles its regex on every call (only one-character separators have a fast path). */
     private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,7 +56,8 @@ public class BotToolkit {
     private final Settings settings;
     private final JsonFileStore rooms;
     private final RouteDerived<Commands> commands;
-    private final DirectRoutes cardRoutes;
+    /** Which commands and card actions have a route: DirectRoutes' rule, so one that hot-reloads is waited for. */
+    private final DirectRoutes routes;
     private final CardReplies cards;
 
     public BotToolkit(CamelContext context, Settings settings, JsonFileStore rooms, CardReplies cards) {
@@ -65,8 +65,8 @@ public class BotToolkit {
         this.settings = settings;
         this.rooms = rooms;
         this.cards = cards;
+        this.routes = new DirectRoutes(context);
         this.commands = new RouteDerived<>(context, this::readCommands);
-        this.cardRoutes = new DirectRoutes(context);
     }
 
     // ---- commands ------------------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ public class BotToolkit {
         String word = parts[0].toLowerCase(Locale.ROOT);
         out.put("word", word);
         out.put("args", parts.length > 1 ? parts[1].trim() : "");
-        if (WORD.matcher(word).matches() && hasCommand(word)) {
+        if (hasCommand(word)) {
             out.put("route", COMMAND_PREFIX + word);
         } else if (message.get("files") instanceof List<?> files && !files.isEmpty()) {
             out.put("route", FILES_ROUTE);
@@ -125,7 +125,7 @@ public class BotToolkit {
         Map<?, ?> action = exchange.getVariable("action", Map.class);
         Object inputs = action == null ? null : action.get("inputs");
         Object name = inputs instanceof Map<?, ?> m ? m.get("action") : null;
-        exchange.setVariable("cardRoute", cardRoutes.pick(CARD_PREFIX, name instanceof String word ? word : null, CARD_FALLBACK));
+        exchange.setVariable("cardRoute", routes.pick(CARD_PREFIX, name instanceof String word ? word : null, CARD_FALLBACK));
     }
 
     /** The bot's leading mention in a message's html, compiled once per bot id (there is one bot). */
@@ -174,9 +174,10 @@ public class BotToolkit {
     }
 
     /**
-     * The commands as the running routes define them: word → help line (from the routes consuming
-     * {@code direct:command-<word>}), and the {@code bot.pattern.<word>} regex of each that has one (environment:
-     * BOT_PATTERN_<WORD>), compiled once. Read again after any route change (hot reload), not for every event.
+     * The commands: word → help line of the running routes consuming {@code direct:command-<word>}, and the
+     * {@code bot.pattern.<word>} regex (environment: BOT_PATTERN_<WORD>) of each command that has a route by
+     * {@link DirectRoutes}' rule (one whose file hot-reloads keeps its regex), compiled once. Read again after any
+     * route change (hot reload), not for every event.
      */
     private record Commands(Map<String, String> help, Map<String, Pattern> patterns) {
     }
@@ -190,13 +191,14 @@ public class BotToolkit {
                 help.put(path.substring(COMMAND_PREFIX.length()), r.getDescription() == null ? "" : r.getDescription());
             }
         }
+        Set<String> words = routes.names(COMMAND_PREFIX);
         Map<String, Pattern> patterns = new LinkedHashMap<>(settings.patterns());
-        for (String word : help.keySet()) {
+        for (String word : words) {
             camel.getPropertiesComponent().resolveProperty("bot.pattern." + word).map(String::trim)
                     .filter(v -> !v.isEmpty())
                     .ifPresent(v -> patterns.put(word, Pattern.compile(v)));
         }
-        patterns.keySet().removeIf(word -> !help.containsKey(word));
+        patterns.keySet().removeIf(word -> !words.contains(word));
         return new Commands(java.util.Collections.unmodifiableSortedMap(help), patterns);
     }
 
@@ -204,11 +206,15 @@ public class BotToolkit {
         return commands.get().patterns();
     }
 
+    /**
+     * Whether {@code direct:command-<word>} has a route, or had one (its file hot-reloads: the call waits for it, see
+     * {@link DirectRoutes}); {@code word} comes from the message, so only a plain word is looked up.
+     */
     private boolean hasCommand(String word) {
-        return commandRoutes().containsKey(word) || context.getRoute(COMMAND_PREFIX + word) != null;
+        return routes.pick(COMMAND_PREFIX, word, null) != null;
     }
 
-    /** word → help line, from the routes consuming {@code direct:command-<word>}. */
+    /** word → help line, from the running routes consuming {@code direct:command-<word>}. */
     private Map<String, String> commandRoutes() {
         return commands.get().help();
     }

@@ -9,7 +9,7 @@ import dev.wbxt.router.retry.RetryTiming;
  * What to do after one attempt of a Webex call: a pure function of the operation, the attempts so far, and what
  * came back (status, whether the request may have reached Webex, {@code Retry-After}), to "done", "retry after N ms",
  * "Webex is unavailable" (the event is not at fault: it waits) or "permanent failure". No I/O, no clock of its own:
- * {@link WebexClient} runs it and turns a retry into a timer.
+ * {@link WebexAttempts} runs it and turns a retry into a timer.
  * <ul>
  * <li>2xx: done.</li>
  * <li>429: wait {@code Retry-After} (seconds or an HTTP date; missing or unreadable: 15 s, as Webex's Python SDK;

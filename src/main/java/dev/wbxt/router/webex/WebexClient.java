@@ -5,18 +5,13 @@ import dev.wbxt.router.retry.PermanentFailureException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.CamelContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -24,23 +19,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The Webex REST client: the operations of {@link WebexOperation}, asynchronous at the core
  * ({@link #executeAsync}, used by the {@code webex:} producer) with a typed synchronous facade for Java callers
  * (webhook management, backfill, tests). Its parts, one job each: {@link WebexHttp} sends one request,
- * {@link WebexCallPolicy} decides what an answer means (done, retry after N ms, Webex unavailable, permanent),
- * {@link WebexPager} follows the pages; this class runs the attempts (a retry is a timer, no thread sleeps), keeps
- * the circuit-breaker bookkeeping ({@link WebexAvailability}), the caches (the bot's identity, rooms and people),
- * the token scrubbing and the retry counter; {@link WebexJson} reads and writes the bodies, {@link WebexFiles} does
- * the files.
+ * {@link WebexAttempts} runs the attempts of one call (a retry is a timer, no thread sleeps; the circuit-breaker
+ * bookkeeping, the retry counter, the token scrubbing), {@link WebexCallPolicy} decides what an answer means (done,
+ * retry after N ms, Webex unavailable, permanent), {@link WebexPager} follows the pages, {@link WebexJson} reads and
+ * writes the bodies, {@link WebexFiles} does the files; this class builds each operation's request, keeps the caches
+ * (the bot's identity, rooms and people) and waits for an answer for the synchronous callers.
  */
 public class WebexClient implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(WebexClient.class);
-    private static final String RETRY_AFTER = "Retry-After";
-
     /** One answer: HTTP status, tracking id, parsed JSON (Map, List for list operations, or null). */
     public record WebexResponse(int status, String trackingId, Object body) {
         /** A route may change the map it was given: the cache keeps its own. */
@@ -49,23 +39,15 @@ public class WebexClient implements AutoCloseable {
         }
     }
 
-    /** A successful HTTP answer, parsed: keeps the Link header for paging, and the headers (a file's type and name). */
-    record Answer(int status, String trackingId, Object body, String link, io.vertx.core.MultiMap headers, long streamed) {
-    }
-
     private final WebexConfiguration cfg;
     private final String basePath;
     private final WebexHttp http;
-    private final WebexCallPolicy policy;
+    private final WebexAttempts attempts;
     private final WebexPager pager;
     private final WebexAvailability availability;
     private final WebexFiles files;
-    private final CamelContext context;
     private volatile WebexResponse me;
     private final Cache<String, WebexResponse> recent; // rooms and people by path; null when the cache is off
-    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
-    private volatile MeterRegistry meters;
-    private volatile boolean metersLooked;
 
     public WebexClient(CamelContext context, WebexConfiguration configuration) {
         this(context, configuration, new WebexAvailability(configuration));
@@ -77,7 +59,6 @@ public class WebexClient implements AutoCloseable {
 
     /** {@code ticker}: the cache's clock; a test passes its own to step past the cache time without waiting. */
     WebexClient(CamelContext context, WebexConfiguration configuration, WebexAvailability availability, Ticker ticker) {
-        this.context = context;
         this.cfg = configuration;
         this.availability = availability;
         if (cfg.getBotToken() == null || cfg.getBotToken().isBlank()) {
@@ -90,9 +71,9 @@ public class WebexClient implements AutoCloseable {
         }
         this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
         this.http = new WebexHttp(SharedVertx.client(context), base, cfg.getBotToken(), cfg, context);
-        this.policy = new WebexCallPolicy(cfg);
+        this.attempts = new WebexAttempts(context, cfg, http, availability);
         this.pager = new WebexPager(baseUrl, basePath);
-        this.files = new WebexFiles(cfg, base, basePath, http, SharedVertx.client(context), this::call);
+        this.files = new WebexFiles(cfg, base, basePath, http, SharedVertx.client(context), attempts::call);
         this.recent = cfg.getCacheMillis() <= 0 ? null : Caffeine.newBuilder()
                 .expireAfterWrite(Duration.ofMillis(cfg.getCacheMillis()))
                 .maximumSize(cfg.getCacheSize())
@@ -202,7 +183,7 @@ public class WebexClient implements AutoCloseable {
             if (cached != null) {
                 return CompletableFuture.completedFuture(cached);
             }
-            return call(op, basePath + path, null, null, trace).thenApply(a -> {
+            return attempts.call(op, basePath + path, null, null, trace).thenApply(a -> {
                 WebexResponse fetched = new WebexResponse(a.status(), a.trackingId(), a.body());
                 me = fetched;
                 return fetched;
@@ -222,7 +203,7 @@ public class WebexClient implements AutoCloseable {
                 return CompletableFuture.completedFuture(hit.copy());
             }
         }
-        return call(op, basePath + path, json, contentType, trace).thenApply(a -> {
+        return attempts.call(op, basePath + path, json, contentType, trace).thenApply(a -> {
             WebexResponse response = new WebexResponse(a.status(), a.trackingId(), a.status() == 204 ? Map.of() : a.body());
             if (cached) {
                 recent.put(path, response.copy());
@@ -235,7 +216,7 @@ public class WebexClient implements AutoCloseable {
                                                   io.opentelemetry.context.Context trace) {
         String encoded = WebexPager.encode(query);
         String first = basePath + op.path + (encoded.isEmpty() ? "" : "?" + encoded);
-        return pager.all(first, query, since, uri -> call(op, uri, null, null, trace));
+        return pager.all(first, query, since, uri -> attempts.call(op, uri, null, null, trace));
     }
 
     /**
@@ -257,139 +238,6 @@ public class WebexClient implements AutoCloseable {
         }
         availability.answered(System.nanoTime() - started);
         return status < 300;
-    }
-
-    // ---- the attempts of one call ------------------------------------------------------------------------------
-
-    /**
-     * Sends {@code uri} until {@link WebexCallPolicy} says done or gives up; a retry waits on a timer. {@code trace}:
-     * the context each attempt's span belongs to, null when tracing is off; {@code contentType} of the body, null: JSON.
-     */
-    private CompletableFuture<Answer> call(WebexOperation op, String uri, Buffer body, CharSequence contentType,
-                                           io.opentelemetry.context.Context trace) {
-        CompletableFuture<Answer> result = new CompletableFuture<>();
-        attempt(new Call(op, uri, body, contentType, trace, null, result), WebexCallPolicy.Attempts.NONE, null);
-        return result;
-    }
-
-    /** The same with each attempt's request made by {@code send} (a file's download: WebexFiles). */
-    CompletableFuture<Answer> call(WebexOperation op, String uri, Supplier<CompletableFuture<WebexHttp.Answer>> send) {
-        CompletableFuture<Answer> result = new CompletableFuture<>();
-        attempt(new Call(op, uri, null, null, null, send, result), WebexCallPolicy.Attempts.NONE, null);
-        return result;
-    }
-
-    /** {@code send}: null for a plain request (no object per call on the hot path), else what makes each attempt's. */
-    private record Call(WebexOperation op, String uri, Buffer body, CharSequence contentType,
-                        io.opentelemetry.context.Context trace, Supplier<CompletableFuture<WebexHttp.Answer>> send,
-                        CompletableFuture<Answer> result) {
-        CompletableFuture<WebexHttp.Answer> attempt(WebexHttp http) {
-            return send != null ? send.get() : http.send(op.httpMethod, uri, body, contentType, trace);
-        }
-
-        String what() {
-            int q = uri.indexOf('?');
-            return op.method + " " + (q < 0 ? uri : uri.substring(0, q));
-        }
-    }
-
-    private void attempt(Call call, WebexCallPolicy.Attempts done, String lastFailure) {
-        if (!availability.tryCall()) {
-            // Not called at all: the event is not at fault. After failed calls of its own, it may be.
-            call.result().completeExceptionally(new WebexUnavailableException("Webex " + call.what()
-                    + " not called: Webex looks down (circuit open)"
-                    + (done.failures() > 0 ? " after " + done.failures() + " failed attempt(s), the last: " + lastFailure : ""),
-                    0, null, null, done.failures() > 0 ? WebexUnavailableException.Why.FAILED
-                            : WebexUnavailableException.Why.CIRCUIT_OPEN));
-            return;
-        }
-        long started = System.nanoTime();
-        call.attempt(http).whenComplete((answer, error) -> {
-            try {
-                answered(call, done, answer, error, System.nanoTime() - started);
-            } catch (RuntimeException e) {
-                call.result().completeExceptionally(e);
-            }
-        });
-    }
-
-    private void answered(Call call, WebexCallPolicy.Attempts done, WebexHttp.Answer answer, Throwable error, long nanos) {
-        String what = call.what();
-        WebexHttp.NoAnswer noAnswer = error instanceof WebexHttp.NoAnswer n ? n : null;
-        if (error != null && noAnswer == null) {
-            call.result().completeExceptionally(new WebexApiException("Webex " + what + " failed: "
-                    + scrub(String.valueOf(error.getMessage())), 0, null, null, false, error));
-            return;
-        }
-        int status = answer == null ? 0 : answer.status();
-        if (status == 0 || status >= 500) {
-            availability.failed(nanos, noAnswer != null ? noAnswer : new IOException("HTTP " + status));
-        } else {
-            availability.answered(nanos);
-        }
-        WebexCallPolicy.Decision decision = policy.decide(call.op(), done, status, noAnswer != null && noAnswer.maybeSent,
-                answer == null ? null : answer.header(RETRY_AFTER), System.currentTimeMillis());
-        if (decision.kind() == WebexCallPolicy.Kind.DONE) {
-            call.result().complete(new Answer(status, trackingId(answer, null), WebexJson.answer(answer.body()),
-                    answer.header("Link"), answer.headers(), answer.streamed()));
-            return;
-        }
-        String failure;
-        String trackingId = null;
-        String webexMessage = null;
-        String lastFailure;
-        if (noAnswer != null) {
-            lastFailure = "no answer (" + noAnswer.kind() + ")";
-            failure = "Webex " + what + " got no answer after " + decision.next().failures() + " attempts: " + noAnswer.kind();
-            LOG.warn("Webex {} got no answer ({}), attempt {}/{}", what, scrub(noAnswer.getMessage()),
-                    decision.next().failures(), cfg.getMaxAttempts());
-        } else {
-            Map<String, Object> errorBody = WebexJson.errorBody(answer.body());
-            trackingId = trackingId(answer, errorBody);
-            webexMessage = errorBody == null ? null : scrub(String.valueOf(errorBody.get("message")));
-            lastFailure = "answered " + status;
-            LOG.warn("Webex {} answered {} \"{}\" trackingId={}", what, status, webexMessage, trackingId);
-            failure = "Webex " + what + " answered " + status + (webexMessage == null ? "" : " \"" + webexMessage + "\"")
-                    + " (trackingId=" + trackingId + ")";
-        }
-        switch (decision.kind()) {
-            case RETRY -> {
-                retried(decision.reason());
-                http.later(decision.delayMillis(), () -> attempt(call, decision.next(), lastFailure));
-            }
-            case UNAVAILABLE -> call.result().completeExceptionally(
-                    new WebexUnavailableException(failure, status, trackingId, webexMessage, decision.why()));
-            case LATER -> call.result().completeExceptionally(
-                    new WebexApiException(failure, status, trackingId, webexMessage, true, null));
-            default -> call.result().completeExceptionally(noAnswer != null
-                    ? new WebexApiException("Webex " + what + " got no answer after the request was sent ("
-                            + noAnswer.kind() + "): not sent again, Webex may have acted on it (a reply posted twice"
-                            + " is worse than one missing)", 0, null, null, false, null)
-                    : new WebexApiException(failure, status, trackingId, webexMessage, false, null));
-        }
-    }
-
-    private void retried(String reason) {
-        if (!metersLooked) {
-            meters = context.getRegistry().findSingleByType(MeterRegistry.class);
-            metersLooked = true;
-        }
-        MeterRegistry registry = meters;
-        if (registry != null) {
-            retries.computeIfAbsent(reason, r -> registry.counter("wbxt_webex_retries_total", "reason", r)).increment();
-        }
-    }
-
-    private static String trackingId(WebexHttp.Answer answer, Map<String, Object> errorBody) {
-        if (errorBody != null && errorBody.get("trackingId") != null) {
-            return String.valueOf(errorBody.get("trackingId"));
-        }
-        return answer.header("TrackingId"); // Vert.x headers are case-insensitive: Trackingid too
-    }
-
-    /** Defence in depth: whatever a server or library echoes, the token never leaves in a message. */
-    private String scrub(String text) {
-        return text == null ? null : text.replace(cfg.getBotToken(), "***");
     }
 
     /** Waits for a future on the caller's thread, failing with the client's own exceptions. */

@@ -58,9 +58,9 @@ public final class WebexFiles {
     private static final Pattern EXTENDED_NAME = Pattern.compile("(?i)filename\\*\\s*=\\s*([^']*)'[^']*'([^;\\s]+)");
     private static final Pattern NAME = Pattern.compile("(?i)(?:^|;)\\s*filename\\s*=\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[^;\\s]+)");
 
-    /** Runs the attempts of one call (WebexClient's retry loop) with each attempt's request made by {@code send}. */
+    /** Runs the attempts of one call (WebexAttempts) with each attempt's request made by {@code send}. */
     interface Calls {
-        CompletableFuture<WebexClient.Answer> call(WebexOperation op, String uri, Supplier<CompletableFuture<WebexHttp.Answer>> send);
+        CompletableFuture<WebexAttempts.Answer> call(WebexOperation op, String uri, Supplier<CompletableFuture<WebexHttp.Answer>> send);
     }
 
     private final WebexConfiguration cfg;
@@ -189,7 +189,7 @@ public final class WebexFiles {
         return all.thenApply(list -> new WebexClient.WebexResponse(200, null, list));
     }
 
-    private CompletableFuture<WebexClient.Answer> head(String url, String path, io.opentelemetry.context.Context trace) {
+    private CompletableFuture<WebexAttempts.Answer> head(String url, String path, io.opentelemetry.context.Context trace) {
         return explained(calls.call(WebexOperation.getFileInfo, path,
                 () -> http.send(HttpMethod.HEAD, path, null, null, trace)), url, null);
     }

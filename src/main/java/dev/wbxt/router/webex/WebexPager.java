@@ -35,14 +35,14 @@ final class WebexPager {
      * other by {@code fetch}.
      */
     CompletableFuture<WebexClient.WebexResponse> all(String firstUri, Map<String, String> query, Instant since,
-                                                     Function<String, CompletableFuture<WebexClient.Answer>> fetch) {
+                                                     Function<String, CompletableFuture<WebexAttempts.Answer>> fetch) {
         List<Object> items = new ArrayList<>();
         return fetch.apply(firstUri).thenCompose(page -> more(page, 1, items, query, since, fetch));
     }
 
-    private CompletableFuture<WebexClient.WebexResponse> more(WebexClient.Answer page, int pages, List<Object> items,
+    private CompletableFuture<WebexClient.WebexResponse> more(WebexAttempts.Answer page, int pages, List<Object> items,
                                                               Map<String, String> query, Instant since,
-                                                              Function<String, CompletableFuture<WebexClient.Answer>> fetch) {
+                                                              Function<String, CompletableFuture<WebexAttempts.Answer>> fetch) {
         boolean older = false;
         if (page.body() instanceof Map<?, ?> m && m.get("items") instanceof List<?> l) {
             for (Object item : l) {

@@ -41,6 +41,8 @@ class DirectRoutesTest {
             camel.removeRoute("meetings"); // what a hot reload does before it adds the file's routes again
             assertEquals("resource-meetings", routes.pick("resource-", "meetings", "other-resources"),
                     "kept while its file reloads: the direct: producer waits for the consumer to be back");
+            assertEquals(java.util.Set.of("messages", "a", "meetings"), routes.names("resource-"),
+                    "the names after a prefix, the kept one too");
         }
     }
 }

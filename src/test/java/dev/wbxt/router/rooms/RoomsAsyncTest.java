@@ -16,7 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.broker.EmbeddedBroker;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.processing.FailureReport;
@@ -61,7 +60,7 @@ class RoomsAsyncTest {
         CountDownLatch done = new CountDownLatch(rooms * perRoom);
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             RouterMetrics metrics = new RouterMetrics(new SimpleMeterRegistry(), q -> 0);
-            context.addComponent("rooms", new RoomsComponent(BrokerLogin.embedded(), new Retries(3, 10, 1, 10, 0),
+            context.addComponent("rooms", new RoomsComponent(broker.login(), new Retries(3, 10, 1, 10, 0),
                     new FailureRules(() -> true), new FailureReport(metrics)));
             context.addRoutes(new RouteBuilder() {
                 @Override
@@ -76,7 +75,7 @@ class RoomsAsyncTest {
                 }
             });
             context.start();
-            store(rooms, perRoom);
+            store(broker, rooms, perRoom);
 
             if (!done.await(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("not all processed: " + seen);
@@ -98,8 +97,8 @@ class RoomsAsyncTest {
     }
 
     /** Rooms interleaved, each room's events in order, as the receiver writes them (JMS text body, group = room). */
-    private static void store(int rooms, int perRoom) throws Exception {
-        try (ServerLocator locator = ActiveMQClient.createServerLocator("vm://0");
+    private static void store(EmbeddedBroker broker, int rooms, int perRoom) throws Exception {
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(broker.login().url());
              ClientSessionFactory factory = locator.createSessionFactory();
              ClientSession session = factory.createSession()) {
             ClientProducer producer = session.createProducer(QUEUE);
