@@ -126,8 +126,12 @@ class JournalDiskFullIT {
         BotReplies outcome = replies(room);
         // every warning of the broker's at the start on the journal the full disk left (the folder's name holds
         // "journal": matched on the level and an Artemis code instead)
+        // Not complaints: AMQ142018/AMQ142019 are Artemis deleting the temporary file of a journal file it was making
+        // when the disk filled (its own recovery, nothing of it was confirmed); AMQ224127 says paging reads wait for
+        // acknowledgements (this test's 80 KB events against the 4 MB page read-ahead), not about the journal.
         List<String> journalComplaints = second.output().lines()
-                .filter(l -> l.matches(".*\\b(WARN|ERROR)\\b.*\\bAMQ\\d+.*")).toList();
+                .filter(l -> l.matches(".*\\b(WARN|ERROR)\\b.*\\bAMQ\\d+.*"))
+                .filter(l -> !l.matches(".*\\bAMQ(142018|142019|224127)\\b.*")).toList();
         System.out.println("[JournalDiskFullIT] at the restart: " + second.output().lines()
                 .filter(l -> l.contains("EmptyPageFolders")).toList());
         List<String> halfLines = Files.readAllLines(disk.dir.resolve("replied-events.log")).stream()
