@@ -27,7 +27,7 @@ public class BrokerCeiling {
         int seconds = Integer.parseInt(args[1]);
         int warmUp = Integer.parseInt(args[2]);
         Path dir = Files.createTempDirectory("wbxt-bench-broker");
-        EmbeddedBroker broker = new EmbeddedBroker(dir, 100_000, 32, null, "", 256L << 20); // "": the journal timer measured on this disk, as the service does; 256 MiB: half of ingest.min-free-disk-mb, as the service sets it
+        EmbeddedBroker broker = new EmbeddedBroker(dir, 100_000, 32, null, "", 256L << 20, System.err::println); // "": the journal timer measured on this disk, as the service does; 256 MiB: half of ingest.min-free-disk-mb, as the service sets it
         broker.start();
         broker.awaitStarted();
         String body = "x".repeat(1000);

@@ -43,7 +43,7 @@ public class StoreProbe {
         int events = Integer.parseInt(arg(args, "events", "200000"));
         int warm = Integer.parseInt(arg(args, "warm", "100000"));
         Path dir = Files.createTempDirectory("wbxt-probe");
-        EmbeddedBroker broker = new EmbeddedBroker(dir, 100_000, 32, null, "", 256L << 20);
+        EmbeddedBroker broker = new EmbeddedBroker(dir, 100_000, 32, null, "", 256L << 20, System.err::println);
         broker.start();
         broker.awaitStarted();
         SimpleString queue = SimpleString.of("wbxt.events");

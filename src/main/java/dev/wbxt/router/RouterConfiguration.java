@@ -134,7 +134,9 @@ public class RouterConfiguration implements CamelConfiguration {
                         BrokerLockClusterService.QUEUE_PREFIX
                                 + context.resolvePropertyPlaceholders("{{webhooks.cluster-namespace}}")));
         context.addComponent("jms", jms(broker.connectionFactory()));
-        HealthCheckRegistry.get(context).register(new BrokerHealthCheck(broker.connectionFactory()));
+        BrokerHealthCheck brokerHealth = new BrokerHealthCheck(broker.login());
+        HealthCheckRegistry.get(context).register(brokerHealth);
+        StopHook.register(context, brokerHealth::close);
         RouterMetrics metrics = new RouterMetrics(meters, broker::queueDepth);
         metrics.watchQueue(events);
         metrics.watchQueue(events + ".dlq");

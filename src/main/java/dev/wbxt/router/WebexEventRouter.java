@@ -3,6 +3,7 @@ package dev.wbxt.router;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.wbxt.router.ops.FatalStop;
 import dev.wbxt.router.ops.ListeningPorts;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -15,7 +16,8 @@ import sun.misc.Signal;
  * Starts the service: {@code java -jar target/webex-event-router.jar}, from the folder holding
  * {@code application.properties} and {@code routes/}. Another properties file: {@code -pl file:/path/to/file}.
  * Exits 0 after a clean stop (also on SIGTERM); when the configuration is wrong, prints one line
- * {@code webex-event-router: <what is wrong>} on stderr and exits 1.
+ * {@code webex-event-router: <what is wrong>} on stderr and exits 1, as when it stops itself because a part it cannot
+ * run without failed for good ({@link FatalStop}: the embedded broker after a critical I/O error).
  */
 public final class WebexEventRouter {
     private static final Logger LOG = LoggerFactory.getLogger(WebexEventRouter.class);
@@ -44,10 +46,16 @@ public final class WebexEventRouter {
         int exitCode;
         try {
             Main main = newMain();
+            FatalStop fatalStop = FatalStop.bindTo(main);
             // SIGTERM (kill, docker stop, Kubernetes) stops Camel gracefully and exits 0. Left to the JVM, SIGTERM
             // would run Camel's shutdown hook but end the process with 143 (128 + 15), even after a clean stop.
             Signal.handle(new Signal("TERM"), signal -> main.completed());
             exitCode = main.run(args);
+            String fatal = fatalStop.reason();
+            if (fatal != null) { // the service stopped itself: its supervisor is to start it again
+                System.err.println("webex-event-router: " + fatal);
+                exitCode = 1;
+            }
         } catch (Throwable e) { // camel-main's run() throws whatever made start-up fail
             LOG.debug("Start-up failed", e);
             System.err.println("webex-event-router: " + describe(e));

@@ -261,6 +261,32 @@ final class RouterHarness implements AutoCloseable, BeforeAllCallback, AfterAllC
         return botRepliesIn(roomId);
     }
 
+    /** The {@code error} of a refusal's JSON body ({@code backlog}, {@code disk_full}, {@code busy}…), or "?". */
+    static String errorOf(String body) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"error\":\"([a-z_]+)\"").matcher(body);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    /**
+     * Delivers a new message in the room ({@code tagPrefix} and a number as its text) every 200 ms until {@code done}
+     * holds: for what the service does only when a webhook arrives (a log line that ends a run of refusals, say).
+     * Each must be acknowledged; returns their texts, in order.
+     */
+    List<String> deliverUntil(String email, String roomId, String tagPrefix, java.util.function.BooleanSupplier done) {
+        List<String> tags = new java.util.ArrayList<>();
+        await("webhooks delivered until it holds").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    String tag = tagPrefix + tags.size();
+                    HttpResponse<String> rsp = deliver(messageCreated(webex.postSilently(email, roomId, tag)));
+                    if (rsp.statusCode() != 200) {
+                        throw new AssertionError(tag + " not acknowledged: " + rsp.statusCode() + " " + rsp.body());
+                    }
+                    tags.add(tag);
+                    return done.getAsBoolean();
+                });
+        return tags;
+    }
+
     /**
      * Waits until the simulator has delivered a webhook about that message and the receiver stored it (200), e.g.
      * the bot's own message, which the simulator fires back in the background as Webex does.

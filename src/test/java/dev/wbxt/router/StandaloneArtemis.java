@@ -84,20 +84,32 @@ final class StandaloneArtemis implements AutoCloseable {
     }
 
     void start() throws IOException {
+        synchronized (lines) {
+            lines.clear(); // the line awaited below is this start's, not an earlier one's
+        }
         process = runAsync(List.of(instance.resolve("bin/artemis").toString(), "run"));
         awaitLine("AMQ221007", Duration.ofSeconds(120)); // Server is now active
     }
 
     /** Stops the broker (SIGTERM, as `artemis stop` would) and starts it again on its journal: settings re-read. */
     void restart() throws Exception {
+        stop();
+        start();
+    }
+
+    /** SIGTERM: the broker shuts down cleanly (its clients are told); returns once the process has exited. */
+    void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
-        synchronized (lines) {
-            lines.clear();
-        }
-        start();
+    }
+
+    /** SIGKILL ({@code kill -9}): no shutdown at all; returns once the process has exited. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     void awaitLine(String text, Duration timeout) {

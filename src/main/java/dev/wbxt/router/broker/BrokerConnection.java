@@ -7,6 +7,7 @@ import java.util.Set;
 import jakarta.jms.ConnectionFactory;
 
 import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ops.FatalStop;
 import dev.wbxt.router.ops.StopHook;
 import dev.wbxt.router.Settings;
 import org.apache.camel.CamelContext;
@@ -51,7 +52,8 @@ public final class BrokerConnection {
         if (external.url().isEmpty()) {
             embedded = new EmbeddedBroker(dataDir, duplicateCacheSize, queueMemoryMb, ExternalAccess.read(context),
                     Settings.of(context).text("broker.journal-buffer-timeout-us"),
-                    Settings.of(context).number("ingest.min-free-disk-mb") * 1024L * 1024L / 2);
+                    Settings.of(context).number("ingest.min-free-disk-mb") * 1024L * 1024L / 2,
+                    FatalStop.of(context)::stop);
             embedded.start(); // opens the journal in the background
             context.addService(embedded, true, false);
             context.addStartupListener(new BrokerStarted(embedded)); // ... and the routes start once it is open
@@ -101,9 +103,12 @@ public final class BrokerConnection {
         return connectionFactory;
     }
 
-    /** Messages waiting in the queue (an external broker is asked at most once a second); NaN when unknown. */
+    /**
+     * Messages waiting in the queue, without waiting for a broker (an external broker's figure is asked once a
+     * second, in the background); NaN when unknown.
+     */
     public double queueDepth(String queue) {
-        return embedded != null ? embedded.messageCount(queue) : management.messageCount(queue);
+        return embedded != null ? embedded.messageCount(queue) : management.queueDepth(queue);
     }
 
     /** Deletes the address and its queues, their messages with them: for a queue of the service's own, used once. */

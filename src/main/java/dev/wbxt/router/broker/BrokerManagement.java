@@ -3,7 +3,11 @@ package dev.wbxt.router.broker;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
@@ -27,20 +31,33 @@ import org.slf4j.LoggerFactory;
  * the {@code activemq.management} address, as {@code artemis queue stat} does; the user needs the {@code manage}
  * permission, which {@code artemis create} gives its user): the queues that exist, for the dead-letter list, and the
  * address settings checked at start; and, with a core queue query, queue depths for the backpressure and
- * {@code wbxt_queue_depth}. Depths are asked at most once a second per queue (admission asks on every webhook: one round trip per
+ * {@code wbxt_queue_depth}. Depths are asked once a second per queue (admission asks on every webhook: one round trip per
  * webhook would double the broker's work); a broker that does not answer gives NaN, which admits (the send itself
  * then fails with 503 if the broker is gone).
+ * <p>
+ * {@link #queueDepth} never waits for the broker: admission asks it on the HTTP server's event loop, and a query to a
+ * broker that is down waits for the connection attempt (2 s and more, the locator's retry of the broker's known
+ * topology). Asked there, a broker outage blocked the event loop every second: with the broker stopped under four
+ * senders the receiver answered one webhook every 4 s (BrokerRestartIT). The query runs on a thread of its own and
+ * the caller gets the last figure.
  */
 public final class BrokerManagement implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerManagement.class);
-    private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long TIMEOUT_MILLIS = 5_000;
     /** Artemis' default {@code management-address} (broker.xml; {@code ActiveMQDefaultConfiguration}). */
     private static final String MANAGEMENT_ADDRESS = "activemq.management";
 
     private final BrokerLogin broker;
     private final ServerLocator locator;
-    private final Map<String, Sample> depths = new ConcurrentHashMap<>();
+    private final Map<String, Double> depths = new ConcurrentHashMap<>();
+    /** The queues whose depth has been asked: each is asked of the broker again every second. */
+    private final Set<String> watched = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "wbxt-broker-depth");
+        thread.setDaemon(true);
+        return thread;
+    });
     private ClientSessionFactory factory;
     private ClientSession session;
     private ClientRequestor requestor;
@@ -77,24 +94,37 @@ public final class BrokerManagement implements AutoCloseable {
     }
 
     /**
-     * Messages in the queue (waiting or delivered and not yet acknowledged), at most a second old; 0 when the queue
-     * does not exist (yet), NaN when the broker does not answer. A core queue query: no manage permission needed.
+     * Messages in the queue (waiting or delivered and not yet acknowledged) as last asked, without waiting: from the
+     * first time a queue is asked, it is asked of the broker again every second in the background. NaN before the
+     * first answer and while the broker does not answer; 0 when the queue does not exist (yet).
+     * <p>
+     * Asked again on a schedule, not when a caller finds the figure old: then the first webhook after a quiet minute
+     * was judged on the figure of a minute before (MultiInstanceIT's marker after a Webex outage was refused
+     * {@code 503 backlog} on the backlog the outage had left, drained since).
+     */
+    public double queueDepth(String queue) {
+        if (watched.add(queue)) {
+            try {
+                refresher.scheduleWithFixedDelay(() -> depths.put(queue, messageCount(queue)), 0, REFRESH_NANOS,
+                        TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closed) {
+                // closed: the service stops
+            }
+        }
+        return depths.getOrDefault(queue, Double.NaN);
+    }
+
+    /**
+     * Messages in the queue now, asked of the broker (waits for its answer); 0 when the queue does not exist (yet), NaN
+     * when the broker does not answer. A core queue query: no manage permission needed.
      */
     public double messageCount(String queue) {
-        long now = System.nanoTime();
-        Sample sample = depths.get(queue);
-        if (sample != null && now - sample.at() < CACHE_NANOS) {
-            return sample.count();
-        }
-        double count;
         try {
-            count = query(queue);
+            return query(queue);
         } catch (Exception e) {
             LOG.debug("Queue depth of {} unknown: {}", queue, e.getMessage());
-            count = Double.NaN;
+            return Double.NaN;
         }
-        depths.put(queue, new Sample(count, now));
-        return count;
     }
 
     private synchronized long query(String queue) throws Exception {
@@ -191,6 +221,7 @@ public final class BrokerManagement implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        refresher.shutdownNow();
         disconnect();
         locator.close();
     }
@@ -209,8 +240,5 @@ public final class BrokerManagement implements AutoCloseable {
         requestor = null;
         session = null;
         factory = null;
-    }
-
-    private record Sample(double count, long at) {
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
@@ -43,6 +44,7 @@ public class EmbeddedBroker extends ServiceSupport {
     private volatile CompletableFuture<Void> starting = CompletableFuture.completedFuture(null);
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
     private final long minDiskFreeBytes;
+    private final Consumer<String> failedForGood;
     /**
      * In-VM server ids, one per broker of the JVM: with the same id (Artemis' default, 0) a second embedded broker in
      * one JVM (tests, a replay beside a running service) fails to open its acceptor ("AMQ229062: Acceptor with id 0
@@ -58,15 +60,18 @@ public class EmbeddedBroker extends ServiceSupport {
      *                               ({@link JournalBufferTimeout})
      * @param minDiskFreeBytes free disk under which the broker stops taking messages: below the receiver's own
      *                         threshold ({@code ingest.min-free-disk-mb}), so webhooks are refused first
+     * @param failedForGood    told why, when the broker has stopped itself after a critical I/O error (a write that
+     *                         failed, e.g. on a full disk: Artemis stops the broker then, for good)
      */
     public EmbeddedBroker(Path dataDir, int duplicateCacheSize, int queueMemoryMb, ExternalAccess external,
-                          String journalBufferTimeoutUs, long minDiskFreeBytes) {
+                          String journalBufferTimeoutUs, long minDiskFreeBytes, Consumer<String> failedForGood) {
         this.dataDir = dataDir.resolve("broker");
         this.duplicateCacheSize = duplicateCacheSize;
         this.queueMemoryBytes = queueMemoryMb * 1024L * 1024L;
         this.external = external;
         this.journalBufferTimeoutUs = journalBufferTimeoutUs;
         this.minDiskFreeBytes = minDiskFreeBytes;
+        this.failedForGood = failedForGood;
     }
 
     /** How the service's clients reach this broker: in-VM, no login. */
@@ -212,7 +217,14 @@ public class EmbeddedBroker extends ServiceSupport {
             server.setSecurityManager(external.securityManager());
         }
         server.setConfiguration(cfg);
+        EmptyPageFolders.removeIn(dataDir.resolve("paging")); // a full disk's leftovers, see there
         server.start();
+        // Measured (DiskFullTest, a full tmpfs as DATA_DIR): a page file that cannot be written is a critical I/O error
+        // (AMQ222010), after which the broker has stopped for good, with the rest of the service up and unready.
+        server.getActiveMQServer().registerIOCriticalErrorListener((cause, message, file) -> failedForGood.accept(
+                "the embedded broker stopped on an I/O error under " + dataDir + " ("
+                        + (cause == null || cause.getMessage() == null ? message : cause.getMessage())
+                        + (file == null ? "" : ", " + file) + ")"));
         broker = server;
     }
 

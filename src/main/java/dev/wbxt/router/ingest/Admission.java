@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Whether the receiver may take one more event: not when the queue already holds more than it should, not when the
@@ -17,8 +20,12 @@ import java.util.function.ToDoubleFunction;
  * The free disk is sampled at most once a second: {@code Files.getFileStore} resolves the real path, stats the parent
  * folders and reads {@code /proc/mounts} on every call (issue 11), and a second-old figure is as good a guard against
  * a filling disk. The file store is found once; only its free space is read again.
+ * <p>
+ * One line when the refusals start (WARN, with the figure and its bound) and one when webhooks are taken again
+ * (INFO), not one per webhook ({@link RefusalLog}).
  */
 public class Admission {
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
     private static final long DISK_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final String queue;
     private final long maxQueueDepth;
@@ -27,6 +34,8 @@ public class Admission {
     private final ToDoubleFunction<String> queueDepth;
     private volatile FileStore store;
     private volatile DiskSample disk = new DiskSample(0, System.nanoTime() - DISK_SAMPLE_NANOS);
+    private final RefusalLog backlog = new RefusalLog(LOG, Level.WARN, "backlog", this::state);
+    private final RefusalLog diskFull = new RefusalLog(LOG, Level.WARN, "disk_full", this::state);
 
     public Admission(String queue, long maxQueueDepth, Path dataDir, long minFreeDiskBytes,
                      ToDoubleFunction<String> queueDepth) {
@@ -41,11 +50,24 @@ public class Admission {
     public void check() {
         double depth = queueDepth.applyAsDouble(queue);
         if (depth > maxQueueDepth) {
+            backlog.refused(() -> String.format("%.0f events wait in %s, more than ingest.max-queue-depth (%d); taken "
+                    + "again once processing has caught up", depth, queue, maxQueueDepth));
             throw new RejectedWebhook(503, "backlog", "too many events are waiting to be processed; deliver it again later");
         }
-        if (freeDisk() < minFreeDiskBytes) {
+        long free = freeDisk();
+        if (free < minFreeDiskBytes) {
+            diskFull.refused(() -> String.format("%d MB free under %s, less than ingest.min-free-disk-mb (%d MB); taken "
+                    + "again once there is room", free >> 20, dataDir.toAbsolutePath(), minFreeDiskBytes >> 20));
             throw new RejectedWebhook(503, "disk_full", "the disk is nearly full; deliver it again later");
         }
+        backlog.taken();
+        diskFull.taken();
+    }
+
+    /** For the line that says webhooks are taken again. */
+    private String state() {
+        return String.format("%.0f events wait in %s, %d MB free under %s", queueDepth.applyAsDouble(queue), queue,
+                freeDisk() >> 20, dataDir.toAbsolutePath());
     }
 
     private long freeDisk() {

@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     private static final long RETRY_CONNECT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long RETRY_INTERVAL_MILLIS = 50;
 
     /** One event to store and what to tell when it is, or is not. */
     interface Member {
@@ -239,7 +240,10 @@ final class GroupCommit implements AutoCloseable {
                     .setConfirmationWindowSize(-1) // no answer per send: the commit's answer covers the batch
                     .setBlockOnDurableSend(false)
                     .setProducerWindowSize(-1)
-                    .setReconnectAttempts(0); // a lost connection fails its batch (503); the next one reconnects
+                    .setReconnectAttempts(0) // a lost connection fails its batch (503); the next one reconnects
+                    // A refused attempt tries the broker's known topology once more after the retry interval: at
+                    // Artemis' 2 s, every webhook of a broker outage waited 2 s for its 503 (BrokerRestartIT).
+                    .setRetryInterval(RETRY_INTERVAL_MILLIS);
             factory = locator.createSessionFactory();
             session = broker.session(factory, false, true); // sends in a transaction, committed per batch
             CoreMessages.ensureQueue(session, address);

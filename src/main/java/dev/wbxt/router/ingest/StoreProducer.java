@@ -16,6 +16,9 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Hands each exchange's event to the endpoint's {@link GroupCommit}, which stores it with the other events of its
@@ -26,7 +29,8 @@ import org.apache.camel.support.DefaultAsyncProducer;
  * <p>
  * The message is built here, on the caller's thread (event loops in parallel), as Artemis' JMS client builds a
  * {@code TextMessage} (see {@link StoreComponent}); the batch thread only sends it. At most {@code maxInFlight}
- * events wait for their batch: beyond it a 503 {@link RejectedWebhook} ({@code busy}) at once.
+ * events wait for their batch: beyond it a 503 {@link RejectedWebhook} ({@code busy}) at once, and a line when such
+ * refusals start and end ({@link RefusalLog}): the sign of a disk slower than the webhooks arrive.
  */
 class StoreProducer extends DefaultAsyncProducer {
     /** Events in one transaction at most: a commit of 512 ~1 KB events is about 0.7 MB of journal records. */
@@ -36,23 +40,32 @@ class StoreProducer extends DefaultAsyncProducer {
 
     private static final SimpleString DUPLICATE_ID = SimpleString.of(EventHeaders.DUPLICATE_ID);
 
+    private static final Logger LOG = LoggerFactory.getLogger(StoreProducer.class);
+
     private final GroupCommit store;
+    private final int maxInFlight;
     private final Semaphore inFlight;
+    private final RefusalLog busy;
 
     StoreProducer(StoreEndpoint endpoint, GroupCommit store, int maxInFlight) {
         super(endpoint);
         this.store = store;
+        this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
+        this.busy = new RefusalLog(LOG, Level.WARN, "busy", null);
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         if (!inFlight.tryAcquire()) {
+            busy.refused(() -> maxInFlight + " webhooks already wait for the broker to have them on disk "
+                    + "(ingest.max-in-flight): a slow disk, or a broker that does not answer");
             exchange.setException(new RejectedWebhook(503, "busy",
                     "too many webhooks are being stored; deliver it again later"));
             callback.done(true);
             return true;
         }
+        busy.taken();
         Member member;
         try {
             member = new Member(exchange, callback, message(exchange.getMessage()), Vertx.currentContext());

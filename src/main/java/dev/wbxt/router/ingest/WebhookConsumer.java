@@ -25,6 +25,11 @@ import org.apache.camel.util.CollectionHelper;
  * runs each request through the route's {@link org.apache.camel.AsyncProcessor} on the event loop that received it. The answer is written when the
  * route's callback fires, back on that event loop. See {@link WebhookComponent} for what is read and written.
  * With tracing on, each request is a SERVER span ({@link WebhookSpans}) from its arrival to its answer.
+ * <p>
+ * A stop leaves the path registered: a stopped consumer answers 503 with Retry-After ({@link #handle}) until the
+ * HTTP server itself stops. Removed at the stop, the path answered 404 between the routes' stop and the server's (3
+ * webhooks in JournalDiskFullIT's stop), a status that does not say "deliver it again". A route removed while the
+ * service runs takes its path with it ({@link #doShutdown}).
  */
 public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     private Route route;
@@ -44,6 +49,9 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
         super.doStart();
         spans = WebhookSpans.of(getEndpoint().getCamelContext(), getRouteId(), getEndpoint().getEndpointUri(),
                 getEndpoint().getPath());
+        if (route != null) { // started again: this start's handlers replace the earlier ones
+            route.remove();
+        }
         VertxPlatformHttpRouter router = PublicPort.router(getEndpoint().getCamelContext());
         // Every method, so that another one is 405 here: the public port's last route (PublicPort) would otherwise
         // answer it 404, as Vert.x keeps its 405 only when no later route matches.
@@ -54,13 +62,17 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
         route = r;
     }
 
+    /**
+     * The route is removed (the warm-up's twin, {@link ReceiverWarmUp}): its path goes with it. Not while the context
+     * stops: Camel shuts the routes down before the HTTP server, and the path answers 503 until then (see above).
+     */
     @Override
-    protected void doStop() throws Exception {
-        if (route != null) {
+    protected void doShutdown() throws Exception {
+        if (route != null && !getEndpoint().getCamelContext().isStopping()) {
             route.remove();
             route = null;
         }
-        super.doStop();
+        super.doShutdown();
     }
 
     private static void postOnly(RoutingContext ctx) {

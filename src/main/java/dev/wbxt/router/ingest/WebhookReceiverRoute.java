@@ -6,6 +6,7 @@ import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.event.Level;
 
 /**
  * The front door: {@code POST {webhook.path}}. Verify, then store durably, then acknowledge; nothing else happens
@@ -26,6 +27,8 @@ public class WebhookReceiverRoute extends RouteBuilder {
     private final SignatureVerifier signatures;
     private final Admission admission;
     private final RouterMetrics metrics;
+    /** Webhooks answered 503 because the broker did not confirm them: a line when it starts, one when it ends. */
+    private final RefusalLog unstored;
     private final String routeId;
     private final String path;
     private final String queue;
@@ -43,6 +46,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
         this.signatures = signatures;
         this.admission = admission;
         this.metrics = metrics;
+        this.unstored = new RefusalLog(log, Level.ERROR, "unavailable", null);
         this.routeId = routeId;
         this.path = path;
         this.queue = queue;
@@ -91,6 +95,7 @@ public class WebhookReceiverRoute extends RouteBuilder {
     }
 
     private void accepted(Exchange exchange) {
+        unstored.taken();
         respond(exchange, 200, "{\"status\":\"accepted\"}");
     }
 
@@ -104,7 +109,9 @@ public class WebhookReceiverRoute extends RouteBuilder {
 
     private void unavailable(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        log.error("Webhook not stored, answered 503: {}", cause.toString());
+        unstored.refused(() -> "the broker did not confirm a webhook on disk (" + cause + "); every webhook it does "
+                + "not confirm is answered 503");
+        log.debug("Webhook not stored, answered 503: {}", cause.toString());
         if (counted) {
             metrics.rejected("unavailable");
         }

@@ -17,6 +17,8 @@ import java.util.List;
 
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The keys of events whose reply went out, kept in memory (the newest {@code capacity}) and in an append-only file
@@ -24,8 +26,14 @@ import org.apache.camel.support.service.ServiceSupport;
  * cached, i.e. for every new event; here a lookup is a hash lookup and an add is one appended line. The file is
  * compacted when it holds twice the capacity. Lines are written to the OS on each add (one write of the line, from a
  * buffer kept for it: no writer, encoder or flush per event): they survive a process crash.
+ * <p>
+ * A line that cannot be written (a full disk) is cut back off the file, so that no half line runs into the next one,
+ * and the key is kept in memory only: one WARN line when it starts, one INFO line when a line is written again. It
+ * used to throw, after Camel's reply step, which logged a stack trace per event ("Error executing reactive work")
+ * and went on (DiskFullTest). A compaction that fails leaves the file as it was, growing, until a later one succeeds.
  */
 public class AppendOnlyIdempotentRepository extends ServiceSupport implements IdempotentRepository {
+    private static final Logger LOG = LoggerFactory.getLogger(AppendOnlyIdempotentRepository.class);
     private static final String REMOVED = "-"; // a line "-key" forgets an earlier "key"
     private final Path file;
     private final int capacity;
@@ -34,6 +42,7 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
     private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
     private ByteBuffer line = ByteBuffer.allocate(256);
     private int lines;
+    private int unwritten; // keys not written since the last line that was
 
     public AppendOnlyIdempotentRepository(Path file, int capacity) {
         this.file = file;
@@ -55,7 +64,7 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
         trim();
         lines = stored.size();
         if (lines > 2 * capacity) {
-            compact();
+            compactOrPutOff();
         }
         out = open();
     }
@@ -113,15 +122,56 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
     }
 
     private void append(String text) {
+        long size = -1;
         try {
+            size = out.size();
             write(text);
-            if (++lines > 2 * capacity) {
-                out.close();
-                compact();
+        } catch (IOException e) {
+            cutBack(size);
+            if (unwritten++ == 0) {
+                LOG.warn("Cannot record replied events in {} ({}): kept in memory only until the file takes lines "
+                        + "again (no reply is sent twice while the service runs; after a restart, one of these "
+                        + "events delivered again would be answered again)", file, e.getMessage());
+            }
+            return;
+        }
+        if (unwritten > 0) {
+            LOG.info("Recording replied events in {} again ({} kept in memory only meanwhile)", file, unwritten);
+            unwritten = 0;
+        }
+        if (++lines > 2 * capacity && compactOrPutOff()) {
+            try {
+                out.close(); // the file was replaced: append to the new one
                 out = open();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open " + file, e);
+            }
+        }
+    }
+
+    /**
+     * Compacts the file; when that fails (a full disk), keeps appending to it and tries again after another
+     * {@code capacity} lines, not at every line (each attempt writes the whole file). Whether it compacted.
+     */
+    private boolean compactOrPutOff() {
+        try {
+            compact();
+            return true;
+        } catch (IOException e) {
+            lines = capacity;
+            LOG.warn("Cannot compact {} ({}): it grows until a later compaction succeeds", file, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Removes what a failed write left of its line. */
+    private void cutBack(long size) {
+        try {
+            if (size >= 0 && out.size() > size) {
+                out.truncate(size);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot record " + file, e);
+            LOG.debug("Cannot cut {} back to {} bytes: {}", file, size, e.getMessage());
         }
     }
 
@@ -148,7 +198,12 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
     /** Rewrites the file with the keys in memory, atomically. */
     private void compact() throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, keys, StandardCharsets.UTF_8);
+        try {
+            Files.write(tmp, keys, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp); // what fitted of it: the space back
+            throw e;
+        }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         lines = keys.size();
     }

@@ -49,9 +49,12 @@ import org.slf4j.LoggerFactory;
  * replied-events record). Those are among the events in flight at the crash. The session is never rolled back: a
  * rollback would hand back every event delivered to the lanes, running ones included, to be delivered again at once.
  * <p>
- * A session whose connection failed for good (an embedded broker's is not reconnected; an external one's is, in
- * place) is told to the consumer ({@code lost}), which takes the queue again on a new session: the broker delivers
- * again what this one held.
+ * A lost connection is not reconnected in place (no reconnect attempts, with either broker): the consumer starts
+ * afresh on a new session ({@link RoomsConsumer}), as after a restart. Artemis' own reconnection (reconnectAttempts
+ * -1, as this class had for an external broker) recreates the session on a restarted broker, which then delivers
+ * every unacknowledged event again to the lanes still holding their first copies: the first commit after it is
+ * rolled back ({@code AMQ219030}, handing back what the new consumer had delivered), and the acknowledgement of a
+ * first copy fails the whole batch ({@code AMQ229027: Could not find reference}), measured by BrokerRestartIT.
  */
 final class QueueSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueSession.class);
@@ -78,24 +81,18 @@ final class QueueSession implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
-     * Opens the session and the consumer of {@code queue} (created if it does not exist yet, as JMS would), and
-     * starts delivering to {@code handler}, on the session's delivery thread.
+     * Opens the session and the consumer of {@code queue} (created if it does not exist yet, as JMS would); deliveries
+     * to {@code handler}, on the session's delivery thread, begin with {@link #start()}.
      *
      * @param batchSizes told the number of events settled by each commit (a metric)
      * @param ackIntervalMs a commit starts at most once per this many ms (0: when the previous one returned)
-     * @param lost told why, once, when the session's connection failed and was not reconnected
+     * @param lost          told, once, that the session's connection failed (on a client thread)
      */
     QueueSession(BrokerLogin broker, String queue, MessageHandler handler, IntConsumer batchSizes, long ackIntervalMs,
-                 Consumer<String> lost) throws Exception {
+                 Consumer<Exception> lost) throws Exception {
         this.batchSizes = batchSizes;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(ackIntervalMs);
-        this.locator = broker.locator();
-        if (broker.external()) {
-            // an external broker that restarts is reconnected to (the session's unacknowledged events are redelivered);
-            // the embedded one stops only with the service, and waiting for it to come back would hold the stop
-            locator.setReconnectAttempts(-1);
-            locator.setRetryInterval(1000);
-        }
+        this.locator = broker.locator().setReconnectAttempts(0); // a lost connection: a fresh consumer (see above)
         ClientSessionFactory f = null;
         ClientSession s = null;
         try {
@@ -109,22 +106,19 @@ final class QueueSession implements AutoCloseable {
             consumer.setMessageHandler(handler);
             s.addFailureListener(new SessionFailureListener() {
                 @Override
-                public void beforeReconnect(ActiveMQException cause) {
+                public void connectionFailed(ActiveMQException exception, boolean failedOver) {
+                    lost.accept(exception);
                 }
 
                 @Override
-                public void connectionFailed(ActiveMQException cause, boolean failedOver) {
-                    if (!failedOver && running) {
-                        lost.accept(cause.getMessage());
-                    }
+                public void connectionFailed(ActiveMQException exception, boolean failedOver, String scaleDownTargetNodeID) {
+                    connectionFailed(exception, failedOver);
                 }
 
                 @Override
-                public void connectionFailed(ActiveMQException cause, boolean failedOver, String scaleDownTargetNodeID) {
-                    connectionFailed(cause, failedOver);
+                public void beforeReconnect(ActiveMQException exception) {
                 }
             });
-            s.start();
         } catch (Exception e) {
             if (f != null) {
                 f.close();
@@ -137,6 +131,11 @@ final class QueueSession implements AutoCloseable {
         thread = new Thread(this::run, "wbxt-acks-" + queue);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Starts the deliveries. */
+    void start() throws ActiveMQException {
+        session.start();
     }
 
     /** Acknowledges this event with the next batch, on the session's thread. */

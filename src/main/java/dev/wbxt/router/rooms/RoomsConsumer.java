@@ -28,16 +28,36 @@ import org.slf4j.LoggerFactory;
  * A thread of the lane pool starts each event. When the route completes asynchronously (an asynchronous producer:
  * a call in flight holds no thread), the thread is free at once; a blocking producer (camel-http) holds it until
  * the call returns, so {@code workerThreads} then bounds the Webex calls in flight.
+ * <p>
+ * A lost connection to the broker (a broker restarted, killed, unreachable) ends the session and its lanes: what they
+ * held was not acknowledged and is the broker's again, the events running go on to their end (within the shutdown
+ * timeout, as at a stop, so that no event runs twice at once), and the consumer then opens a new session, once a
+ * second until the broker answers, which delivers those events again (their replies are not sent again: the
+ * replied-events record). Each event belongs to the session that delivered it ({@link Generation}): its
+ * acknowledgement goes to that session or nowhere. Found twice: by BrokerRestartIT (an external broker restarted),
+ * and by the soak, where the JVM paused for 37 s, an acknowledgement commit exceeded the core client's 30-s call
+ * timeout (AMQ219014), the client failed the in-VM connection, and no event was taken again until the end of the run.
  */
 final class RoomsConsumer extends DefaultConsumer implements Suspendable, ShutdownAware {
     private static final Logger LOG = LoggerFactory.getLogger(RoomsConsumer.class);
+    private static final long RECONNECT_MILLIS = 1000;
 
     private final RoomsEndpoint endpoint;
     private ExecutorService workers;
     private boolean ownWorkers;
     private ScheduledExecutorService timers;
-    private Lanes<RoomEvent> lanes;
-    private QueueSession session;
+    private volatile Generation current;
+
+    /** The lanes of the events one session delivered, and that session, which settles them. */
+    private final class Generation {
+        final Lanes<RoomEvent> lanes;
+        QueueSession session; // set before its deliveries start
+
+        Generation(Lanes.Reorder<RoomEvent> reorder) {
+            this.lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(this, event)),
+                    reorder, handover(), System::nanoTime);
+        }
+    }
 
     RoomsConsumer(RoomsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -56,63 +76,34 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
                 .poolSize(endpoint.getWorkerThreads()).maxPoolSize(endpoint.getWorkerThreads())
                 .maxQueueSize(Integer.MAX_VALUE).build());
         timers = threads.newSingleThreadScheduledExecutor(this, "rooms-timer"); // retries, reorder windows
+        if (endpoint.getReorderWindowMs() > 0) {
+            endpoint.getComponent().getMetrics().reorderWindow(() -> {
+                Generation now = current;
+                return now == null ? 0 : now.lanes.heldByWindow();
+            });
+        }
+        current = open();
+    }
+
+    /** New lanes and a new session on the queue, delivering. */
+    private Generation open() throws Exception {
         LaneMetrics metrics = endpoint.getComponent().getMetrics();
         Lanes.Reorder<RoomEvent> reorder = null;
         if (endpoint.getReorderWindowMs() > 0) {
             reorder = new Lanes.Reorder<>(endpoint.getReorderWindowMs(), endpoint.getReorderMaxHeld(),
                     RoomEvent.SENDER_ORDER, timer(), metrics::startedAfterWindow);
         }
-        lanes = new Lanes<>(endpoint.getMaxInFlight(), event -> workers.execute(() -> run(event)), reorder,
-                handover(), System::nanoTime);
-        if (reorder != null) {
-            Lanes<RoomEvent> held = lanes;
-            metrics.reorderWindow(held::heldByWindow);
+        Generation gen = new Generation(reorder);
+        gen.session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(),
+                message -> take(gen, message), metrics::acknowledged, endpoint.getAckIntervalMs(),
+                e -> connectionLost(gen, e));
+        try {
+            gen.session.start();
+        } catch (Exception e) {
+            gen.session.close();
+            throw e;
         }
-        session = new QueueSession(endpoint.getComponent().getBroker(), endpoint.getQueue(), this::take,
-                endpoint.getComponent().getMetrics()::acknowledged, endpoint.getAckIntervalMs(), this::sessionLost);
-    }
-
-    /**
-     * The session's connection to the broker failed and was not reconnected (the embedded broker's never is): found
-     * by the soak (issue 21), where the JVM paused for 37 s, an acknowledgement commit exceeded the core client's
-     * 30-s call timeout (AMQ219014) and the client failed the in-VM connection; no event was taken again until the
-     * end of the run. The consumer now starts afresh on a thread of its own, as after a resume: the events running
-     * finish first (their acknowledgements cannot be sent any more, so they come again, and the replied-events record
-     * keeps their replies from going out twice), so that no event runs twice at once; what the lanes queued and the
-     * retries waiting are dropped; the broker delivers all of them again to the new session, each room in order.
-     */
-    private void sessionLost(String why) {
-        LOG.warn("The session on {} failed ({}): taking the queue again on a new session; the events it held are "
-                + "delivered again", endpoint.getQueue(), why);
-        Thread restart = new Thread(this::startAfresh, "wbxt-rooms-restart-" + endpoint.getQueue());
-        restart.setDaemon(true);
-        restart.start();
-    }
-
-    private void startAfresh() {
-        for (int attempt = 1; ; attempt++) {
-            lock.lock(); // the lock of Camel's start and stop of this consumer
-            try {
-                if (!isStarted() || getEndpoint().getCamelContext().isStopping()) {
-                    return; // stopped meanwhile: the next start opens a session
-                }
-                doStop();
-                doStart();
-                LOG.info("Taking events from {} again on a new session", endpoint.getQueue());
-                return;
-            } catch (Exception e) {
-                LOG.warn("Could not take {} again (attempt {}): {}; trying again in 1 s", endpoint.getQueue(), attempt,
-                        e.getMessage());
-            } finally {
-                lock.unlock();
-            }
-            try {
-                TimeUnit.SECONDS.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        return gen;
     }
 
     /**
@@ -153,10 +144,10 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
     }
 
     /** On the session's delivery thread: hands the event to its lane, waiting while the lanes are full. */
-    private void take(ClientMessage message) {
+    private void take(Generation gen, ClientMessage message) {
         try {
             RoomEvent event = RoomEvent.of(message);
-            if (lanes.add(event.room(), event)) { // false when stopping: not acknowledged, delivered again after the start
+            if (gen.lanes.add(event.room(), event)) { // false when stopping: not acknowledged, delivered again later
                 endpoint.getComponent().getMetrics().taken(event.receivedAt());
             }
         } catch (InterruptedException e) {
@@ -164,34 +155,34 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         }
     }
 
-    private void run(RoomEvent event) {
+    private void run(Generation gen, RoomEvent event) {
         Exchange exchange = createExchange(false);
         exchange.getMessage().setBody(event.text());
         event.copyHeadersTo(exchange.getMessage());
         try {
-            getAsyncProcessor().process(exchange, doneSync -> settle(event, exchange));
+            getAsyncProcessor().process(exchange, doneSync -> settle(gen, event, exchange));
         } catch (Throwable unexpected) {
             exchange.setException(unexpected);
-            settle(event, exchange);
+            settle(gen, event, exchange);
         }
     }
 
     /** The route is done with the event: acknowledge it, or judge its failure. */
-    private void settle(RoomEvent event, Exchange exchange) {
+    private void settle(Generation gen, RoomEvent event, Exchange exchange) {
         Throwable failure = exchange.getException();
         releaseExchange(exchange, false);
         if (failure == null) {
-            session.acknowledge(event.message());
-            lanes.done(event.room());
+            gen.session.acknowledge(event.message());
+            gen.lanes.done(event.room());
         } else {
             // The callback may run on an asynchronous producer's I/O thread, and judging a Webex failure may ask
             // Webex whether it answers (a blocking call): judged on a lane thread instead.
-            workers.execute(() -> judge(event, failure));
+            workers.execute(() -> judge(gen, event, failure));
         }
     }
 
     /** The event failed: try it again when a timer fires, or dead-letter it (FailureRules). */
-    private void judge(RoomEvent event, Throwable failure) {
+    private void judge(Generation gen, RoomEvent event, Throwable failure) {
         long now = System.currentTimeMillis();
         RoomsComponent component = endpoint.getComponent();
         FailureRules.Verdict verdict = component.getRules().decide(component.getRetries(), failure, event.attempt(),
@@ -200,8 +191,8 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         if (verdict.deadLetter()) {
             Map<String, Object> properties = component.getReport().deadLettered(queue, event.key(), event.attempt(),
                     event.firstFailedAt(), verdict.reason());
-            session.deadLetter(event.message(), event.text(), queue + ".dlq", properties);
-            lanes.done(event.room());
+            gen.session.deadLetter(event.message(), event.text(), queue + ".dlq", properties);
+            gen.lanes.done(event.room());
             return;
         }
         component.getReport().retried(queue, event.key(), event.attempt(), component.getRetries().maxAttempts(),
@@ -209,14 +200,65 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
         event.failed(now);
         try {
             timers.schedule(() -> {
-                if (lanes.resume()) {
-                    workers.execute(() -> run(event));
+                if (gen.lanes.resume()) {
+                    workers.execute(() -> run(gen, event));
                 }
             }, verdict.delayMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopped) {
             // the consumer has stopped meanwhile: the event is left to the broker, like every waiting one
         }
-        lanes.waiting(); // after the timer is set, so that a stop cannot close the timers in between
+        gen.lanes.waiting(); // after the timer is set, so that a stop cannot close the timers in between
+    }
+
+    /** On a client thread: the session's connection failed. */
+    private void connectionLost(Generation gen, Exception cause) {
+        if (gen != current || !isRunAllowed()) {
+            return; // an earlier session, or the consumer stops anyway
+        }
+        Thread reconnect = new Thread(() -> reconnect(gen, cause), "wbxt-rooms-reconnect-" + endpoint.getQueue());
+        reconnect.setDaemon(true);
+        reconnect.start();
+    }
+
+    /** Ends the lost session's lanes and session, then opens a new one once the broker answers. */
+    private void reconnect(Generation lost, Exception cause) {
+        String queue = endpoint.getQueue();
+        LOG.warn("Lost the connection to the broker while taking events from {} ({}): {} held, {} running to their "
+                + "end; the broker delivers them again to a new session", queue, cause.getMessage(),
+                lost.lanes.inFlight(), lost.lanes.running());
+        try {
+            closeGeneration(lost);
+            for (int attempt = 1; ; attempt++) {
+                synchronized (this) {
+                    if (current != lost || !isRunAllowed() || isSuspendingOrSuspended()) {
+                        return; // stopped or suspended meanwhile: a start opens a session of its own
+                    }
+                    try {
+                        current = open();
+                        LOG.info("Taking events from {} again, on a new session ({} attempt(s))", queue, attempt);
+                        return;
+                    } catch (Exception notYet) {
+                        LOG.debug("Broker not answering yet ({}): trying again in {} ms", notYet.getMessage(),
+                                RECONNECT_MILLIS);
+                    }
+                }
+                Thread.sleep(RECONNECT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the lanes (the events running go on to their end, within the shutdown timeout), then the session. */
+    private void closeGeneration(Generation gen) throws InterruptedException {
+        gen.lanes.stop();
+        int unfinished = gen.lanes.awaitStopped(getEndpoint().getCamelContext().getShutdownStrategy().getTimeout(),
+                getEndpoint().getCamelContext().getShutdownStrategy().getTimeUnit());
+        if (unfinished > 0) {
+            LOG.warn("{} event(s) of {} still running at the stop: delivered again at the next start", unfinished,
+                    endpoint.getQueue());
+        }
+        gen.session.close(); // the acknowledgements asked for are sent first
     }
 
     /**
@@ -227,9 +269,10 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
      */
     @Override
     protected void doSuspend() {
-        if (lanes != null && lanes.stop()) {
+        Generation gen = current;
+        if (gen != null && gen.lanes.stop()) {
             LOG.info("Stopped taking events from {}: {} held, {} running to their end, the rest is delivered again "
-                    + "at the next start", endpoint.getQueue(), lanes.inFlight(), lanes.running());
+                    + "at the next start", endpoint.getQueue(), gen.lanes.inFlight(), gen.lanes.running());
         }
     }
 
@@ -247,7 +290,8 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
 
     @Override
     public int getPendingExchangesSize() {
-        return lanes == null ? 0 : lanes.running();
+        Generation gen = current;
+        return gen == null ? 0 : gen.lanes.running();
     }
 
     @Override
@@ -257,21 +301,17 @@ final class RoomsConsumer extends DefaultConsumer implements Suspendable, Shutdo
 
     @Override
     protected void doStop() throws Exception {
-        if (lanes != null) {
-            lanes.stop();
-            int unfinished = lanes.awaitStopped(getEndpoint().getCamelContext().getShutdownStrategy().getTimeout(),
-                    getEndpoint().getCamelContext().getShutdownStrategy().getTimeUnit());
-            if (unfinished > 0) {
-                LOG.warn("{} event(s) of {} still running at the stop: delivered again at the next start", unfinished,
-                        endpoint.getQueue());
-            }
+        Generation gen;
+        synchronized (this) { // against a reconnection: it opens nothing once this has run
+            gen = current;
+            current = null;
+        }
+        if (gen != null) {
+            closeGeneration(gen);
         }
         ExecutorServiceManager threads = getEndpoint().getCamelContext().getExecutorServiceManager();
         if (timers != null) {
             threads.shutdownNow(timers);
-        }
-        if (session != null) {
-            session.close(); // the acknowledgements asked for are sent first
         }
         if (workers != null && ownWorkers) {
             threads.shutdown(workers);

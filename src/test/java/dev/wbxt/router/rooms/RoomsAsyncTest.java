@@ -51,7 +51,8 @@ class RoomsAsyncTest {
     void aPendingAsynchronousStepHoldsNoThreadAndEachRoomKeepsItsOrder() throws Exception {
         int rooms = 5;
         int perRoom = 3;
-        EmbeddedBroker broker = new EmbeddedBroker(Path.of("target", "test-data", UUID.randomUUID().toString()), 1000, 8, null, "", 0);
+        EmbeddedBroker broker = new EmbeddedBroker(Path.of("target", "test-data", UUID.randomUUID().toString()), 1000, 8, null, "", 0,
+                System.err::println);
         broker.start();
         broker.awaitStarted();
         ReleaseWhenAllRoomsWait step = new ReleaseWhenAllRoomsWait(rooms);

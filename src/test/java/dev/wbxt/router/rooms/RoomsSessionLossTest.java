@@ -55,7 +55,7 @@ class RoomsSessionLossTest {
     @Test
     void afterItsConnectionFailedTheConsumerTakesEventsAgainOnANewSession() throws Exception {
         EmbeddedBroker broker = new EmbeddedBroker(Path.of("target", "test-data", UUID.randomUUID().toString()), 1000, 8,
-                null, "", 0);
+                null, "", 0, System.err::println);
         broker.start();
         broker.awaitStarted();
         Map<String, List<String>> seen = new ConcurrentHashMap<>();

@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
     public final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<String> loggers;
+    /** The configuration's own logger of that name, put back at the end (log4j2.properties' filters, levels). */
+    private final java.util.Map<String, LoggerConfig> replaced = new java.util.HashMap<>();
 
     private LogCapture(List<String> loggers) {
         super("capture", null, null, true, Property.EMPTY_ARRAY);
@@ -30,6 +32,11 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         Configuration cfg = ctx.getConfiguration();
         for (String name : loggerNames) {
+            LoggerConfig own = cfg.getLoggers().get(name);
+            if (own != null) { // addLogger keeps a logger already configured under that name
+                c.replaced.put(name, own);
+                cfg.removeLogger(name);
+            }
             LoggerConfig lc = new LoggerConfig(name, level, false); // not additive: keep the console quiet
             lc.addAppender(c, level, null);
             cfg.addLogger(name, lc);
@@ -56,6 +63,9 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         for (String name : loggers) {
             ctx.getConfiguration().removeLogger(name);
+            if (replaced.containsKey(name)) {
+                ctx.getConfiguration().addLogger(name, replaced.get(name));
+            }
         }
         ctx.updateLoggers();
         stop();
