@@ -1,5 +1,9 @@
 package dev.wbxt.router;
 
+import dev.wbxt.router.config.RouterSettings;
+
+import dev.wbxt.router.config.Settings;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;

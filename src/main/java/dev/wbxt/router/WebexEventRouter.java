@@ -1,5 +1,7 @@
 package dev.wbxt.router;
 
+import dev.wbxt.router.config.RouterSettings;
+
 import java.util.ArrayList;
 import java.util.List;
 

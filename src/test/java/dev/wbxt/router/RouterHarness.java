@@ -1,5 +1,7 @@
 package dev.wbxt.router;
 
+import dev.wbxt.router.config.RouterSettings;
+
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;

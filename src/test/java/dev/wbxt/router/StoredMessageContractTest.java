@@ -1,5 +1,7 @@
 package dev.wbxt.router;
 
+import dev.wbxt.router.ingest.EventHeaders;
+
 import dev.wbxt.router.broker.BrokerConnection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

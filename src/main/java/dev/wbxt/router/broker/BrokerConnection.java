@@ -6,10 +6,10 @@ import java.util.Set;
 
 import jakarta.jms.ConnectionFactory;
 
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 import dev.wbxt.router.ops.FatalStop;
 import dev.wbxt.router.ops.StopHook;
-import dev.wbxt.router.Settings;
+import dev.wbxt.router.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.slf4j.Logger;

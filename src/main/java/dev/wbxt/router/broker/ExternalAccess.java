@@ -17,7 +17,7 @@ import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager5;
 import org.apache.activemq.artemis.spi.core.security.jaas.RolePrincipal;
 import org.apache.activemq.artemis.spi.core.security.jaas.UserPrincipal;
-import dev.wbxt.router.Settings;
+import dev.wbxt.router.config.Settings;
 import org.apache.camel.CamelContext;
 
 /**

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 import dev.wbxt.router.broker.BrokerLogin;
 import dev.wbxt.router.broker.CoreMessages;
 import dev.wbxt.router.processing.DeadLetterPolicy;

@@ -3,7 +3,7 @@ package dev.wbxt.router.forward;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
-import dev.wbxt.router.Settings;
+import dev.wbxt.router.config.Settings;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;

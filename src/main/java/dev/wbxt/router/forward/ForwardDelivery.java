@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 import dev.wbxt.router.processing.DeadLetterPolicy;
 import dev.wbxt.router.processing.Retries;
 import io.cloudevents.CloudEvent;

@@ -3,7 +3,6 @@ package dev.wbxt.router.ingest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.wbxt.router.EventHeaders;
 import org.apache.camel.Message;
 
 /**

@@ -3,7 +3,6 @@ package dev.wbxt.router.ingest;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 
-import dev.wbxt.router.EventHeaders;
 import dev.wbxt.router.broker.CoreMessages;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

@@ -1,6 +1,5 @@
 package dev.wbxt.router.ingest;
 
-import dev.wbxt.router.EventHeaders;
 
 import dev.wbxt.router.ops.RouterMetrics;
 import org.apache.camel.Exchange;

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.wbxt.router.RouterSettings.SocketTiming;
+import dev.wbxt.router.config.RouterSettings.SocketTiming;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.webex.OutboundProxy;
 import org.apache.camel.Consumer;

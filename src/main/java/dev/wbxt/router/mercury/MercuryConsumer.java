@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import dev.wbxt.router.RouterSettings.SocketTiming;
+import dev.wbxt.router.config.RouterSettings.SocketTiming;
 import dev.wbxt.router.mercury.DeviceRegistry.Device;
 import dev.wbxt.router.retry.RetryTiming;
 import dev.wbxt.router.webex.SharedVertx;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-import dev.wbxt.router.Settings;
+import dev.wbxt.router.config.Settings;
 import org.apache.camel.CamelContext;
 
 /**

@@ -1,6 +1,6 @@
 package dev.wbxt.router.processing;
 
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.wbxt.router.recording;
 
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 import dev.wbxt.router.forward.CloudEventEnvelope;
 import dev.wbxt.router.webex.WebexCallObserver;
 import dev.wbxt.router.webex.WebexOperation;

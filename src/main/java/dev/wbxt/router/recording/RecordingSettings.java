@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
-import dev.wbxt.router.RouterSettings;
-import dev.wbxt.router.Settings;
+import dev.wbxt.router.config.RouterSettings;
+import dev.wbxt.router.config.Settings;
 import org.apache.camel.CamelContext;
 
 /**

@@ -1,6 +1,6 @@
 package dev.wbxt.router.rooms;
 
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 import dev.wbxt.router.bot.EchoReplies;
 import dev.wbxt.router.toolkit.cards.CardReplies;
 import dev.wbxt.router.webhooks.JsonFileStore;

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import dev.wbxt.router.RouterSettings;
-import dev.wbxt.router.Settings;
+import dev.wbxt.router.config.RouterSettings;
+import dev.wbxt.router.config.Settings;
 import dev.wbxt.router.toolkit.cards.CardReplies;
 import dev.wbxt.router.toolkit.cards.CardTemplateReload;
 import dev.wbxt.router.toolkit.cards.CardTemplates;

@@ -15,7 +15,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 import dev.wbxt.router.webex.WebexFiles;
 import dev.wbxt.router.webex.WebexUpload;
 import org.apache.camel.Exchange;

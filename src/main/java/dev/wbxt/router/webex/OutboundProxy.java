@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-import dev.wbxt.router.Settings;
+import dev.wbxt.router.config.Settings;
 import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
 

@@ -1,6 +1,6 @@
 package dev.wbxt.router.webhooks;
 
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

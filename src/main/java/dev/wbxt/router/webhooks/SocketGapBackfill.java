@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.wbxt.router.RouterSettings.SocketTiming;
+import dev.wbxt.router.config.RouterSettings.SocketTiming;
 import dev.wbxt.router.mercury.MercuryComponent;
 import dev.wbxt.router.retry.RetryTiming;
 import io.micrometer.core.instrument.MeterRegistry;

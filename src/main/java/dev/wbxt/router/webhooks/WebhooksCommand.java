@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wbxt.router.webex.WebexClient;
 import dev.wbxt.router.webex.WebexConfiguration;
-import dev.wbxt.router.Settings;
+import dev.wbxt.router.config.Settings;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**

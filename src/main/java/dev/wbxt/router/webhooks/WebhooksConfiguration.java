@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import dev.wbxt.router.RouterSettings;
-import dev.wbxt.router.Settings;
+import dev.wbxt.router.config.RouterSettings;
+import dev.wbxt.router.config.Settings;
 import dev.wbxt.router.admin.AdminAuth;
 import dev.wbxt.router.broker.BrokerLockClusterService;
 import dev.wbxt.router.mercury.MercuryComponent;

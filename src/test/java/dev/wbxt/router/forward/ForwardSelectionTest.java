@@ -1,6 +1,6 @@
 package dev.wbxt.router.forward;
 
-import dev.wbxt.router.EventHeaders;
+import dev.wbxt.router.ingest.EventHeaders;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,5 @@
-package dev.wbxt.router;
+package dev.wbxt.router.config;
+
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.wbxt.router;
+package dev.wbxt.router.ingest;
 
 /**
  * The headers (JMS properties on the broker) an event carries from the receiver to the room lanes, the forward

@@ -1,4 +1,4 @@
-package dev.wbxt.router;
+package dev.wbxt.router.config;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
