@@ -1,6 +1,7 @@
 package dev.wbxt.router.ingest;
 
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -43,9 +44,7 @@ public final class PublicPort extends ServiceSupport implements CamelContextAwar
     protected void doStart() {
         fallback = router(context).route().last().handler(ctx -> {
             if (webhookPath.equals(ctx.normalizedPath())) { // the receiver's own route did not take it: not running
-                ctx.response().setStatusCode(503).putHeader(WebhookComponent.RETRY_AFTER, WebhookComponent.RETRY_AFTER_SECONDS)
-                        .putHeader("Content-Type", "application/json")
-                        .end("{\"error\":\"unavailable\",\"message\":\"the receiver is not running; deliver it again later\"}");
+                notRunning(ctx);
             } else {
                 ctx.response().setStatusCode(404).end();
             }
@@ -58,6 +57,13 @@ public final class PublicPort extends ServiceSupport implements CamelContextAwar
             fallback.remove();
             fallback = null;
         }
+    }
+
+    /** The webhook path's answer while the receiver is not running (starting, stopped, stopping): deliver it again. */
+    static void notRunning(RoutingContext ctx) {
+        ctx.response().setStatusCode(503).putHeader(WebhookComponent.RETRY_AFTER, WebhookComponent.RETRY_AFTER_SECONDS)
+                .putHeader("Content-Type", "application/json")
+                .end("{\"error\":\"unavailable\",\"message\":\"the receiver is not running; deliver it again later\"}");
     }
 
     /** The router of Camel's main HTTP server (not the management server's). */

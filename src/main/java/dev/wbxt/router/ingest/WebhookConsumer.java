@@ -86,7 +86,7 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     private void handle(RoutingContext ctx) {
         Span span = spans == null ? null : spans.start(ctx.request());
         if (isSuspendingOrSuspended() || !isRunAllowed()) {
-            ctx.response().setStatusCode(503).putHeader(WebhookComponent.RETRY_AFTER, WebhookComponent.RETRY_AFTER_SECONDS).end();
+            PublicPort.notRunning(ctx);
             WebhookSpans.end(span, 503);
             return;
         }

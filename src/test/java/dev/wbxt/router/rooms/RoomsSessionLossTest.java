@@ -81,11 +81,11 @@ class RoomsSessionLossTest {
                 }
             });
             context.start();
-            store(0, 10);
+            store(broker, 0, 10);
             assertEquals(true, running.await(30, TimeUnit.SECONDS), "room 0's event 5 runs");
-            closeConsumerConnections(); // while it runs and room 0's events 6-9 wait in the lane
+            closeConsumerConnections(broker); // while it runs and room 0's events 6-9 wait in the lane
             closed.countDown();
-            store(10, 20);
+            store(broker, 10, 20);
 
             await("the events stored after the connection failed are processed").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(50)).until(() -> broker.messageCount(QUEUE) == 0
@@ -107,8 +107,8 @@ class RoomsSessionLossTest {
     }
 
     /** The broker closes every connection with a consumer on the queue: what a failed in-VM connection looks like. */
-    private static void closeConsumerConnections() throws Exception {
-        try (ServerLocator locator = ActiveMQClient.createServerLocator("vm://0");
+    private static void closeConsumerConnections(EmbeddedBroker broker) throws Exception {
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(broker.login().url());
              ClientSessionFactory factory = locator.createSessionFactory();
              ClientSession session = factory.createSession()) {
             ClientRequestor requestor = new ClientRequestor(session, "activemq.management");
@@ -122,8 +122,8 @@ class RoomsSessionLossTest {
     }
 
     /** Events from..to of three rooms, interleaved, as the receiver writes them. */
-    private static void store(int from, int to) throws Exception {
-        try (ServerLocator locator = ActiveMQClient.createServerLocator("vm://0");
+    private static void store(EmbeddedBroker broker, int from, int to) throws Exception {
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(broker.login().url());
              ClientSessionFactory factory = locator.createSessionFactory();
              ClientSession session = factory.createSession()) {
             ClientProducer producer = session.createProducer(QUEUE);
