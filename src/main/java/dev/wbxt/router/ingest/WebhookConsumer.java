@@ -49,9 +49,6 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
         super.doStart();
         spans = WebhookSpans.of(getEndpoint().getCamelContext(), getRouteId(), getEndpoint().getEndpointUri(),
                 getEndpoint().getPath());
-        if (route != null) { // started again: this start's handlers replace the earlier ones
-            route.remove();
-        }
         VertxPlatformHttpRouter router = PublicPort.router(getEndpoint().getCamelContext());
         // Every method, so that another one is 405 here: the public port's last route (PublicPort) would otherwise
         // answer it 404, as Vert.x keeps its 405 only when no later route matches.
@@ -60,6 +57,7 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
         r.handler(router.bodyHandler());
         r.handler(this::handle);
         route = r;
+        getEndpoint().register(r); // in place of an earlier consumer's (or this one's earlier start)
     }
 
     /**
@@ -69,7 +67,7 @@ public class WebhookConsumer extends DefaultConsumer implements Suspendable {
     @Override
     protected void doShutdown() throws Exception {
         if (route != null && !getEndpoint().getCamelContext().isStopping()) {
-            route.remove();
+            getEndpoint().unregister(route);
             route = null;
         }
         super.doShutdown();
