@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The soak of webex-event-router (issue 21, item 7; bench/README.md "Soak"; BENCHMARKS.md "Soak"):
-#   bench/soak.sh                        30 minutes at 300/s (a third of the service's capacity on 2 cores), Webex
+#   bench/soak.sh                        30 minutes at 150/s (about a third of the capacity with a destination), Webex
 #                                        and the downstream system failing on a schedule that repeats every 10 minutes
 #   MINUTES=5 CYCLE=300 bench/soak.sh    a short one: the same schedule compressed into 5 minutes (checks the script)
 # The service as the README runs it (target/webex-event-router, from the checkout: its application.properties and
@@ -10,9 +10,14 @@
 # end: each acknowledged event answered once and forwarded at least once, in its room's order; the slopes of RSS,
 # threads and ack p99 over the second half. Writes bench/results/soak-<UTC time>/: results.md, results.json,
 # intervals.md (one row per interval), and the raw files (samples.tsv, load/webex outcomes, logs).
-# Knobs (environment): MINUTES (30) RATE (300 events/s) ROOMS (256) INTERVAL (10 s) CYCLE (600 s)
+# Knobs (environment): MINUTES (30) RATE (150 events/s) ROOMS (256) INTERVAL (10 s) CYCLE (600 s)
 #   FAULTS ("5xx@120+20 429@300+30 outage@420+60": kind@start+seconds in a 600-s cycle, scaled to CYCLE)
 #   MAX_DRAIN (600 s: the longest wait after the load for the last replies and deliveries) PORT_BASE (19100)
+#   INSTANCES (1: how many service JVMs; more than one share a standalone Artemis 2.44.0, event i sent to instance
+#   i mod n as a round-robin balancer would) EXTERNAL_BROKER (0; 1: that standalone broker for one instance too,
+#   `artemis create` with the README's settings, from target/apache-artemis-2.44.0, which `mvn verify` unpacks)
+#   PROFILE (0; 1: JFR on each instance from the first send to the last delivery, and bench/run.sh's CPU budget per
+#   stage of it: budget-<k>.md)
 #   JAVA_OPTS / SERVICE_ENV (the service's JVM options, added by the launcher after its own, and environment: none by default,
 #   the launcher's choices) HELPER_JAVA_OPTS (the load's and the Webex side's JVMs)
 # Run it on a quiet machine: machine.env records the load average before and after.
@@ -23,8 +28,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 LIB=$HERE/lib
 case "${1:-}" in -h|--help) sed -n '2,/^{/p' "$0" | sed '$d'; exit 0 ;; esac
-: "${MINUTES:=30}" "${RATE:=300}" "${ROOMS:=256}" "${INTERVAL:=10}" "${CYCLE:=600}" "${MAX_DRAIN:=600}" "${PORT_BASE:=19100}"
+: "${MINUTES:=30}" "${RATE:=150}" "${ROOMS:=256}" "${INTERVAL:=10}" "${CYCLE:=600}" "${MAX_DRAIN:=600}" "${PORT_BASE:=19100}"
 : "${FAULTS:=5xx@120+20 429@300+30 outage@420+60}"
+: "${INSTANCES:=1}" "${EXTERNAL_BROKER:=0}" "${PROFILE:=0}"
+[ "$INSTANCES" -gt 1 ] && EXTERNAL_BROKER=1
 : "${JAVA_OPTS=}" "${SERVICE_ENV=}"
 # the helpers: small and steady (C1, serial collector), so they take little of the cores the service is measured on
 : "${HELPER_JAVA_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m}"
@@ -32,6 +39,8 @@ SECRET=soak-webhook-secret
 TOKEN=soak-bot-token
 NS=0x60                                   # the events' id namespace (FixedRate.messageUuid)
 SVC_PORT=$((PORT_BASE + 6)); MGMT_PORT=$((PORT_BASE + 876)); API_PORT=$((PORT_BASE + 30)); SINK_PORT=$((PORT_BASE + 40))
+BROKER_PORT=$((PORT_BASE + 61))           # instance k (0, 1...) listens on SVC_PORT + k and MGMT_PORT + k
+ARTEMIS_HOME=$ROOT/target/apache-artemis-2.44.0
 LAUNCHER=$ROOT/target/webex-event-router
 JAR=$ROOT/target/webex-event-router.jar
 SECONDS_LOAD=$((MINUTES * 60))
@@ -61,7 +70,12 @@ if [ ! -x "$LAUNCHER" ]; then
   log "building the jar and its launcher"
   (cd "$ROOT" && mvn -B -q package -DskipTests)
 fi
-for port in $SVC_PORT $MGMT_PORT $API_PORT $SINK_PORT; do
+PORTS="$API_PORT $SINK_PORT $BROKER_PORT"
+for k in $(seq 0 $((INSTANCES - 1))); do PORTS="$PORTS $((SVC_PORT + k)) $((MGMT_PORT + k))"; done
+if [ "$EXTERNAL_BROKER" = 1 ] && [ ! -x "$ARTEMIS_HOME/bin/artemis" ]; then
+  echo "soak: $ARTEMIS_HOME/bin/artemis is missing: \`mvn verify\` (or \`mvn -DskipTests pre-integration-test\`) unpacks it" >&2; exit 1
+fi
+for port in $PORTS; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "soak: port $port is in use (set PORT_BASE)" >&2; exit 1; fi
 done
 javac -d "$OUT/classes" -cp "$JAR" "$LIB/FixedRate.java" "$LIB/SoakWebex.java" "$LIB/SoakLoad.java"
@@ -84,6 +98,8 @@ CP="$JAR:$OUT/classes"     # Vert.x and HdrHistogram come from the service's own
   echo "java_opts=$JAVA_OPTS"
   echo "service_env=$SERVICE_ENV"
   echo "helper_java_opts=$HELPER_JAVA_OPTS"
+  echo "instances=$INSTANCES"
+  echo "external_broker=$EXTERNAL_BROKER"
 } > "$OUT/machine.env"
 ps -eo pcpu,comm --sort=-pcpu | head -8 > "$OUT/busy-at-start.txt"
 
@@ -98,17 +114,47 @@ grep -q '^SOAKWEBEX ready' "$OUT/webex.log" || { log "the Webex side did not sta
 API=http://127.0.0.1:$API_PORT
 log "Webex side on $API/v1, destination on http://127.0.0.1:$SINK_PORT/events, faults: $SCHEDULE(every $CYCLE s)"
 
-# ---- the service, as the README runs it ---------------------------------------------------------------------------
+# ---- the broker (EXTERNAL_BROKER=1): Artemis as the README's production section sets it up --------------------------
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/wbxt-soak-data.XXXXXX")
+BROKER_ENV=""
+BROKER_PID=""
+if [ "$EXTERNAL_BROKER" = 1 ]; then
+  BROKER_PASSWORD=soak-broker-$RANDOM$RANDOM
+  "$ARTEMIS_HOME/bin/artemis" create "$DATA/broker" --user wbxt --password "$BROKER_PASSWORD" --require-login --silent \
+    --no-web --nio --no-autotune --host 127.0.0.1 --default-port "$BROKER_PORT" --no-amqp-acceptor --no-mqtt-acceptor \
+    --no-stomp-acceptor --no-hornetq-acceptor > "$OUT/broker-create.log" 2>&1
+  # README "What the external broker must be configured with": no delivery limit, no redelivery delay, a disk rule in bytes
+  sed -i -e 's#<max-disk-usage>90</max-disk-usage>#<max-disk-usage>-1</max-disk-usage><min-disk-free>256MB</min-disk-free>#' \
+    -e 's#<redelivery-delay>0</redelivery-delay>#<redelivery-delay>0</redelivery-delay><max-delivery-attempts>-1</max-delivery-attempts>#' \
+    "$DATA/broker/etc/broker.xml"
+  "$DATA/broker/bin/artemis" run > "$OUT/broker.log" 2>&1 &
+  BROKER_PID=$!
+  STARTED+=("$BROKER_PID")
+  for _ in $(seq 1200); do grep -q AMQ221007 "$OUT/broker.log" && break; sleep 0.1; done
+  grep -q AMQ221007 "$OUT/broker.log" || { log "the broker did not start"; tail -20 "$OUT/broker.log" >&2; exit 1; }
+  BROKER_ENV="BROKER_URL=tcp://127.0.0.1:$BROKER_PORT BROKER_USERNAME=wbxt BROKER_PASSWORD=$BROKER_PASSWORD"
+  log "standalone Artemis on tcp://127.0.0.1:$BROKER_PORT (pid $BROKER_PID)"
+fi
+
+# ---- the service, as the README runs it (INSTANCES of it) ---------------------------------------------------------
+SVC_PIDS=(); URLS=""
+for k in $(seq 0 $((INSTANCES - 1))); do
+  log_k=$OUT/service.log; [ "$k" = 0 ] || log_k=$OUT/service-$k.log
+  mkdir -p "$DATA/service-$k"
+  # shellcheck disable=SC2086
+  res=$(python3 "$LIB/start_and_wait.py" --url "http://127.0.0.1:$((MGMT_PORT + k))/observe/health/ready" --status 200 \
+    --log "$log_k" --cwd "$ROOT" -- env WEBEX_BOT_TOKEN="$TOKEN" WEBEX_API_URL="$API/v1" WEBEX_WEBHOOK_SECRET="$SECRET" \
+    DATA_DIR="$DATA/service-$k" SERVER_PORT="$((SVC_PORT + k))" MANAGEMENT_PORT="$((MGMT_PORT + k))" \
+    FORWARD_URL="http://127.0.0.1:$SINK_PORT/events" $BROKER_ENV JAVA_OPTS="$JAVA_OPTS" $SERVICE_ENV "$LAUNCHER") \
+    || { log "the service did not start: $res"; tail -30 "$log_k" >&2; exit 1; }
+  pid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["pid"])' "$res")
+  SVC_PIDS+=("$pid")
+  STARTED=("$pid" "${STARTED[@]}")
+  URLS="$URLS${URLS:+,}http://127.0.0.1:$((SVC_PORT + k))/api/v1/wbxt/events"
+  log "service $k ready after $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["ready_ms"])' "$res") ms (pid $pid): $(grep -m1 -o 'JVM .*' "$log_k" | cut -c1-240)"
+done
+SVC_PID=${SVC_PIDS[0]}                    # the samples' RSS, threads, readiness and metrics are the first instance's
 MGMT=http://127.0.0.1:$MGMT_PORT
-# shellcheck disable=SC2086
-res=$(python3 "$LIB/start_and_wait.py" --url "$MGMT/observe/health/ready" --status 200 --log "$OUT/service.log" \
-  --cwd "$ROOT" -- env WEBEX_BOT_TOKEN="$TOKEN" WEBEX_API_URL="$API/v1" WEBEX_WEBHOOK_SECRET="$SECRET" DATA_DIR="$DATA" \
-  SERVER_PORT="$SVC_PORT" MANAGEMENT_PORT="$MGMT_PORT" FORWARD_URL="http://127.0.0.1:$SINK_PORT/events" \
-  JAVA_OPTS="$JAVA_OPTS" $SERVICE_ENV "$LAUNCHER") || { log "the service did not start: $res"; tail -30 "$OUT/service.log" >&2; exit 1; }
-SVC_PID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["pid"])' "$res")
-STARTED=("$SVC_PID" "${STARTED[@]}")
-log "service ready after $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["ready_ms"])' "$res") ms (pid $SVC_PID): $(grep -m1 -o 'JVM .*' "$OUT/service.log" | cut -c1-240)"
 
 # ---- every INTERVAL s: the service's RSS, threads, readiness, queues; the Webex side's counts -------------------
 metric() { # text name-with-labels: its value, or - (a dead-letter queue's gauge exists once it had a letter)
@@ -141,10 +187,25 @@ STARTED+=("$!")
 T0=$(( $(date +%s%3N) + 3000 ))          # the first scheduled send; the faults' clock starts with it
 curl -s -X POST "$API/soak/start?t0=$T0" > /dev/null
 echo "t0=$T0" >> "$OUT/machine.env"
-c_svc0=$(cpu_secs "$SVC_PID"); c_web0=$(cpu_secs "$WEBEX_PID")
+cpu_all() { local p; for p in "${SVC_PIDS[@]}"; do printf '%s ' "$(cpu_secs "$p")"; done; }
+profile() { # start|stop: JFR and the per-thread CPU snapshots of each instance (PROFILE=1)
+  local k
+  [ "$PROFILE" = 1 ] || return 0
+  for k in "${!SVC_PIDS[@]}"; do
+    if [ "$1" = start ]; then
+      python3 "$LIB/jfr_top.py" --snapshot "${SVC_PIDS[$k]}" > "$OUT/threads-$k-0.json"
+      jcmd "${SVC_PIDS[$k]}" JFR.start name=soak settings=profile > /dev/null
+    else
+      jcmd "${SVC_PIDS[$k]}" JFR.stop name=soak filename="$OUT/service-$k.jfr" > /dev/null
+      python3 "$LIB/jfr_top.py" --snapshot "${SVC_PIDS[$k]}" > "$OUT/threads-$k-1.json"
+    fi
+  done
+}
+profile start
+c_svc0=$(cpu_all); c_web0=$(cpu_secs "$WEBEX_PID"); c_broker0=$([ -z "$BROKER_PID" ] || cpu_secs "$BROKER_PID")
 log "load: $RATE/s for $MINUTES min over $ROOMS rooms from $(date -d "@$((T0 / 1000))" +%H:%M:%S)"
 # shellcheck disable=SC2086
-java $HELPER_JAVA_OPTS -cp "$CP" SoakLoad "http://127.0.0.1:$SVC_PORT/api/v1/wbxt/events" "$SECRET" "$RATE" \
+java $HELPER_JAVA_OPTS -cp "$CP" SoakLoad "$URLS" "$SECRET" "$RATE" \
   "$SECONDS_LOAD" "$NS" "$ROOMS" "$T0" "$INTERVAL" "$OUT/load-outcome.txt" > "$OUT/load.txt" 2>&1 &
 LOAD_PID=$!
 STARTED+=("$LOAD_PID")
@@ -167,19 +228,30 @@ while :; do
   sleep 1
 done
 log "drained in $((SECONDS - t_end)) s: $(curl -s -m 5 "$API/soak/counts")"
-echo "{\"drain_s\": $((SECONDS - t_end)), \"service_cpu_s\": $(awk -v a="$c_svc0" -v b="$(cpu_secs "$SVC_PID")" 'BEGIN{print b-a}'), \"webex_cpu_s\": $(awk -v a="$c_web0" -v b="$(cpu_secs "$WEBEX_PID")" 'BEGIN{print b-a}')}" > "$OUT/drain.json"
+profile stop
+# CPU seconds over the load and the drain: the service (the sum of its instances, and each), the broker, the Webex side
+cpu_list=$(paste -d' ' <(tr ' ' '\n' <<< "$c_svc0" | sed '/^$/d') <(cpu_all | tr ' ' '\n' | sed '/^$/d') | awk '{printf "%s%.2f", (NR > 1 ? ", " : ""), $2 - $1}')
+echo "{\"drain_s\": $((SECONDS - t_end)), \"service_cpu_s\": $(awk -F', ' '{s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.2f", s}' <<< "$cpu_list"), \"instances_cpu_s\": [$cpu_list], \"broker_cpu_s\": $([ -z "$BROKER_PID" ] && echo null || awk -v a="$c_broker0" -v b="$(cpu_secs "$BROKER_PID")" 'BEGIN{printf "%.2f", b-a}'), \"webex_cpu_s\": $(awk -v a="$c_web0" -v b="$(cpu_secs "$WEBEX_PID")" 'BEGIN{print b-a}')}" > "$OUT/drain.json"
 curl -s -m 5 "$API/soak/counts" > "$OUT/webex-counts.json"
 curl -s -m 60 -X POST "$API/soak/dump" > /dev/null
 sleep "$INTERVAL"                         # one more sample after the drain
 
 # ---- stop -----------------------------------------------------------------------------------------------------------
 t0s=$(date +%s%N)
-kill -TERM "$SVC_PID"; for _ in $(seq 600); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
+kill -TERM "${SVC_PIDS[@]}"; for _ in $(seq 600); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
 echo "{\"stop_s\": $(awk -v a="$t0s" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f", (b - a) / 1e9}')}" > "$OUT/stop.json"
-stop_pid "$SVC_PID"
+for p in "${SVC_PIDS[@]}"; do stop_pid "$p"; done
+[ -z "$BROKER_PID" ] || stop_pid "$BROKER_PID"
 stop_pid "$WEBEX_PID"
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.env"
 grep -c -E '"level":"ERROR"| ERROR ' "$OUT/service.log" > "$OUT/service-errors.txt" || true
+if [ "$PROFILE" = 1 ]; then # each instance's events: its share of the acknowledged ones (event i went to instance i mod n)
+  for k in "${!SVC_PIDS[@]}"; do
+    n=$(awk -v k="$k" -v n="$INSTANCES" '$1 % n == k && int($2 / 100) == 2 {c++} END {print c + 0}' "$OUT/load-outcome.txt")
+    python3 "$LIB/jfr_top.py" "$OUT/service-$k.jfr" 25 --budget --before "$OUT/threads-$k-0.json" \
+      --after "$OUT/threads-$k-1.json" --acked "$n" --processed "$n" > "$OUT/budget-$k.md" || log "no budget for instance $k"
+  done
+fi
 python3 "$LIB/soak_report.py" "$OUT" > "$OUT/results.md"
 cat "$OUT/results.md"
 log "all files in $OUT"

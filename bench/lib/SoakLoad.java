@@ -32,12 +32,15 @@ import org.HdrHistogram.Histogram;
  * 0 for no answer; ms after t0 when the answer came), for the checker (soak_report.py).</li>
  * </ul>
  * Everything runs on one Vert.x event loop: a 1 ms timer sends every request whose time has come.
- * Usage: java -cp webex-event-router.jar:classes SoakLoad <url> <secret> <rate/s> <seconds> <namespace> <rooms>
+ * {@code <url>} may be several, comma-separated (instances behind no load balancer): event i goes to url i mod n,
+ * as a round-robin balancer would send it.
+ * Usage: java -cp webex-event-router.jar:classes SoakLoad <url[,url...]> <secret> <rate/s> <seconds> <namespace> <rooms>
  * <t0 epoch ms: the first scheduled send> <interval s> <outcome file>
  */
 public class SoakLoad {
     public static void main(String[] args) throws Exception {
-        java.net.URI uri = java.net.URI.create(args[0]);
+        java.net.URI[] uris = java.util.Arrays.stream(args[0].split(",")).map(java.net.URI::create)
+                .toArray(java.net.URI[]::new);
         Mac mac = Mac.getInstance("HmacSHA1");
         mac.init(new SecretKeySpec(args[1].getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
         double rate = Double.parseDouble(args[2]);
@@ -66,8 +69,9 @@ public class SoakLoad {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000)
                 .setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
-        RequestOptions target = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
-                .setPort(uri.getPort()).setURI(uri.getPath()).setTimeout(60_000);
+        RequestOptions[] targets = java.util.Arrays.stream(uris).map(uri -> new RequestOptions()
+                .setMethod(HttpMethod.POST).setHost(uri.getHost()).setPort(uri.getPort()).setURI(uri.getPath())
+                .setTimeout(60_000)).toArray(RequestOptions[]::new);
         // t0 on the wall clock (shared with SoakWebex's fault schedule), then the monotonic clock
         long wait = t0 - System.currentTimeMillis();
         if (wait > 0) {
@@ -86,7 +90,7 @@ public class SoakLoad {
                 maxLag[0] = Math.max(maxLag[0], System.nanoTime() - intended);
                 byte[] raw = FixedRate.body(i, rooms, ns).getBytes(StandardCharsets.UTF_8);
                 String sig = HexFormat.of().formatHex(mac.doFinal(raw));
-                client.request(new RequestOptions(target).putHeader("Content-Type", "application/json")
+                client.request(new RequestOptions(targets[i % targets.length]).putHeader("Content-Type", "application/json")
                                 .putHeader("X-Spark-Signature", sig))
                         .compose(request -> request.send(Buffer.buffer(raw)))
                         .compose(response -> response.body().map(b -> response.statusCode()))

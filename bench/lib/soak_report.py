@@ -209,6 +209,11 @@ summary = {
     "pauses": pauses,
     "dead_lettered": max((s["dead_lettered"] or 0 for s in samples), default=None),
     "service_cpu_us_per_event": drain.get("service_cpu_s") and round(drain["service_cpu_s"] * 1e6 / max(1, n_acked)),
+    "instances": int(env.get("instances", 1)), "external_broker": env.get("external_broker", "0") == "1",
+    "instances_cpu_us_per_event": [round(c * 1e6 / max(1, n_acked)) for c in drain.get("instances_cpu_s") or []],
+    "broker_cpu_us_per_event": drain.get("broker_cpu_s") and round(drain["broker_cpu_s"] * 1e6 / max(1, n_acked)),
+    # the load and the drain until the last event was answered and delivered: above capacity, the capacity end to end
+    "end_to_end_events_per_s": round(n_acked / (minutes * 60 + drain["drain_s"]), 1) if drain.get("drain_s") is not None else None,
 }
 json.dump(summary, open(os.path.join(d, "results.json"), "w"), indent=1)
 
@@ -281,6 +286,11 @@ print(f"| samples not ready (`/observe/health/ready` not 200) | {len(not_ready)}
 print(f"| dead-lettered (`wbxt_events_dead_lettered_total`, the last sample) | {fmt(summary['dead_lettered'], '{:.0f}')} |")
 print(f"| CPU: service per acknowledged event; the load, the Webex side (s) | {fmt(summary['service_cpu_us_per_event'], '{:.0f}')} µs; "
       f"{fmt(load.get('cpu_s'))}, {fmt(drain.get('webex_cpu_s'))} |")
+if summary["instances"] > 1 or summary["external_broker"]:
+    print(f"| instances; broker | {summary['instances']} (CPU per acknowledged event each: "
+          f"{', '.join(str(c) for c in summary['instances_cpu_us_per_event'])} µs); standalone Artemis, "
+          f"{fmt(summary['broker_cpu_us_per_event'], '{:.0f}')} µs per acknowledged event |")
+print(f"| events answered and delivered per s, from the first send to the last delivery | {fmt(summary['end_to_end_events_per_s'])} |")
 print(f"| drain after the load; stop (SIGTERM to exit) | {drain.get('drain_s')} s; {stop.get('stop_s')} s |")
 print()
 if fault_rows:
