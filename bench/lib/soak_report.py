@@ -130,6 +130,29 @@ def theil_sen(points):
 
 half = duration_s / 2
 second = [s for s in samples if half <= s["t"] <= duration_s]
+
+
+def thread_census():
+    """'name a -> b' for each thread name whose count changed over the second half of the load (soak.sh's
+    threads-by-name.txt: one line per sample, `epoch_ms name=count...`), the largest change first."""
+    path = os.path.join(d, "threads-by-name.txt")
+    if not os.path.exists(path):
+        return ""
+    lines = []
+    for line in open(path):
+        p = line.split()
+        if p:
+            lines.append(((int(p[0]) - t0) / 1000, dict((kv.rsplit("=", 1)[0], int(kv.rsplit("=", 1)[1])) for kv in p[1:])))
+    inside = [c for t, c in lines if half <= t <= duration_s]
+    if len(inside) < 2:
+        return ""
+    first, last = inside[0], inside[-1]
+    changed = sorted(((n, first.get(n, 0), last.get(n, 0)) for n in set(first) | set(last)
+                      if first.get(n, 0) != last.get(n, 0)), key=lambda x: -abs(x[2] - x[1]))
+    return ", ".join(f"`{n}` {a} -> {b}" for n, a, b in changed[:8]) or "none"
+
+
+thread_names = thread_census()
 rss_slope, _ = theil_sen([(s["t"], s["rss_mb"]) for s in second])
 thr_slope, _ = theil_sen([(s["t"], s["threads"]) for s in second])
 p99_second = [(iv["t"], iv["p99_ms"]) for iv in intervals if iv["t"] >= half]
@@ -279,6 +302,9 @@ print(f"| RSS min / max MB; second half: Theil-Sen slope, change over it (tolera
 print(f"| threads min / max; second half: slope, change (tolerance ±{THREADS_TOLERANCE}) | {v['threads']['min']} / "
       f"{v['threads']['max']}; {fmt(v['threads']['slope_per_h'])}/h, {fmt(v['threads']['change_over_second_half'])}: "
       f"flat {yes(v['threads']['flat'])} |")
+if thread_names:
+    print(f"| threads by name that changed from the second half's first sample to the last (threads-by-name.txt) | "
+          f"{thread_names} |")
 print(f"| ack p99 per interval, second half: median, slope, change (tolerance ±{P99_TOLERANCE:.0%}, at least "
       f"{P99_FLOOR_MS:g} ms) | {fmt(v['ack_p99']['median_ms'])} ms; {fmt(v['ack_p99']['slope_ms_per_h'])} ms/h, "
       f"{fmt(v['ack_p99']['change_over_second_half_ms'])} ms (±{fmt(v['ack_p99']['tolerance_ms'])}): flat {yes(v['ack_p99']['flat'])} |")
