@@ -175,8 +175,8 @@ sampler() {
       "$(metric "$m" 'wbxt_webex_available')" "$(awk '/^wbxt_events_dead_lettered_total/ {s += $NF} END {print s + 0}' <<< "$m")" \
       "$(sed -n 's/.*"replied":\([0-9]*\).*/\1/p' <<< "$c" | grep . || echo -)" \
       "$(sed -n 's/.*"delivered":\([0-9]*\).*/\1/p' <<< "$c" | grep . || echo -)" >> "$OUT/samples.tsv"
-    # the threads by name (/proc: no safepoint), digits and separators at the end dropped, so a pool is one name
-    echo "$t $(cat /proc/"$SVC_PID"/task/*/comm 2>/dev/null | sed -E 's/[-#_ .:]*[0-9]+$//' | sort | uniq -c \
+    # the threads by name (/proc: no safepoint; 15 characters), every number made N, so a pool is one name
+    echo "$t $(cat /proc/"$SVC_PID"/task/*/comm 2>/dev/null | sed -E 's/[0-9]+/N/g' | sort | uniq -c \
       | awk '{n = $1; $1 = ""; sub(/^ /, ""); gsub(/ /, "_"); printf "%s=%d ", $0, n}')" >> "$OUT/threads-by-name.txt"
     next=$((next + INTERVAL * 1000))
     # (the parentheses: in awk's printf a bare > is an output redirection)
