@@ -233,8 +233,9 @@ done
 log "drained in $((SECONDS - t_end)) s: $(curl -s -m 5 "$API/soak/counts")"
 profile stop
 # CPU seconds over the load and the drain: the service (the sum of its instances, and each), the broker, the Webex side
-cpu_list=$(paste -d' ' <(tr ' ' '\n' <<< "$c_svc0" | sed '/^$/d') <(cpu_all | tr ' ' '\n' | sed '/^$/d') | awk '{printf "%s%.2f", (NR > 1 ? ", " : ""), $2 - $1}')
-echo "{\"drain_s\": $((SECONDS - t_end)), \"service_cpu_s\": $(awk -F', ' '{s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.2f", s}' <<< "$cpu_list"), \"instances_cpu_s\": [$cpu_list], \"broker_cpu_s\": $([ -z "$BROKER_PID" ] && echo null || awk -v a="$c_broker0" -v b="$(cpu_secs "$BROKER_PID")" 'BEGIN{printf "%.2f", b-a}'), \"webex_cpu_s\": $(awk -v a="$c_web0" -v b="$(cpu_secs "$WEBEX_PID")" 'BEGIN{print b-a}')}" > "$OUT/drain.json"
+read -r -a c_svc1 <<< "$(cpu_all)"; read -r -a c_svc0 <<< "$c_svc0"
+cpu_list=$(for k in "${!c_svc1[@]}"; do echo "${c_svc0[$k]} ${c_svc1[$k]}"; done | awk '{d = $2 - $1; s += d; printf "%s%.2f", (NR > 1 ? ", " : ""), d} END {printf "|%.2f", s}')
+echo "{\"drain_s\": $((SECONDS - t_end)), \"service_cpu_s\": ${cpu_list#*|}, \"instances_cpu_s\": [${cpu_list%|*}], \"broker_cpu_s\": $([ -z "$BROKER_PID" ] && echo null || awk -v a="$c_broker0" -v b="$(cpu_secs "$BROKER_PID")" 'BEGIN{printf "%.2f", b-a}'), \"webex_cpu_s\": $(awk -v a="$c_web0" -v b="$(cpu_secs "$WEBEX_PID")" 'BEGIN{print b-a}')}" > "$OUT/drain.json"
 curl -s -m 5 "$API/soak/counts" > "$OUT/webex-counts.json"
 curl -s -m 60 -X POST "$API/soak/dump" > /dev/null
 sleep "$INTERVAL"                         # one more sample after the drain
