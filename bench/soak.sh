@@ -216,6 +216,12 @@ wait "$LOAD_PID" || true
 sed -n 's/^SOAKJSON //p' "$OUT/load.txt" > "$OUT/load.json"
 [ -s "$OUT/load.json" ] || { log "the load produced no summary"; tail -20 "$OUT/load.txt" >&2; exit 1; }
 log "load done: $(cat "$OUT/load.json")"
+# the threads by their full names once, the load over (one safepoint): /proc keeps 15 characters, and Artemis' pools
+# (the broker's, its clients' global one, the scheduled ones) all begin "Thread-N (Acti"
+for k in "${!SVC_PIDS[@]}"; do
+  jcmd "${SVC_PIDS[$k]}" Thread.print 2>/dev/null | sed -n 's/^"\([^"]*\)".*/\1/p' | sed -E 's/[0-9]+/N/g' | sort | uniq -c \
+    | sort -rn > "$OUT/threads-full-$k.txt" || true
+done
 
 # ---- the drain: until every acknowledged event is answered and delivered, or no progress for 330 s (longer than a
 # destination's longest retry delay, 300 s), or MAX_DRAIN s -----------------------------------------------------

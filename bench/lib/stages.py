@@ -75,6 +75,11 @@ STAGES = [
         "org.apache.camel.component.platform.http.vertx.VertxPlatformHttpSupport.writeResponse",
         "dev.wbxt.router.ingest.WebhookConsumer.respond",
     )),
+    # A destination's delivery (91-forward.yaml's forward-destination routes, bench/soak.sh's destination): every
+    # sample on its consumer's threads but their acknowledgement (above): the route, the format and signature, the
+    # HTTP (or Kafka, JMS) send. Before this row its Camel frames counted as dispatch and its HTTP client as a Webex
+    # call, which made the soak's dispatch and Webex calls look 3x dearer than bench/run.sh's (no destination there).
+    ("deliver", "processing", r"JmsConsumer\[wbxt\.forward\.", ("",)),
     # The reply: its once-only guard and per-room limit (90-fan-out.yaml), the reply's text, its createMessage call.
     ("reply", "processing", None, (
         "org.apache.camel.processor.idempotent.IdempotentConsumer",
@@ -104,7 +109,13 @@ STAGES = [
         "org.apache.logging.",
         "org.slf4j.",
     )),
-    ("forward", "processing", None, ("dev.wbxt.router.forward.",)),
+    # The forward on the lanes: the CloudEvent, and the recipientList that sends it to the topic and the destinations'
+    # queues (the shipped routes' only multicast; its exchange copies and their aggregation) with BROKER_SEND below.
+    ("forward", "processing", None, (
+        "dev.wbxt.router.forward.",
+        "org.apache.camel.processor.RecipientList",
+        "org.apache.camel.processor.MulticastProcessor",
+    )),
     ("store", "ingest", r"(?i)vert\.x|activemq|wbxt-store", BROKER_SEND),
     ("forward", "processing", None, BROKER_SEND),
     ("receive", "ingest", None, (
