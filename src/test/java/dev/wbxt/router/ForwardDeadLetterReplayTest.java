@@ -34,6 +34,12 @@ class ForwardDeadLetterReplayTest {
             Map<?, ?> letter = awaitDeadLetter("wbxt.forward.default.dlq", router);
             assertTrue(((String) letter.get("reason")).contains("400"), letter.toString());
             assertEquals(0, sink.received().size());
+            // the page shows the letter's CloudEvent (the destination's queue holds it as bytes)
+            HttpResponse<String> shown = admin(router, "GET", "/admin/dead-letters/" + letter.get("id"), null);
+            assertEquals(200, shown.statusCode(), shown.body());
+            Map<?, ?> event = (Map<?, ?>) RouterHarness.JSON.readValue(shown.body(), Map.class).get("body");
+            assertEquals("1.0", event.get("specversion"), shown.body());
+            assertTrue(shown.body().contains("keep me for later"), shown.body());
 
             sink.failWith(0);
             HttpResponse<String> replayed = admin(router, "POST", "/admin/dead-letters/replay",

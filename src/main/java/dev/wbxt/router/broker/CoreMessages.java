@@ -1,7 +1,11 @@
 package dev.wbxt.router.broker;
 
+import java.nio.charset.StandardCharsets;
+
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
+import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -26,6 +30,20 @@ public final class CoreMessages {
     public static String readText(ClientMessage message) {
         SimpleString body = message.getBodyBuffer().readNullableSimpleString();
         return body == null ? null : body.toString();
+    }
+
+    /**
+     * The body as text: a {@code TEXT_TYPE} message's text ({@link #readText}), a {@code BYTES_TYPE} one's bytes as
+     * UTF-8 (a forward destination's queue and its dead letters hold the CloudEvent so); null when it has none.
+     */
+    public static String readBody(ClientMessage message) {
+        if (message.getType() == Message.BYTES_TYPE) {
+            ActiveMQBuffer body = message.getBodyBuffer();
+            byte[] bytes = new byte[body.readableBytes()];
+            body.readBytes(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return readText(message);
     }
 
     /**

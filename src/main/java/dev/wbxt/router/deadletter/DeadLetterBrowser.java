@@ -79,7 +79,7 @@ final class DeadLetterBrowser {
                 letterId == null ? movedByTheBroker(queue) : m.getStringProperty(DeadLetterPolicy.REASON),
                 m.containsProperty(DeadLetterPolicy.ATTEMPTS) ? m.getIntProperty(DeadLetterPolicy.ATTEMPTS) : 0,
                 instant(m, DeadLetterPolicy.FIRST_FAILED_AT), instant(m, DeadLetterPolicy.FAILED_AT),
-                id != null && id.equals(withBodyOf) ? CoreMessages.readText(m) : null);
+                id != null && id.equals(withBodyOf) ? CoreMessages.readBody(m) : null);
     }
 
     /** The reason shown for a letter the broker moved itself. */

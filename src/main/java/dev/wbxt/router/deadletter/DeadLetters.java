@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -270,7 +271,7 @@ public class DeadLetters {
 
     /** A letter the sweep does not take, as it was, marked with the sweep's pass; a broker-moved one keeps its id. */
     private static Message putBack(Session session, Message letter, String queue, String pass) throws JMSException {
-        TextMessage copy = session.createTextMessage(((TextMessage) letter).getText());
+        Message copy = withBodyOf(session, letter);
         for (String name : Collections.list((Enumeration<String>) letter.getPropertyNames())) {
             if (name.startsWith(EventHeaders.PREFIX)) {
                 copy.setObjectProperty(name, letter.getObjectProperty(name));
@@ -326,8 +327,18 @@ public class DeadLetters {
         }
     }
 
+    /** A new message with the letter's body, of its type: text (the events'), bytes (a destination's CloudEvent). */
+    private static Message withBodyOf(Session session, Message letter) throws JMSException {
+        if (letter instanceof BytesMessage bytes) {
+            BytesMessage copy = session.createBytesMessage();
+            copy.writeBytes(bytes.getBody(byte[].class));
+            return copy;
+        }
+        return session.createTextMessage(((TextMessage) letter).getText());
+    }
+
     private static Message again(Session session, Message dead) throws JMSException {
-        TextMessage copy = session.createTextMessage(((TextMessage) dead).getText());
+        Message copy = withBodyOf(session, dead);
         for (String name : Collections.list((Enumeration<String>) dead.getPropertyNames())) {
             if (name.startsWith(EventHeaders.PREFIX) && !name.startsWith("WbxtDeadLetter")) {
                 copy.setObjectProperty(name, dead.getObjectProperty(name));

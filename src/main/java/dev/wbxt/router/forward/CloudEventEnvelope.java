@@ -3,7 +3,6 @@ package dev.wbxt.router.forward;
 import dev.wbxt.router.ingest.EventHeaders;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -74,10 +73,14 @@ public class CloudEventEnvelope {
         return EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
     }
 
-    /** The body becomes the structured CloudEvent JSON; {@code WbxtRoomId} is set for filters and ordering. */
+    /**
+     * The body becomes the structured CloudEvent JSON, as the UTF-8 bytes the format wrote: the destinations' queues
+     * take them as they are ({@link ForwardDestinations}), the topic as text. {@code WbxtRoomId} is set for filters
+     * and ordering.
+     */
     public void wrap(Exchange exchange) throws JsonProcessingException {
         CloudEvent event = of(exchange);
-        exchange.getMessage().setBody(new String(format().serialize(event), StandardCharsets.UTF_8));
+        exchange.getMessage().setBody(format().serialize(event));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, CONTENT_TYPE);
         if (event.getSubject() != null) {
             exchange.getMessage().setHeader(EventHeaders.ROOM_ID, event.getSubject());

@@ -1,5 +1,7 @@
 package dev.wbxt.router.processing;
 
+import java.nio.charset.StandardCharsets;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultMessage;
@@ -13,6 +15,9 @@ import org.apache.camel.support.DefaultMessage;
  * The message as received stays on the exchange ({@link #RECEIVED}) for the dead-letter policy: a step in a route
  * of its own (a destination type, a Kamelet) runs under a unit of work of its own, whose "original message" is the
  * one that entered that route, not the one the queue delivered (its attempt count, its event key, its body).
+ * <p>
+ * A body of bytes becomes text (UTF-8): the destinations' queues carry the CloudEvent as a BytesMessage
+ * ({@code ForwardDestinations}), and their routes' filters and transforms read {@code ${body}} as the JSON text.
  */
 public class PlainMessage implements Processor {
     /** Exchange property: the message as the queue delivered it, untouched by the route's steps. */
@@ -23,6 +28,9 @@ public class PlainMessage implements Processor {
         exchange.setProperty(RECEIVED, exchange.getMessage());
         DefaultMessage plain = new DefaultMessage(exchange);
         plain.copyFrom(exchange.getMessage());
+        if (plain.getBody() instanceof byte[] bytes) { // a destination's queue: the CloudEvent as UTF-8 bytes
+            plain.setBody(new String(bytes, StandardCharsets.UTF_8));
+        }
         exchange.setMessage(plain);
     }
 }
