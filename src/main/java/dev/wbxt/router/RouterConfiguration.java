@@ -33,6 +33,7 @@ import dev.wbxt.router.mercury.MercuryComponent;
 import dev.wbxt.router.mercury.SocketHealthCheck;
 import dev.wbxt.router.mercury.WebsocketIngestRoute;
 import dev.wbxt.router.ops.GuardedRouteReload;
+import dev.wbxt.router.ops.RouteEventNotifiers;
 import dev.wbxt.router.ops.RouteTimers;
 import dev.wbxt.router.ops.RouterMetrics;
 import dev.wbxt.router.ops.StopHook;
@@ -93,6 +94,7 @@ public class RouterConfiguration implements CamelConfiguration {
             context.getRegistry().bind("metricsRegistry", meters);
         }
         context.addRoutePolicyFactory(new RouteTimers(meters)); // per-route metrics (camel.metrics.enable-route-policy=false)
+        context.addStartupListener(new RouteEventNotifiers()); // no exchange events while no notifier takes them
 
         // camel.management.* has no body limit (HttpManagementServerConfigurationProperties): the admin endpoints read
         // a request's body before their bearer check, so they take the public port's, camel.server.max-body-size.
