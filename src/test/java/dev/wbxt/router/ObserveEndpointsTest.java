@@ -102,6 +102,19 @@ class ObserveEndpointsTest {
     }
 
     @Test
+    void camelsExchangeEventNotifierTurnedOnStillGetsTheExchangeEvents() throws Exception {
+        try (RouterHarness exchanges = new RouterHarness(Map.of("camel.metrics.enable-exchange-event-notifier", "true"))) {
+            exchanges.start();
+            exchanges.registerWebhooks();
+            assertTrue(exchanges.context().getCamelContextExtension().isEventNotificationApplicable());
+            String room = exchanges.webex.groupRoom("Exchange events room");
+            exchanges.webex.say("ada@example.com", room, "count me");
+            exchanges.webex.awaitBotMessages(room, 1, WAIT);
+            exchanges.awaitMetrics("camel_exchange_event_notifier_seconds_count");
+        }
+    }
+
+    @Test
     void withoutTheBrokerHealthIsDownAndTheReceiverAcknowledgesNothing() throws Exception {
         EmbeddedBroker broker = router.context().hasService(EmbeddedBroker.class);
         assertNotNull(broker, "the embedded broker is a service of the CamelContext");
