@@ -16,7 +16,7 @@ import org.apache.camel.support.EventHelper;
  * every notifier for each event and builds the event for those that do not ignore it, only for them to answer that
  * they do not want it. Three of Camel 4.18's notifiers do not say they ignore them, although their
  * {@code isEnabled} takes route or context events only (read in their code): camel-platform-http-main's
- * {@code MainHttpServerUtil} (context started, routes reloaded; one per HTTP server), camel-micrometer's
+ * {@code MainHttpServerUtil} (context started, routes reloaded; four of them in the service), camel-micrometer's
  * {@code MicrometerRouteEventNotifier} (route events) and camel-micrometer-prometheus's registry reset
  * ({@code MicrometerPrometheus}, routes reloaded). Measured: exchange events were 2-3 % of the processing samples
  * (about 20 per message event, each walking ten notifiers).
