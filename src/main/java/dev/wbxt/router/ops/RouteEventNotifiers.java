@@ -27,7 +27,7 @@ import org.apache.camel.support.EventHelper;
  */
 public final class RouteEventNotifiers implements StartupListener {
     /** Class names (prefixes: anonymous classes) of the notifiers whose {@code isEnabled} takes no exchange event. */
-    static final List<String> ROUTE_EVENTS_ONLY = List.of(
+    private static final List<String> ROUTE_EVENTS_ONLY = List.of(
             "org.apache.camel.component.platform.http.main.MainHttpServerUtil$",
             "org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier",
             "org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus$");
@@ -37,21 +37,15 @@ public final class RouteEventNotifiers implements StartupListener {
         // MainHttpServerUtil adds its notifiers when the context has started: fully started is after them
     }
 
+    /** Marks the known route-only notifiers, then has Camel decide again whether any notifier takes exchange events. */
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        quieten(context);
-    }
-
-    /** Marks the known route-only notifiers; returns whether Camel still raises exchange events. */
-    static boolean quieten(CamelContext context) {
         for (EventNotifier notifier : context.getManagementStrategy().getEventNotifiers()) {
             String name = notifier.getClass().getName();
             if (ROUTE_EVENTS_ONLY.stream().anyMatch(name::startsWith)) {
                 notifier.setIgnoreExchangeEvents(true);
             }
         }
-        boolean applicable = EventHelper.eventsApplicable(context);
-        context.getCamelContextExtension().setEventNotificationApplicable(applicable);
-        return applicable;
+        context.getCamelContextExtension().setEventNotificationApplicable(EventHelper.eventsApplicable(context));
     }
 }
