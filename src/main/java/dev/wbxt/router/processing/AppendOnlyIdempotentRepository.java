@@ -1,6 +1,8 @@
 package dev.wbxt.router.processing;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 import org.apache.camel.spi.IdempotentRepository;
@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keys of events whose reply went out, kept in memory (the newest {@code capacity}) and in an append-only file
- * that is read once at start. Camel's FileIdempotentRepository rescans its whole file for every key it has not
+ * The keys of events whose reply went out, kept in memory (the newest {@code capacity}, in {@link RecentKeys}, laid out
+ * so that the garbage collector does not scan them) and in an append-only file that is read once at start. Camel's FileIdempotentRepository rescans its whole file for every key it has not
  * cached, i.e. for every new event; here a lookup is a hash lookup and an add is one appended line. The file is
  * compacted when it holds twice the capacity. Lines are written to the OS on each add (one write of the line, from a
  * buffer kept for it: no writer, encoder or flush per event): they survive a process crash.
@@ -37,7 +37,7 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
     private static final String REMOVED = "-"; // a line "-key" forgets an earlier "key"
     private final Path file;
     private final int capacity;
-    private final LinkedHashSet<String> keys = new LinkedHashSet<>();
+    private final RecentKeys keys;
     private FileChannel out;
     private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
     private ByteBuffer line = ByteBuffer.allocate(256);
@@ -47,6 +47,7 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
     public AppendOnlyIdempotentRepository(Path file, int capacity) {
         this.file = file;
         this.capacity = capacity;
+        this.keys = new RecentKeys(capacity);
     }
 
     @Override
@@ -61,7 +62,6 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
                 keys.add(line);
             }
         }
-        trim();
         lines = stored.size();
         if (lines > 2 * capacity) {
             compactOrPutOff();
@@ -83,11 +83,9 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
 
     @Override
     public synchronized boolean add(String key) {
-        if (keys.contains(key)) {
+        if (!keys.add(key)) {
             return false;
         }
-        keys.add(key);
-        trim();
         append(key);
         return true;
     }
@@ -198,20 +196,13 @@ public class AppendOnlyIdempotentRepository extends ServiceSupport implements Id
     /** Rewrites the file with the keys in memory, atomically. */
     private void compact() throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.write(tmp, keys, StandardCharsets.UTF_8);
+        try (OutputStream text = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+            keys.writeLines(text);
         } catch (IOException e) {
             Files.deleteIfExists(tmp); // what fitted of it: the space back
             throw e;
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         lines = keys.size();
-    }
-
-    private void trim() {
-        for (Iterator<String> oldest = keys.iterator(); keys.size() > capacity; ) {
-            oldest.next();
-            oldest.remove();
-        }
     }
 }
