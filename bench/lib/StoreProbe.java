@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.wbxt.router.broker.CoreMessages;
 import dev.wbxt.router.broker.EmbeddedBroker;
@@ -20,6 +22,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.SendAcknowledgementHandler;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.HdrHistogram.Histogram;
 
 /**
  * The embedded broker's CPU per event for each way of storing and acknowledging events, measured alone (no HTTP,
@@ -27,12 +30,15 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
  * a duplicate id, the room as the group), one consumer acknowledges each as the room lanes do. CPU is the whole
  * process's (/proc/self/stat), after a warm-up, divided by the events stored and acknowledged.
  * <p>
- * Usage: java -cp webex-event-router.jar:classes StoreProbe send=auto|tx:N ack=auto|tx:N [events] [warm-up events]
+ * Usage: java -cp webex-event-router.jar:classes StoreProbe send=auto|tx:N ack=auto|tx:N [events=N] [warm=N] [rate=R]
  * <ul>
  * <li>send=auto: each send its own durable send with a confirmation handler (at most 1024 awaiting), as the
  * receiver stored events before batching; send=tx:N: N sends in one transaction, one blocking commit.</li>
  * <li>ack=auto: one individual acknowledgement per event, no session transaction; ack=tx:N: N individual
  * acknowledgements in one transaction, one blocking commit.</li>
+ * <li>rate=R (with send=tx:1): R events a second, each its own transaction, and the latency of each commit from the
+ * time it was due (as {@code FixedRate} measures a webhook's 2xx): the broker's own share of an ack's latency, with
+ * the consumer acknowledging as {@code ack} says meanwhile.</li>
  * </ul>
  * Prints one line "PROBEJSON {...}".
  */
@@ -99,8 +105,17 @@ public class StoreProbe {
             }
         };
         int sendBatch = txSend ? Integer.parseInt(send.substring(3)) : 1;
+        int rate = Integer.parseInt(arg(args, "rate", "0"));
+        if (rate > 0 && !(txSend && sendBatch == 1)) {
+            throw new IllegalArgumentException("rate=R needs send=tx:1");
+        }
+        Histogram commits = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long t0 = System.nanoTime();
         for (int n = 0; n < total; n++) {
+            long due = t0 + n * (rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0);
+            for (long wait; rate > 0 && (wait = due - System.nanoTime()) > 0; ) {
+                LockSupport.parkNanos(wait);
+            }
             ClientMessage m = ps.createMessage(ClientMessage.TEXT_TYPE, true);
             CoreMessages.writeText(m, body);
             m.putStringProperty("WbxtEventKey", "messages:created:" + n);
@@ -113,6 +128,9 @@ public class StoreProbe {
                 producer.send(m);
                 if ((n + 1) % sendBatch == 0 || n == total - 1) {
                     ps.commit();
+                    if (rate > 0 && n >= warm) {
+                        commits.recordValue(Math.min(System.nanoTime() - due, commits.getHighestTrackableValue()));
+                    }
                 }
             } else {
                 window.acquire();
@@ -123,8 +141,11 @@ public class StoreProbe {
         long cpu = processCpuNanos() - cpuAt[0].get();
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(java.util.Locale.ROOT,
-                "PROBEJSON {\"send\":\"%s\",\"ack\":\"%s\",\"events\":%d,\"cpu_us_per_event\":%.1f,\"wall_s\":%.1f}%n",
-                send, ack, events, cpu / 1e3 / events, seconds);
+                "PROBEJSON {\"send\":\"%s\",\"ack\":\"%s\",\"events\":%d,\"cpu_us_per_event\":%.1f,\"wall_s\":%.1f%s}%n",
+                send, ack, events, cpu / 1e3 / events, seconds, rate == 0 ? "" : String.format(java.util.Locale.ROOT,
+                        ",\"rate\":%d,\"commit_p50_ms\":%.3f,\"commit_p99_ms\":%.3f,\"commit_p999_ms\":%.3f,\"commit_max_ms\":%.3f",
+                        rate, commits.getValueAtPercentile(50) / 1e6, commits.getValueAtPercentile(99) / 1e6,
+                        commits.getValueAtPercentile(99.9) / 1e6, commits.getMaxValue() / 1e6));
         broker.stop();
         System.exit(0);
     }
