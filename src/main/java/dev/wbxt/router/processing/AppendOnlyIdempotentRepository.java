@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The keys of events whose reply went out, kept in memory (the newest {@code capacity}, in {@link RecentKeys}, laid out
- * so that the garbage collector does not scan them) and in an append-only file that is read once at start. Camel's FileIdempotentRepository rescans its whole file for every key it has not
- * cached, i.e. for every new event; here a lookup is a hash lookup and an add is one appended line. The file is
- * compacted when it holds twice the capacity. Lines are written to the OS on each add (one write of the line, from a
- * buffer kept for it: no writer, encoder or flush per event): they survive a process crash.
+ * so that the garbage collector does not scan them) and in an append-only file that is read once at start. Camel's
+ * FileIdempotentRepository rescans its whole file for every key it has not cached, i.e. for every new event; here a
+ * lookup is a hash lookup and an add is one appended line. The file is compacted when it holds twice the capacity.
+ * Lines are written to the OS on each add (one write of the line, from a buffer kept for it: no writer, encoder or
+ * flush per event): they survive a process crash.
  * <p>
  * A line that cannot be written (a full disk) is cut back off the file, so that no half line runs into the next one,
  * and the key is kept in memory only: one WARN line when it starts, one INFO line when a line is written again. It
