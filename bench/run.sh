@@ -136,6 +136,7 @@ ps -eo pcpu,comm --sort=-pcpu | head -8 > "$OUT/busy-at-start.txt"
 log "generating $BODIES signed bodies (+ warm-up set)"
 $PY "$LIB/gen_bodies.py" --secret "$SECRET" --count "$BODIES" --rooms "$ROOMS" --namespace 0x20 --out "$OUT/bodies.txt"
 $PY "$LIB/gen_bodies.py" --secret "$SECRET" --count $((BODIES / 5)) --rooms "$ROOMS" --namespace 0x10 --out "$OUT/bodies-warm.txt"
+$PY "$LIB/gen_bodies.py" --secret "$SECRET" --count "$BODIES" --rooms "$ROOMS" --namespace 0x22 --out "$OUT/bodies-jfr.txt"
 if [ "$ONE_ROOM_SECONDS" != 0 ]; then
   $PY "$LIB/gen_bodies.py" --secret "$SECRET" --count $((BODIES / 2)) --rooms 1 --namespace 0x21 --out "$OUT/bodies-1room.txt"
 fi
@@ -263,6 +264,31 @@ start_service() { # checkout [extra JVM options]
     MANAGEMENT_PORT="$MGMT_PORT" JDK_JAVA_OPTIONS="$JAVA_OPTS $JFR_OPTS $*" \
     PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 $SERVICE_ENV "${cmd[@]}"
 }
+full_speed() { # name bodies profile(0|1): webhooks at full speed (wrk, CONNS connections), processing running, then
+  # the backlog drains. Writes <name>-ingest.json, <name>-e2e.json, <name>-cpu.json; with profile 1 JFR records from
+  # the first webhook to the last reply (<name>.jfr, <name>-threads-0/1.json), so that every event of the window is
+  # both received and processed in it: the CPU budget per event covers the whole of each event.
+  local n=$1 bodies=$2 prof=$3 r0 c0 t0 t1 t2 backlog drain
+  r0=$(replies)
+  c0=$(cpu_secs "$SVC_PID")
+  if [ "$prof" = 1 ]; then
+    $PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$R/$n-threads-0.json"
+    jcmd "$SVC_PID" JFR.start name=bench settings=profile > /dev/null
+  fi
+  t0=$(now)
+  wrk_run "$n-ingest" "$DURATION" "$bodies" "$SVC_URL"
+  t1=$(now)
+  backlog=$(( r0 + $(accepted "$R/$n-ingest.json") - $(replies) ))
+  wait_replies $((r0 + $(accepted "$R/$n-ingest.json"))) || true
+  t2=$(now)
+  if [ "$prof" = 1 ]; then
+    jcmd "$SVC_PID" JFR.stop name=bench filename="$R/$n.jfr" > /dev/null
+    $PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$R/$n-threads-1.json"
+  fi
+  drain=$(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.1f", b-a}')
+  echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$SVC_PID")" 'BEGIN{print b-a}'), \"backlog_at_end\": $backlog, \"drain_s\": $drain, \"replies_in_window\": $(( $(replies) - r0 )), \"window\": [$t0, $t2]}" > "$R/$n-cpu.json"
+  e2e_json "$n-e2e" "$r0" "$n-ingest" "$t1"
+}
 service_phases() { # checkout results-dir: every phase of the service, its files written into results-dir
   local src=$1 R=$2 i
   mkdir -p "$R"
@@ -325,23 +351,9 @@ service_phases() { # checkout results-dir: every phase of the service, its files
   wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/service-warmup.json"))) || true
 
   # Ingest and end to end at full speed; processing runs at the same time (as in production), then the backlog
-  # drains. JFR records from the first webhook to the last reply, so that every event of the window is both
-  # received and processed in it: the CPU budget per event (profile.md) covers the whole of each event.
-  r0=$(replies)
-  c0=$(cpu_secs "$SVC_PID")
-  $PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$R/service-threads-0.json"
-  jcmd "$SVC_PID" JFR.start name=bench settings=profile > /dev/null
-  t0=$(now)
-  wrk_run service-ingest "$DURATION" "$OUT/bodies.txt" "$SVC_URL"
-  t1=$(now)
-  backlog=$(( r0 + $(accepted "$R/service-ingest.json") - $(replies) ))
-  wait_replies $((r0 + $(accepted "$R/service-ingest.json"))) || true
-  t2=$(now)
-  jcmd "$SVC_PID" JFR.stop name=bench filename="$R/service-e2e.jfr" > /dev/null
-  $PY "$LIB/jfr_top.py" --snapshot "$SVC_PID" > "$R/service-threads-1.json"
-  drain=$(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.1f", b-a}')
-  echo "{\"cpu_s\": $(awk -v a="$c0" -v b="$(cpu_secs "$SVC_PID")" 'BEGIN{print b-a}'), \"backlog_at_end\": $backlog, \"drain_s\": $drain, \"replies_in_window\": $(( $(replies) - r0 )), \"window\": [$t0, $t2]}" > "$R/service-cpu.json"
-  e2e_json service-e2e "$r0" service-ingest "$t1"
+  # drains: the headline figures (replies/s, acks/s) and the RSS under load, of the service as the README runs it.
+  # The CPU budget per event is recorded in a second such phase at the end, with JFR (see full_speed).
+  full_speed service "$OUT/bodies.txt" 0
 
   # One room: every webhook in the same room, which the service processes in order (one lane); then it drains
   if [ "$ONE_ROOM_SECONDS" != 0 ]; then
@@ -358,15 +370,25 @@ service_phases() { # checkout results-dir: every phase of the service, its files
   wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/service-latency.json") + RATE * WARMUP)) || true
   r0=$(replies)
   fixed_run service-latency-low "$LOW_RATE" "$LAT_SECONDS" 0x32 "$SVC_URL"
+  wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/service-latency-low.json") + LOW_RATE * WARMUP)) || true
 
   if [ "$SOAK_MIN" != 0 ]; then
-    wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/service-latency-low.json") + LOW_RATE * WARMUP)) || true
     log "soak: $SOAK_MIN min at $SOAK_RATE/s, RSS every 10 s"
     rss_sampler "$SVC_PID" 10 "$R/soak-rss.txt"
     local soak_sampler=$SAMPLER_PID
+    r0=$(replies)
     fixed_run soak "$SOAK_RATE" $((SOAK_MIN * 60)) 0x40 "$SVC_URL"
     stop_pid "$soak_sampler"
+    wait_replies $((r0 + $(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$R/soak.json") + SOAK_RATE * WARMUP)) || true
   fi
+  # The RSS under load is read up to here: JFR's buffers, metadata and classes, which stay once loaded, added 27-30
+  # MB (BENCHMARKS.md "The RSS without the profiler"), are the benchmark's, not the service's.
+  stop_pid "$rss_pid"
+  # The full-speed phase again, other webhooks (new ids: not duplicates), JFR recording from the first webhook to the
+  # last reply: the CPU per event of that window and its budget per stage (profile.md); its RSS sampled apart.
+  rss_sampler "$SVC_PID" 1 "$R/service-jfr-rss.txt"
+  rss_pid=$SAMPLER_PID
+  full_speed service-jfr "$OUT/bodies-jfr.txt" 1
   stop_pid "$rss_pid"
   t0=$(now)
   kill -TERM "$SVC_PID"; for _ in $(seq 600); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
@@ -403,16 +425,16 @@ stop_pid "$FLASK_PID"
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.env"
 budget() { # results-dir: the CPU budget per stage of that service's full-speed window (profile.md, budget.json)
   local R=$1 w0 w2
-  read -r w0 w2 < <($PY -c 'import json,sys; w=json.load(open(sys.argv[1]))["window"]; print(w[0], w[1])' "$R/service-cpu.json")
-  $PY "$LIB/jfr_top.py" "$R/service-e2e.jfr" 25 --budget --before "$R/service-threads-0.json" \
-    --after "$R/service-threads-1.json" --acked "$(accepted "$R/service-ingest.json")" \
-    --processed "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["replies_in_window"])' "$R/service-cpu.json")" \
+  read -r w0 w2 < <($PY -c 'import json,sys; w=json.load(open(sys.argv[1]))["window"]; print(w[0], w[1])' "$R/service-jfr-cpu.json")
+  $PY "$LIB/jfr_top.py" "$R/service-jfr.jfr" 25 --budget --before "$R/service-jfr-threads-0.json" \
+    --after "$R/service-jfr-threads-1.json" --acked "$(accepted "$R/service-jfr-ingest.json")" \
+    --processed "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["replies_in_window"])' "$R/service-jfr-cpu.json")" \
     --calls "$OUT/nginx/calls.log" --window "$w0" "$w2" --json "$R/budget.json" > "$R/profile.md" \
     || log "JFR summary failed for $R"
 }
 budget "$OUT"
 [ -d "$OUT/before" ] && budget "$OUT/before"
-rm -f "$OUT/bodies.txt" "$OUT/bodies-warm.txt" "$OUT/bodies-1room.txt"
+rm -f "$OUT/bodies.txt" "$OUT/bodies-warm.txt" "$OUT/bodies-1room.txt" "$OUT/bodies-jfr.txt"
 $PY "$LIB/report.py" "$OUT" > "$OUT/results.md"
 cat "$OUT/results.md"
 log "all files in $OUT"

@@ -44,13 +44,16 @@ def service(where):
     if not os.path.exists(os.path.join(where, "service-ingest.json")):
         return None
     s = {k: j("service-" + k, where) for k in ("ingest", "latency", "latency-low", "fresh", "e2e", "1room-e2e",
-                                               "1room-ingest", "cpu", "stop")}
+                                               "1room-ingest", "cpu", "stop", "jfr-e2e", "jfr-ingest")}
     s["budget"] = j("budget", where)
     s["starts"] = [float(l[0]) for l in lines("service-start.txt", where) if l[0] != "None"]
     s["starts_cds"] = [float(l[0]) for l in lines("service-start-cds.txt", where) if l[0] != "None"]
     rss = [int(l[1]) for l in lines("service-rss.txt", where) if len(l) > 1]
     fresh_rss = [int(l[1]) for l in lines("service-fresh-rss.txt", where) if len(l) > 1]
     s["rss_max_mb"] = max(rss) / 1024 if rss else None
+    # the second full-speed phase, JFR recording (the budget's): its RSS includes the profiler's own memory
+    jfr_rss = [int(l[1]) for l in lines("service-jfr-rss.txt", where) if len(l) > 1]
+    s["jfr_rss_max_mb"] = max(jfr_rss) / 1024 if jfr_rss else None
     s["fresh_rss_max_mb"] = max(fresh_rss) / 1024 if fresh_rss else None
     # the fresh instance's p99 per second of the load (FixedRate's FIXEDSECOND lines): when it caught up
     s["fresh_p99_per_second"] = [float(l[5]) for l in lines("service-fresh.fixed.txt", where)
@@ -147,11 +150,15 @@ row(f"ack latency after the warm-up at {f(pct(after['latency'], 'offered_rps'))}
 row(f"ack latency at {f(pct(after['latency-low'], 'offered_rps'))}/s (below capacity): p50 / p99 / p99.9 ms",
     lambda s: s["latency-low"] and (s["latency-low"]["p50_ms"], s["latency-low"]["p99_ms"], s["latency-low"]["p999_ms"]),
     "", "p99 < 10 ms", lambda v: v[1] < 10, "{0[0]:.2f} / {0[1]:.2f} / {0[2]:.2f}")
+row("replies/s while webhooks arrive, the same phase again with JFR recording (the budget's window)",
+    lambda s: s["jfr-e2e"] and s["jfr-e2e"]["replies_per_s"], "", "", lambda v: None)
 row("CPU per event, µs (process CPU ÷ replies, JFR window)", lambda s: s["cpu_us_per_event"],
     f"echo bot {f(echo_cpu and echo_e2e and 1e6 * echo_cpu['cpu_s'] / max(1, echo_e2e['replies']))}", "≤ 500 µs",
     lambda v: v <= 500)
-row("RSS under load, max MB", lambda s: s["rss_max_mb"], f"raw Vert.x {f(raw_rss and raw_rss['rss_kb'] / 1024)}",
-    "≤ 400 MB", lambda v: v <= 400)
+row("RSS under load, max MB (every phase before the JFR recording)", lambda s: s["rss_max_mb"],
+    f"raw Vert.x {f(raw_rss and raw_rss['rss_kb'] / 1024)}", "≤ 400 MB", lambda v: v <= 400)
+row("… while JFR records the budget's phase (the profiler's memory included), max MB", lambda s: s["jfr_rss_max_mb"],
+    "", "", lambda v: None)
 row("RSS of the fresh instance, max MB", lambda s: s["fresh_rss_max_mb"], "", "≤ 400 MB", lambda v: v <= 400)
 row("end to end, every webhook in one room (one lane): replies/s during the load",
     lambda s: s["1room-e2e"] and s["1room-e2e"]["replies_per_s"], "", "", lambda v: None)
