@@ -138,7 +138,7 @@ $PY "$LIB/gen_bodies.py" --secret "$SECRET" --count "$BODIES" --rooms "$ROOMS" -
 $PY "$LIB/gen_bodies.py" --secret "$SECRET" --count $((BODIES / 5)) --rooms "$ROOMS" --namespace 0x10 --out "$OUT/bodies-warm.txt"
 $PY "$LIB/gen_bodies.py" --secret "$SECRET" --count "$BODIES" --rooms "$ROOMS" --namespace 0x22 --out "$OUT/bodies-jfr.txt"
 if [ "$ONE_ROOM_SECONDS" != 0 ]; then
-  $PY "$LIB/gen_bodies.py" --secret "$SECRET" --count $((BODIES / 2)) --rooms 1 --namespace 0x21 --out "$OUT/bodies-1room.txt"
+  $PY "$LIB/gen_bodies.py" --secret "$SECRET" --count "$BODIES" --rooms 1 --namespace 0x21 --out "$OUT/bodies-1room.txt"
 fi
 
 # ---- helpers ------------------------------------------------------------------------------------------------------
