@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.vertx.core.MultiMap;
@@ -88,6 +89,7 @@ final class WebexHttp implements AutoCloseable {
     private final MultiMap headers;
     private final MultiMap headersWithBody;
     private final MultiMap fileHeaders;
+    private final MultiMap downloadHeaders;
     private final WebexSpans spans;
 
     /** @param base the API URL (http or https), e.g. https://webexapis.com/v1 */
@@ -107,6 +109,13 @@ final class WebexHttp implements AutoCloseable {
         // a file is whatever type it is: no Accept of JSON for /contents/
         this.fileHeaders = HttpHeaders.headers().add(HttpHeaderNames.AUTHORIZATION, bearer)
                 .add(HttpHeaderNames.ACCEPT, HttpHeaders.createOptimized("*/*"));
+        // A download's connection is not used again: a body cut off at the limit is cut by resetting its request, and
+        // Vert.x 4.5 closes the connection then even when the response had already been read off it (a small body
+        // arrives whole while the response waits for its file to open) and the pool has given the connection to the
+        // next request, whose answer is then lost (Http1xClientConnection.reset: "inflight = ... || responseEnded").
+        // Seen as the reply to the cut-off ("got no answer (Connection was closed)"), not sent again as a POST.
+        this.downloadHeaders = HttpHeaders.headers().addAll(fileHeaders)
+                .add(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         HttpClientOptions options = new HttpClientOptions();
         cfg.getProxy().forTarget(base).ifPresent(options::setProxyOptions);
         this.client = vertx.createHttpClient(options
@@ -189,7 +198,7 @@ final class WebexHttp implements AutoCloseable {
         Span span = spans.start(trace, HttpMethod.GET, uri);
         CompletableFuture<Answer> result = new CompletableFuture<>();
         AtomicBoolean ended = new AtomicBoolean();
-        client.request(options(HttpMethod.GET, uri, fileHeaders)).onComplete(obtained -> {
+        client.request(options(HttpMethod.GET, uri, downloadHeaders)).onComplete(obtained -> {
             if (obtained.failed()) {
                 failed(result, span, new NoAnswer(obtained.cause(), false));
                 return;
@@ -215,8 +224,7 @@ final class WebexHttp implements AutoCloseable {
                 }
                 long declared = contentLength(response.headers().get(HttpHeaderNames.CONTENT_LENGTH));
                 if (declared > maxBytes) {
-                    tooLarge(result, span, ended, new TooLarge(declared, true)); // first: the reset fails the response
-                    request.reset();
+                    tooLarge(request, result, span, ended, new TooLarge(declared, true));
                     return;
                 }
                 response.pause();
@@ -249,11 +257,8 @@ final class WebexHttp implements AutoCloseable {
         response.handler(chunk -> {
             written[0] += chunk.length();
             if (written[0] > maxBytes) {
-                // ended first: the reset fails the response, which must not count as "no answer" (a GET would be
-                // tried again, and cut off again)
-                tooLarge(result, span, ended, new TooLarge(maxBytes, false));
                 response.handler(null);
-                request.reset();
+                tooLarge(request, result, span, ended, new TooLarge(maxBytes, false));
                 file.close();
                 return;
             }
@@ -283,8 +288,15 @@ final class WebexHttp implements AutoCloseable {
         response.resume();
     }
 
-    private static void tooLarge(CompletableFuture<Answer> result, Span span, AtomicBoolean ended, TooLarge why) {
+    /**
+     * Cuts a download off: ended first, since the reset fails the response, which must not count as "no answer" (a GET
+     * would be tried again, and cut off again); the reset before the caller hears of it, so that nothing it sends next
+     * can meet the reset.
+     */
+    private static void tooLarge(HttpClientRequest request, CompletableFuture<Answer> result, Span span,
+                                 AtomicBoolean ended, TooLarge why) {
         if (ended.compareAndSet(false, true)) {
+            request.reset();
             WebexSpans.end(span, 0, why);
             result.completeExceptionally(why);
         }
