@@ -57,6 +57,10 @@ public class StoreProbe {
                 .setConfirmationWindowSize(1024 * 1024).setBlockOnDurableSend(false).setProducerWindowSize(-1);
         ClientSessionFactory pf = locator.createSessionFactory();
         ClientSessionFactory cf = locator.createSessionFactory();
+        boolean inproc = send.startsWith("inproc:");
+        if (inproc) {
+            send = "tx:" + send.substring(7); // inproc: the same batches, routed in process
+        }
         boolean txSend = send.startsWith("tx:");
         boolean txAck = ack.startsWith("tx:");
         ClientSession ps = pf.createSession(!txSend, true);
@@ -109,6 +113,13 @@ public class StoreProbe {
         if (rate > 0 && !(txSend && sendBatch == 1)) {
             throw new IllegalArgumentException("rate=R needs send=tx:1");
         }
+        java.lang.reflect.Field field = EmbeddedBroker.class.getDeclaredField("broker");
+        field.setAccessible(true);
+        org.apache.activemq.artemis.core.server.ActiveMQServer server =
+                ((org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ) field.get(broker)).getActiveMQServer();
+        org.apache.activemq.artemis.core.persistence.StorageManager sm = server.getStorageManager();
+        org.apache.activemq.artemis.core.postoffice.PostOffice po = server.getPostOffice();
+        org.apache.activemq.artemis.core.transaction.Transaction[] tx = {null};
         Histogram commits = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long t0 = System.nanoTime();
         for (int n = 0; n < total; n++) {
@@ -124,7 +135,38 @@ public class StoreProbe {
             m.putLongProperty("WbxtReceivedAt", System.currentTimeMillis());
             m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, "messages:created:" + n);
             m.setGroupID("room-" + (n % 256));
-            if (txSend) {
+            if (inproc) {
+                if (tx[0] == null) {
+                    tx[0] = new org.apache.activemq.artemis.core.transaction.impl.TransactionImpl(sm);
+                }
+                ((org.apache.activemq.artemis.core.message.impl.CoreMessage) m).getProperties();
+                m.getEncodeSize(); // encoded: the copy takes the buffer
+                org.apache.activemq.artemis.api.core.Message server_m = new ServerCopy((org.apache.activemq.artemis.core.message.impl.CoreMessage) m);
+                server_m.setMessageID(sm.generateID());
+                server_m.setAddress(queue);
+                po.route(server_m, tx[0], false, true);
+                if ((n + 1) % sendBatch == 0 || n == total - 1) {
+                    tx[0].commit();
+                    tx[0] = null;
+                    CountDownLatch synced = new CountDownLatch(1);
+                    sm.afterCompleteOperations(new org.apache.activemq.artemis.core.io.IOCallback() {
+                        @Override
+                        public void done() {
+                            synced.countDown();
+                        }
+
+                        @Override
+                        public void onError(int code, String message) {
+                            System.err.println("IO error " + message);
+                            synced.countDown();
+                        }
+                    });
+                    synced.await();
+                    if (rate > 0 && n >= warm) {
+                        commits.recordValue(Math.min(System.nanoTime() - due, commits.getHighestTrackableValue()));
+                    }
+                }
+            } else if (txSend) {
                 producer.send(m);
                 if ((n + 1) % sendBatch == 0 || n == total - 1) {
                     ps.commit();
@@ -142,12 +184,19 @@ public class StoreProbe {
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(java.util.Locale.ROOT,
                 "PROBEJSON {\"send\":\"%s\",\"ack\":\"%s\",\"events\":%d,\"cpu_us_per_event\":%.1f,\"wall_s\":%.1f%s}%n",
-                send, ack, events, cpu / 1e3 / events, seconds, rate == 0 ? "" : String.format(java.util.Locale.ROOT,
+                (inproc ? "in" : "") + send, ack, events, cpu / 1e3 / events, seconds, rate == 0 ? "" : String.format(java.util.Locale.ROOT,
                         ",\"rate\":%d,\"commit_p50_ms\":%.3f,\"commit_p99_ms\":%.3f,\"commit_p999_ms\":%.3f,\"commit_max_ms\":%.3f",
                         rate, commits.getValueAtPercentile(50) / 1e6, commits.getValueAtPercentile(99) / 1e6,
                         commits.getValueAtPercentile(99.9) / 1e6, commits.getMaxValue() / 1e6));
         broker.stop();
         System.exit(0);
+    }
+
+    /** A server-side copy of a client message (CoreMessage's copy constructor is protected). */
+    static final class ServerCopy extends org.apache.activemq.artemis.core.message.impl.CoreMessage {
+        ServerCopy(org.apache.activemq.artemis.core.message.impl.CoreMessage m) {
+            super(m);
+        }
     }
 
     /** Counts one acknowledged event; reads the process CPU when the warm-up ends. */

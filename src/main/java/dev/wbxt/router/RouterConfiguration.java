@@ -179,7 +179,7 @@ public class RouterConfiguration implements CamelConfiguration {
         Admission admission = new Admission(events, settings.maxQueueDepth(), settings.dataDir(),
                 settings.minFreeDiskMb() * 1024L * 1024L, broker::queueDepth);
         context.addComponent("webhook", new WebhookComponent());
-        context.addComponent("artemis-store", new StoreComponent(broker.login(), settings.maxInFlight(), metrics::storeBatch));
+        context.addComponent("artemis-store", new StoreComponent(broker.login(), broker.embedded(), settings.maxInFlight(), metrics::storeBatch));
         if (settings.ingest().webhooks()) {
             SignatureVerifier signatures = new SignatureVerifier(secret);
             context.addRoutes(new WebhookReceiverRoute(signatures, admission, metrics));

@@ -19,6 +19,7 @@ import org.apache.activemq.artemis.core.postoffice.Bindings;
 import org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -72,6 +73,12 @@ public class EmbeddedBroker extends ServiceSupport {
         this.journalBufferTimeoutUs = journalBufferTimeoutUs;
         this.minDiskFreeBytes = minDiskFreeBytes;
         this.failedForGood = failedForGood;
+    }
+
+    /** The running broker, for the receiver's store in process ({@code InProcessTransactions}); null before it starts. */
+    public ActiveMQServer server() {
+        EmbeddedActiveMQ running = broker;
+        return running == null ? null : running.getActiveMQServer();
     }
 
     /** How the service's clients reach this broker: in-VM, no login. */

@@ -8,51 +8,33 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
-import dev.wbxt.router.broker.BrokerLogin;
-import dev.wbxt.router.broker.CoreMessages;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
-import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ClientProducer;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
-import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Stores events by batch: one thread takes every event handed to it since its last commit (at most
- * {@code maxBatch} events and {@code maxBatchBytes} of bodies), sends them in one transaction of a core session and
- * commits: one round trip to the broker and one journal sync for the whole batch, where each event used to be a
- * durable send of its own (its own broker transaction, commit record and answer). The batch is as long as the
- * previous commit took: one event when webhooks are rare (the same latency as before), dozens under a burst. No
- * timer, no wait for a batch to fill.
+ * {@code maxBatch} events and {@code maxBatchBytes} of bodies), stores them in one broker transaction
+ * ({@link BrokerTransactions}: in process with the embedded broker, over a core session otherwise) and tells each
+ * member: one journal sync for the whole batch, where each event used to be a durable send of its own (its own
+ * broker transaction, commit record and answer). The batch is as long as the previous commit took: one event when
+ * webhooks are rare (the same latency as before), dozens under a burst. No timer, no wait for a batch to fill.
  * <p>
- * What a member is told, read in Artemis 2.44.0:
+ * What a member is told:
  * <ul>
- * <li>Stored: {@code ClientSession.commit()} returned. The broker answers the commit from
- *     {@code ServerSessionPacketHandler.sendResponse}, deferred by {@code afterCompleteOperations} until the
- *     transaction's records (the messages, their duplicate ids, the commit record) are synced.</li>
- * <li>Not stored: the commit (or a send before it) threw, or the connection was lost. The broker rolls back a
- *     transaction whose commit it did not finish; every member of the batch fails, none gets its 2xx. A commit that
- *     the broker finished but whose answer was lost with the connection fails too (Webex delivers again and the
- *     duplicate id drops the copy): never a 2xx for a batch that was not confirmed.</li>
- * <li>A duplicate: the broker refuses a duplicate id inside a transaction by marking the whole transaction
- *     rollback-only ({@code PostOfficeImpl.checkNotBridgeDuplicateID}), so the commit throws
- *     {@link ActiveMQDuplicateIdException} and nothing of the batch is kept. The batch is then stored again one event
- *     per transaction: the duplicate's own commit throws again (it was stored before: its 2xx, as ever), the
+ * <li>Stored: its batch's transaction is committed and synced.</li>
+ * <li>Not stored: the transaction failed, or was not confirmed: every member of the batch fails, none gets its
+ *     2xx (never a 2xx for a batch that was not confirmed).</li>
+ * <li>A duplicate: the broker refuses a duplicate id inside a transaction by refusing the whole transaction
+ *     ({@link ActiveMQDuplicateIdException}), and nothing of the batch is kept. The batch is then stored again one
+ *     event per transaction: the duplicate's own commit throws again (it was stored before: its 2xx, as ever), the
  *     others are stored. Two copies of one event within a batch (the websocket and a webhook of the same message)
  *     are sent once: the second is answered with the first.</li>
  * </ul>
- * Sends in the transaction do not wait for an answer (no confirmation window, {@code blockOnDurableSend} off): the
- * commit's answer covers them. A lost connection is not reconnected in place: the next batch opens a new one, at
- * most once a second while the broker cannot be reached (the batches in between fail at once: 503).
  */
 final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
-    private static final long RETRY_CONNECT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long RETRY_INTERVAL_MILLIS = 50;
 
     /** One event to store and what to tell when it is, or is not. */
     interface Member {
@@ -68,28 +50,21 @@ final class GroupCommit implements AutoCloseable {
         void failed(Exception e);
     }
 
-    private final BrokerLogin broker;
-    private final SimpleString address;
+    private final BrokerTransactions transactions;
     private final int maxBatch;
     private final int maxBatchBytes;
     private final IntConsumer batchSizes;
     private final LinkedBlockingQueue<Member> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
-    // the connection, used by the batch thread only
-    private ServerLocator locator;
-    private ClientSessionFactory factory;
-    private ClientSession session;
-    private ClientProducer producer;
-    private long lastConnectFailure = System.nanoTime() - RETRY_CONNECT_NANOS;
-    private Exception connectFailure;
 
     /**
-     * @param batchSizes told the size of each batch stored (a metric)
+     * @param transactions how a batch is stored, used by the batch thread only (closed when it ends)
+     * @param queue        the queue's name, for the thread's
+     * @param batchSizes   told the size of each batch stored (a metric)
      */
-    GroupCommit(BrokerLogin broker, String queue, int maxBatch, int maxBatchBytes, IntConsumer batchSizes) {
-        this.broker = broker;
-        this.address = SimpleString.of(queue);
+    GroupCommit(BrokerTransactions transactions, String queue, int maxBatch, int maxBatchBytes, IntConsumer batchSizes) {
+        this.transactions = transactions;
         this.maxBatch = maxBatch;
         this.maxBatchBytes = maxBatchBytes;
         this.batchSizes = batchSizes;
@@ -142,16 +117,10 @@ final class GroupCommit implements AutoCloseable {
         for (Member left; (left = queue.poll()) != null; ) {
             left.failed(stopped);
         }
-        disconnect();
+        transactions.close();
     }
 
     private void storeBatch(List<Member> batch) {
-        try {
-            connect();
-        } catch (Exception e) {
-            failAll(batch, e);
-            return;
-        }
         // A second copy of an event in the same batch rides on the first: the broker would store both (a duplicate
         // id enters its cache only once the transaction that carries it is committed).
         List<Member> distinct = new ArrayList<>(batch.size());
@@ -169,10 +138,11 @@ final class GroupCommit implements AutoCloseable {
             }
         }
         try {
+            List<ClientMessage> messages = new ArrayList<>(distinct.size());
             for (Member m : distinct) {
-                producer.send(m.message());
+                messages.add(m.message());
             }
-            session.commit();
+            transactions.commit(messages);
             batchSizes.accept(distinct.size());
             for (Member m : batch) {
                 m.stored();
@@ -181,9 +151,6 @@ final class GroupCommit implements AutoCloseable {
             oneByOne(distinct, riders);
         } catch (Exception e) {
             failAll(batch, e);
-            if (session == null || session.isClosed() || broken(e)) {
-                disconnect();
-            }
         }
     }
 
@@ -192,8 +159,7 @@ final class GroupCommit implements AutoCloseable {
         for (Member m : distinct) {
             Exception failure = null;
             try {
-                producer.send(m.message());
-                session.commit();
+                transactions.commit(List.of(m.message()));
             } catch (ActiveMQDuplicateIdException storedBefore) {
                 LOG.debug("Event {} was stored before: not stored again", m.duplicateId());
             } catch (Exception e) {
@@ -214,60 +180,10 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private static boolean broken(Exception e) {
-        return e instanceof ActiveMQException amq && switch (amq.getType()) {
-            case NOT_CONNECTED, CONNECTION_TIMEDOUT, DISCONNECTED, OBJECT_CLOSED, SESSION_CREATION_REJECTED -> true;
-            default -> false;
-        };
-    }
-
     private void failAll(List<Member> batch, Exception e) {
         for (Member m : batch) {
             m.failed(e);
         }
-    }
-
-    private void connect() throws Exception {
-        if (session != null && !session.isClosed()) {
-            return;
-        }
-        disconnect();
-        if (connectFailure != null && System.nanoTime() - lastConnectFailure < RETRY_CONNECT_NANOS) {
-            throw connectFailure;
-        }
-        try {
-            locator = broker.locator()
-                    .setConfirmationWindowSize(-1) // no answer per send: the commit's answer covers the batch
-                    .setBlockOnDurableSend(false)
-                    .setProducerWindowSize(-1)
-                    .setReconnectAttempts(0) // a lost connection fails its batch (503); the next one reconnects
-                    // A refused attempt tries the broker's known topology once more after the retry interval: at
-                    // Artemis' 2 s, every webhook of a broker outage waited 2 s for its 503 (BrokerRestartIT).
-                    .setRetryInterval(RETRY_INTERVAL_MILLIS);
-            factory = locator.createSessionFactory();
-            session = broker.session(factory, false, true); // sends in a transaction, committed per batch
-            CoreMessages.ensureQueue(session, address);
-            producer = session.createProducer(address);
-            connectFailure = null;
-        } catch (Exception e) {
-            disconnect();
-            connectFailure = e;
-            lastConnectFailure = System.nanoTime();
-            throw e;
-        }
-    }
-
-    private void disconnect() {
-        if (factory != null) {
-            factory.close(); // closes the session: a transaction not committed is rolled back by the broker
-        }
-        if (locator != null) {
-            locator.close();
-        }
-        factory = null;
-        locator = null;
-        session = null;
-        producer = null;
     }
 
     /** Stores what was handed over already, then closes the connection. */

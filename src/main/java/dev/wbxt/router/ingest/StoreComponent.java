@@ -4,11 +4,14 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 import dev.wbxt.router.broker.BrokerLogin;
+import dev.wbxt.router.broker.EmbeddedBroker;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
 /**
- * {@code artemis-store:<queue>}: stores the exchange's message durably on an Artemis queue over the core client, and
+ * {@code artemis-store:<queue>}: stores the exchange's message durably on an Artemis queue (the embedded broker's
+ * called in process, another broker over the core client), and
  * completes the exchange only when the broker has confirmed it, from that confirmation, without holding a thread
  * while the journal syncs. Producer only.
  * <p>
@@ -25,19 +28,22 @@ import org.apache.camel.support.DefaultComponent;
  */
 public class StoreComponent extends DefaultComponent {
     private final BrokerLogin broker;
+    private final EmbeddedBroker embedded;
     private final int maxInFlight;
     private final IntConsumer batchSizes;
 
     /**
      * @param broker      the broker and the service's login there ({@code BrokerConnection.login()})
+     * @param embedded    that broker when it is this JVM's ({@code BrokerConnection.embedded()}), else null
      * @param maxInFlight events awaiting their batch's commit, at most ({@code ingest.max-in-flight})
      * @param batchSizes  told the number of events of each transaction committed (a metric)
      */
-    public StoreComponent(BrokerLogin broker, int maxInFlight, IntConsumer batchSizes) {
+    public StoreComponent(BrokerLogin broker, EmbeddedBroker embedded, int maxInFlight, IntConsumer batchSizes) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("ingest.max-in-flight must be at least 1, not " + maxInFlight);
         }
         this.broker = broker;
+        this.embedded = embedded;
         this.maxInFlight = maxInFlight;
         this.batchSizes = batchSizes;
     }
@@ -50,8 +56,10 @@ public class StoreComponent extends DefaultComponent {
         return new StoreEndpoint(uri, this, remaining);
     }
 
-    BrokerLogin broker() {
-        return broker;
+    /** How a batch is stored on {@code queue}: in process with the embedded broker, over a core session otherwise. */
+    BrokerTransactions transactions(String queue) {
+        SimpleString address = SimpleString.of(queue);
+        return embedded != null ? new InProcessTransactions(embedded, address) : new ClientTransactions(broker, address);
     }
 
     int maxInFlight() {

@@ -27,7 +27,7 @@ public class StoreEndpoint extends DefaultEndpoint {
     @Override
     public synchronized Producer createProducer() {
         if (store == null) {
-            store = new GroupCommit(getComponent().broker(), queue, StoreProducer.MAX_BATCH, StoreProducer.MAX_BATCH_BYTES,
+            store = new GroupCommit(getComponent().transactions(queue), queue, StoreProducer.MAX_BATCH, StoreProducer.MAX_BATCH_BYTES,
                     getComponent().batchSizes());
         }
         return new StoreProducer(this, store, getComponent().maxInFlight());
