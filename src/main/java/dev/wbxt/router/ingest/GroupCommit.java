@@ -160,6 +160,7 @@ final class GroupCommit implements AutoCloseable {
             Exception failure = null;
             try {
                 transactions.commit(List.of(m.message()));
+                batchSizes.accept(1);
             } catch (ActiveMQDuplicateIdException storedBefore) {
                 LOG.debug("Event {} was stored before: not stored again", m.duplicateId());
             } catch (Exception e) {
