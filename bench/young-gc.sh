@@ -46,11 +46,34 @@ res=$(python3 "$LIB/start_and_wait.py" --url "http://127.0.0.1:$MGMT_PORT/observ
 PID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["pid"])' "$res")
 # the JVM's uptime (the GC log's clock) when the recorded sends begin
 START_S=$(( $(ps -o etimes= -p "$PID") + WARM ))
+# the service's CPU by thread kind (the broker's threads are "Thread-N (ActiveMQ-...)"), in clock ticks
+cpu_ticks() {
+  python3 - "$1" <<'PYEOF'
+import glob, sys
+broker = other = 0
+for t in glob.glob("/proc/%s/task/*/stat" % sys.argv[1]):
+    try:
+        s = open(t).read()
+    except OSError:
+        continue
+    name, rest = s[s.index("(") + 1:s.rindex(")")], s[s.rindex(")") + 2:].split()
+    ticks = int(rest[11]) + int(rest[12])
+    if "(Activ" in name or name.startswith("activemq") or name.startswith("Thread-"):
+        broker += ticks
+    else:
+        other += ticks
+print(broker, other)
+PYEOF
+}
+( sleep "$WARM"; cpu_ticks "$PID" > "$OUT/cpu-start.txt" ) &
+CPU_WATCH=$!
 java -Xmx768m -cp "$JAR:$OUT/classes" FixedRate "http://127.0.0.1:$SVC_PORT/api/v1/wbxt/events" $SECRET \
   "$RATE" "$MEASURE" 0x51 256 "$WARM" > "$OUT/fixed.txt" 2>&1
+cpu_ticks "$PID" > "$OUT/cpu-end.txt"
+wait "$CPU_WATCH" || true
 RSS=$(ps -o rss= -p "$PID" | tr -d ' ')
 jcmd "$PID" GC.class_histogram > "$OUT/histo.txt" 2>/dev/null || true
-python3 - "$OUT" "$START_S" "$RSS" <<'EOF' | tee "$OUT/summary.txt"
+python3 - "$OUT" "$START_S" "$RSS" "$MEASURE" <<'EOF' | tee "$OUT/summary.txt"
 import re, sys, json
 out, start, rss = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 young, survived, full = [], [], []
@@ -69,4 +92,10 @@ print("young collections %d: pause p50 %.1f / p90 %.1f / max %.1f ms; survivor s
 print("full collections %d: %s ms" % (len(full), " ".join("%.0f" % f for f in full)))
 print("ack at %s/s: p50 %s / p99 %s / p99.9 %s ms; RSS %d MB"
       % (fixed["offered_rps"], fixed["p50_ms"], fixed["p99_ms"], fixed["p999_ms"], rss // 1024))
+# threads that ended in the window are not counted (the pools keep theirs)
+b0, o0 = map(int, open(out + "/cpu-start.txt").read().split())
+b1, o1 = map(int, open(out + "/cpu-end.txt").read().split())
+per = 1e6 / 100 / (float(fixed["offered_rps"]) * float(sys.argv[4]))
+print("CPU per event in the recorded window: %.0f us (the broker's threads %.0f, the others %.0f)"
+      % ((b1 - b0 + o1 - o0) * per, (b1 - b0) * per, (o1 - o0) * per))
 EOF
