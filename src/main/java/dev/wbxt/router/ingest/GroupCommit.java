@@ -60,7 +60,7 @@ final class GroupCommit implements AutoCloseable {
 
     /**
      * @param transactions how a batch is stored, used by the batch thread only (closed when it ends)
-     * @param queue        the queue's name, for the thread's
+     * @param queue        the queue's name (the batch thread is {@code wbxt-store-<queue>})
      * @param batchSizes   told the size of each batch stored (a metric)
      */
     GroupCommit(BrokerTransactions transactions, String queue, int maxBatch, int maxBatchBytes, IntConsumer batchSizes) {
