@@ -72,6 +72,7 @@ final class InProcessTransactions implements BrokerTransactions {
             for (ClientMessage m : messages) {
                 Message stored = LargeServerMessageImpl.checkLargeMessage(serverCopy(m, storage.generateID()), storage);
                 if (server.getPostOffice().route(stored, tx, false, true) == RoutingStatus.NO_BINDINGS) {
+                    queueOf = null; // deleted meanwhile: made again for the next batch; this one is not stored
                     throw new ActiveMQNotConnectedException("no queue " + address + " on the embedded broker");
                 }
             }
