@@ -57,10 +57,8 @@ final class ClientTransactions implements BrokerTransactions {
                 producer.send(m);
             }
             session.commit();
-        } catch (ActiveMQDuplicateIdException duplicate) {
-            throw duplicate;
         } catch (Exception e) {
-            if (session == null || session.isClosed() || broken(e)) {
+            if (session == null || session.isClosed() || broken(e)) { // a duplicate (DUPLICATE_ID) keeps the session
                 close();
             }
             throw e;
