@@ -113,10 +113,7 @@ public class StoreProbe {
         if (rate > 0 && !(txSend && sendBatch == 1)) {
             throw new IllegalArgumentException("rate=R needs send=tx:1");
         }
-        java.lang.reflect.Field field = EmbeddedBroker.class.getDeclaredField("broker");
-        field.setAccessible(true);
-        org.apache.activemq.artemis.core.server.ActiveMQServer server =
-                ((org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ) field.get(broker)).getActiveMQServer();
+        org.apache.activemq.artemis.core.server.ActiveMQServer server = broker.server();
         org.apache.activemq.artemis.core.persistence.StorageManager sm = server.getStorageManager();
         org.apache.activemq.artemis.core.postoffice.PostOffice po = server.getPostOffice();
         org.apache.activemq.artemis.core.transaction.Transaction[] tx = {null};
