@@ -7,14 +7,16 @@
 # BENCHMARKS.md was measured with it. Run it on a quiet machine, as root (nginx).
 # Knobs: RATE (1000), MEASURE (60 s recorded), WARM (30), PORT_BASE (19500: service +6, management +376, stand-in +30),
 # RUN_DIR (a checkout with target/ built: its launcher, jar, application.properties, routes/; the repo root),
-# JAVA_OPTS (the launcher's: they come after its own), EXTRA_ENV (more VAR=value for the service).
+# JAVA_OPTS (the launcher's: they come after its own), EXTRA_ENV (more VAR=value for the service), DELAY (s after
+# healthy before the first send; with WARM=0 MEASURE=10 DELAY=5 it is bench/run.sh's fresh phase: FixedRate warms its
+# own JIT against a server of its own first, FIXED_SELF_WARMUP=3).
 # Writes bench/results/young-gc-<UTC time>/ (or OUT): gc.log, fixed.txt, service.log, histo.txt, summary.txt.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 LIB=$HERE/lib
 : "${RATE:=1000}" "${MEASURE:=60}" "${WARM:=30}" "${PORT_BASE:=19500}" "${RUN_DIR:=$ROOT}"
-: "${JAVA_OPTS:=}" "${EXTRA_ENV:=}"
+: "${JAVA_OPTS:=}" "${EXTRA_ENV:=}" "${DELAY:=0}"
 OUT=${OUT:-$HERE/results/young-gc-$(date -u +%Y%m%dT%H%M%SZ)}
 SECRET=bench-webhook-secret
 SVC_PORT=$((PORT_BASE + 6)); MGMT_PORT=$((PORT_BASE + 376)); NGINX_PORT=$((PORT_BASE + 30))
@@ -45,7 +47,10 @@ res=$(python3 "$LIB/start_and_wait.py" --url "http://127.0.0.1:$MGMT_PORT/observ
   PROCESSING_REPLIES_PER_ROOM_PER_SECOND=10000 $EXTRA_ENV "$RUN_DIR/target/webex-event-router")
 PID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["pid"])' "$res")
 # the JVM's uptime (the GC log's clock) when the recorded sends begin
-START_S=$(( $(ps -o etimes= -p "$PID") + WARM ))
+START_S=$(( $(ps -o etimes= -p "$PID") + DELAY + WARM ))
+if [ "$DELAY" -gt 0 ]; then
+  export FIXED_SELF_WARMUP=3 FIXED_START_AT=$(( $(date +%s%3N) + DELAY * 1000 ))
+fi
 # the service's CPU by thread kind (the broker's threads are "Thread-N (ActiveMQ-...)"), in clock ticks
 cpu_ticks() {
   python3 - "$1" <<'PYEOF'
@@ -65,7 +70,7 @@ for t in glob.glob("/proc/%s/task/*/stat" % sys.argv[1]):
 print(broker, other)
 PYEOF
 }
-( sleep "$WARM"; cpu_ticks "$PID" > "$OUT/cpu-start.txt" ) &
+( sleep $(( DELAY + WARM )); cpu_ticks "$PID" > "$OUT/cpu-start.txt" ) &
 CPU_WATCH=$!
 java -Xmx768m -cp "$JAR:$OUT/classes" FixedRate "http://127.0.0.1:$SVC_PORT/api/v1/wbxt/events" $SECRET \
   "$RATE" "$MEASURE" 0x51 256 "$WARM" > "$OUT/fixed.txt" 2>&1
@@ -90,8 +95,12 @@ pct = lambda xs, p: xs[min(len(xs) - 1, int(len(xs) * p))] if xs else float("nan
 print("young collections %d: pause p50 %.1f / p90 %.1f / max %.1f ms; survivor space after, mean %d KB"
       % (len(young), pct(young, .5), pct(young, .9), max(young or [0]), sum(survived) / max(1, len(survived))))
 print("full collections %d: %s ms" % (len(full), " ".join("%.0f" % f for f in full)))
-print("ack at %s/s: p50 %s / p99 %s / p99.9 %s ms; RSS %d MB"
-      % (fixed["offered_rps"], fixed["p50_ms"], fixed["p99_ms"], fixed["p999_ms"], rss // 1024))
+print("ack at %s/s: p50 %s / p99 %s / p99.9 %s ms (the sender's own lag at most %s ms); RSS %d MB"
+      % (fixed["offered_rps"], fixed["p50_ms"], fixed["p99_ms"], fixed["p999_ms"], fixed["max_send_lag_ms"], rss // 1024))
+seconds = [l.split()[5] for l in open(out + "/fixed.txt") if l.startswith("FIXEDSECOND")]
+lags = [l.split()[11] for l in open(out + "/fixed.txt") if l.startswith("FIXEDSECOND")]
+print("ack p99 in each second, ms: " + " / ".join(seconds[:12]) + (" ..." if len(seconds) > 12 else ""))
+print("the sender's own lag in each second, at most, ms: " + " / ".join(lags[:12]) + (" ..." if len(lags) > 12 else ""))
 # threads that ended in the window are not counted (the pools keep theirs)
 b0, o0 = map(int, open(out + "/cpu-start.txt").read().split())
 b1, o1 = map(int, open(out + "/cpu-end.txt").read().split())

@@ -123,6 +123,10 @@ public class FixedRate {
         AtomicInteger non2xx = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicLong maxLag = new AtomicLong();
+        AtomicLong[] lagPerSecond = new AtomicLong[perSecond.length];
+        for (int s = 0; s < lagPerSecond.length; s++) {
+            lagPerSecond[s] = new AtomicLong();
+        }
         CountDownLatch done = new CountDownLatch((int) total);
         AtomicLong recordedFrom = new AtomicLong();
 
@@ -141,7 +145,10 @@ public class FixedRate {
                     recordedFrom.set(intended);
                 }
                 if (record) {
-                    maxLag.accumulateAndGet(System.nanoTime() - intended, Math::max);
+                    long lag = System.nanoTime() - intended;
+                    maxLag.accumulateAndGet(lag, Math::max);
+                    lagPerSecond[(int) Math.min(lagPerSecond.length - 1, (i - skip) * periodNanos / 1_000_000_000L)]
+                            .accumulateAndGet(lag, Math::max);
                 }
                 Buffer raw = bodies[(int) i];
                 client.request(new RequestOptions(target).putHeader("Content-Type", "application/json")
@@ -188,8 +195,9 @@ public class FixedRate {
                     histogram.getMaxValue() / 1e6);
             for (int s = 0; s < perSecond.length; s++) {
                 if (perSecond[s].getTotalCount() > 0) {
-                    System.out.printf(java.util.Locale.ROOT, "FIXEDSECOND %d p50 %.2f p99 %.2f max %.2f ms%n", s,
-                            ms(perSecond[s], 50), ms(perSecond[s], 99), perSecond[s].getMaxValue() / 1e6);
+                    System.out.printf(java.util.Locale.ROOT, "FIXEDSECOND %d p50 %.2f p99 %.2f max %.2f ms send lag %.2f ms%n", s,
+                            ms(perSecond[s], 50), ms(perSecond[s], 99), perSecond[s].getMaxValue() / 1e6,
+                            lagPerSecond[s].get() / 1e6);
                 }
             }
         }

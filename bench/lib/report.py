@@ -58,6 +58,9 @@ def service(where):
     # the fresh instance's p99 per second of the load (FixedRate's FIXEDSECOND lines): when it caught up
     s["fresh_p99_per_second"] = [float(l[5]) for l in lines("service-fresh.fixed.txt", where)
                                  if l and l[0] == "FIXEDSECOND"]
+    # and the sender's own lag in each second (its timer late by that much: counted in the latency too)
+    s["fresh_send_lag_per_second"] = [float(l[11]) for l in lines("service-fresh.fixed.txt", where)
+                                      if l and l[0] == "FIXEDSECOND" and len(l) > 11]
     s["acks_ratio"] = ratio(s["ingest"] and s["ingest"]["rps"], raw and raw["rps"])
     e2e = s["e2e"] and s["e2e"]["replies_per_s"]
     s["replies_ratio_flask"] = ratio(e2e, flask_e2e and flask_e2e["replies_per_s"])
@@ -203,6 +206,9 @@ for tag, s in (("before", before), ("service", after)):
         if s["fresh_p99_per_second"]:
             print(f"\n{tag}: the fresh instance's ack p99 in each second of its load, ms: "
                   + " / ".join(f"{v:.1f}" for v in s["fresh_p99_per_second"]))
+        if s["fresh_send_lag_per_second"]:
+            print(f"\n{tag}: the sender's own lag in each second of that load, at most, ms (inside the p99 above): "
+                  + " / ".join(f"{v:.1f}" for v in s["fresh_send_lag_per_second"]))
         print(f"\n{tag}: CPU per request covers ingest and the processing that ran during the load and the drain after "
               f"it (backlog at the end of the load: {s['cpu']['backlog_at_end']} events, drained in "
               f"{s['cpu']['drain_s']} s). Clean stop (SIGTERM) took {s['stop'] and s['stop']['stop_s']} s.")
