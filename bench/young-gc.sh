@@ -97,8 +97,8 @@ print("young collections %d: pause p50 %.1f / p90 %.1f / max %.1f ms; survivor s
 print("full collections %d: %s ms" % (len(full), " ".join("%.0f" % f for f in full)))
 print("ack at %s/s: p50 %s / p99 %s / p99.9 %s ms (the sender's own lag at most %s ms); RSS %d MB"
       % (fixed["offered_rps"], fixed["p50_ms"], fixed["p99_ms"], fixed["p999_ms"], fixed["max_send_lag_ms"], rss // 1024))
-seconds = [l.split()[5] for l in open(out + "/fixed.txt") if l.startswith("FIXEDSECOND")]
-lags = [l.split()[11] for l in open(out + "/fixed.txt") if l.startswith("FIXEDSECOND")]
+per_second = [l.split() for l in open(out + "/fixed.txt") if l.startswith("FIXEDSECOND")]
+seconds, lags = [f[5] for f in per_second], [f[11] for f in per_second]
 print("ack p99 in each second, ms: " + " / ".join(seconds[:12]) + (" ..." if len(seconds) > 12 else ""))
 print("the sender's own lag in each second, at most, ms: " + " / ".join(lags[:12]) + (" ..." if len(lags) > 12 else ""))
 # threads that ended in the window are not counted (the pools keep theirs)

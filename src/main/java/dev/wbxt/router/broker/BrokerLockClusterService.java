@@ -9,8 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
@@ -88,8 +86,7 @@ public final class BrokerLockClusterService extends AbstractCamelClusterService<
                 ClientSession session = broker.session(opened, true, true);
                 if (!session.queueQuery(queue).isExists()) {
                     try {
-                        session.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST)
-                                .setDurable(true).setAutoCreateAddress(true));
+                        session.createQueue(CoreMessages.durableQueue(queue));
                     } catch (ActiveMQException createdMeanwhile) {
                         // by another instance
                     }

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientRequestor;
@@ -148,8 +147,7 @@ public final class BrokerManagement implements AutoCloseable {
         ClientSession.QueueQuery query = session.queueQuery(name);
         if (!query.isExists()) {
             try {
-                session.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true)
-                        .setAutoCreateAddress(true).setGroupFirstKey(first));
+                session.createQueue(CoreMessages.durableQueue(name).setGroupFirstKey(first));
                 return true;
             } catch (ActiveMQQueueExistsException createdMeanwhile) {
                 query = session.queueQuery(name); // by another instance: changed below if it has no key

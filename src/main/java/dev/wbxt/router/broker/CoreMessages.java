@@ -46,15 +46,19 @@ public final class CoreMessages {
         return readText(message);
     }
 
+    /** The service's kind of queue: durable, anycast, its address of the same name made with it when missing. */
+    public static QueueConfiguration durableQueue(SimpleString name) {
+        return QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true).setAutoCreateAddress(true);
+    }
+
     /**
-     * A durable anycast queue of that name, created (with its address) when missing, as the JMS client does before
-     * its first send: core clients do not create queues on send.
+     * A {@link #durableQueue} of that name, created when missing, as the JMS client does before its first send:
+     * core clients do not create queues on send.
      */
     public static void ensureQueue(ClientSession session, SimpleString name) throws ActiveMQException {
         if (!session.queueQuery(name).isExists()) {
             try {
-                session.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true)
-                        .setAutoCreateAddress(true));
+                session.createQueue(durableQueue(name));
             } catch (ActiveMQQueueExistsException createdMeanwhile) {
                 // by another session, a JMS sender or another instance: what was wanted
             }

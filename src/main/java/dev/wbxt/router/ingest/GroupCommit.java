@@ -122,7 +122,8 @@ final class GroupCommit implements AutoCloseable {
 
     private void storeBatch(List<Member> batch) {
         // A second copy of an event in the same batch rides on the first: the broker would store both (a duplicate
-        // id enters its cache only once the transaction that carries it is committed).
+        // id enters its cache only once the transaction that carries it is stored: tx.afterStore in Artemis'
+        // InMemoryDuplicateIDCache).
         List<Member> distinct = new ArrayList<>(batch.size());
         Map<String, List<Member>> riders = null;
         Map<String, Member> seen = batch.size() > 1 ? new HashMap<>() : null;

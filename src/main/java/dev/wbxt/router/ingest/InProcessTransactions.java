@@ -6,13 +6,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.wbxt.router.broker.CoreMessages;
 import dev.wbxt.router.broker.EmbeddedBroker;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.apache.activemq.artemis.api.core.ActiveMQIOErrorException;
 import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
@@ -62,8 +61,7 @@ final class InProcessTransactions implements BrokerTransactions {
             throw new ActiveMQNotConnectedException("the embedded broker is not running");
         }
         if (queueOf != server) {
-            server.createQueue(QueueConfiguration.of(address).setRoutingType(RoutingType.ANYCAST).setDurable(true)
-                    .setAutoCreateAddress(true), true);
+            server.createQueue(CoreMessages.durableQueue(address), true); // ignoreIfExists: one that exists stays as it is
             queueOf = server;
         }
         StorageManager storage = server.getStorageManager();

@@ -11,9 +11,8 @@ import org.apache.camel.support.DefaultComponent;
 
 /**
  * {@code artemis-store:<queue>}: stores the exchange's message durably on an Artemis queue (the embedded broker's
- * called in process, another broker over the core client), and
- * completes the exchange only when the broker has confirmed it, from that confirmation, without holding a thread
- * while the journal syncs. Producer only.
+ * called in process, another broker over the core client), and completes the exchange only when the broker has
+ * confirmed it, from that confirmation, without holding a thread while the journal syncs. Producer only.
  * <p>
  * The stored message is what Artemis' JMS client would store for a {@code TextMessage} sent to that queue: a durable
  * core message of type {@code TEXT_TYPE} whose body is the message body as text, written as the JMS TextMessage
